@@ -26,7 +26,7 @@ func TestReasonsInEveryLanguage(t *testing.T) {
 	en := load("en")
 	for _, lang := range []string{"en", "es", "pt-BR"} {
 		msgs := load(lang)
-		for _, id := range append(ReasonIDs(), "directory.description.fallback") {
+		for _, id := range ReasonIDs() {
 			m, ok := msgs[id]
 			if !ok || m["other"] == "" || m["description"] == "" {
 				t.Errorf("%s: %s is missing, or has no text or description", lang, id)
