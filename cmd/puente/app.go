@@ -1,0 +1,45 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/puente-bot/puente/store"
+)
+
+// app holds what the long-running parts share: the database, the keys, the logger.
+type app struct {
+	cfg  *config
+	db   *store.DB
+	keys *store.Keys
+	log  *slog.Logger
+}
+
+// openApp opens the database and derives the keys. The caller closes the app.
+func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
+	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	secret, generated, err := store.LoadSecret(cfg.getenv(e.getenv), cfg.DataDir)
+	if err != nil {
+		return nil, err
+	}
+	if generated {
+		log.Warn("Using a development secret generated in the data folder; set PUENTE_SECRET or PUENTE_SECRET_FILE in production, and keep it: losing it loses every session and pending message")
+	}
+	keys, err := store.NewKeys(secret)
+	if err != nil {
+		return nil, err
+	}
+	db, err := store.Open(ctx, cfg.dbPath())
+	if err != nil {
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, keys: keys, log: log}, nil
+}
+
+func (a *app) close() error {
+	if err := a.db.Close(); err != nil {
+		return fmt.Errorf("close database: %w", err)
+	}
+	return nil
+}

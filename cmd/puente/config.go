@@ -1,0 +1,181 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// config is puente's configuration: each field comes from an environment variable, and a
+// flag of the same meaning overrides it. Errors name the variable.
+type config struct {
+	DataDir         string        // PUENTE_DATA_DIR
+	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
+	HTTPAddr        string        // PUENTE_HTTP_ADDR
+	BotToken        string        // TELEGRAM_BOT_TOKEN
+	APIURL          string        // TELEGRAM_API_URL
+	WebhookURL      string        // PUENTE_WEBHOOK_URL
+	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
+	SessionIdle     time.Duration // PUENTE_SESSION_IDLE
+	DeleteAfter     time.Duration // PUENTE_DELETE_AFTER
+	CaseIdle        time.Duration // PUENTE_CASE_IDLE
+	CaseForget      time.Duration // PUENTE_CASE_FORGET
+	OperatorName    string        // PUENTE_OPERATOR_NAME
+	OperatorContact string        // PUENTE_OPERATOR_CONTACT
+	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
+}
+
+// Telegram deletes messages in private chats for bots only within 48 hours.
+const maxDeleteAfter = 47 * time.Hour
+
+// configFlags registers the configuration's flags on fs, with defaults from the environment,
+// and returns a function that validates the result once fs has been parsed.
+func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() error) {
+	c := &config{}
+	str := func(p *string, flagName, envName, def, help string) {
+		v := getenv(envName)
+		if v == "" {
+			v = def
+		}
+		fs.StringVar(p, flagName, v, help+" ("+envName+")")
+	}
+	// Secrets never become a flag's default: -h would print them.
+	secret := func(p *string, flagName, envName, help string) {
+		*p = getenv(envName)
+		fs.Func(flagName, help+" ("+envName+"; prefer the variable: flags show in the process list)", func(s string) error {
+			*p = s
+			return nil
+		})
+	}
+	durs := map[string]*durFlag{}
+	dur := func(p *time.Duration, flagName, envName string, def time.Duration, help string) {
+		d := &durFlag{p: p, env: envName, raw: getenv(envName)}
+		*p = def
+		durs[envName] = d
+		fs.Var(d, flagName, help+" ("+envName+")")
+	}
+	str(&c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
+	str(&c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
+	str(&c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page")
+	secret(&c.BotToken, "token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; the bot is off without it")
+	str(&c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
+	str(&c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
+	secret(&c.WebhookSecret, "webhook-secret", "PUENTE_WEBHOOK_SECRET", "secret token Telegram sends with each webhook request")
+	dur(&c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
+	dur(&c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
+	dur(&c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
+	dur(&c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
+	str(&c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
+	str(&c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
+	level := getenv("PUENTE_LOG_LEVEL")
+	fs.Func("log-level", "debug, info, warn or error (PUENTE_LOG_LEVEL, default info)", func(s string) error {
+		level = s
+		return nil
+	})
+
+	validate := func() error {
+		var errs []error
+		for _, d := range durs {
+			if err := d.apply(); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		if level != "" {
+			if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
+				errs = append(errs, fmt.Errorf("PUENTE_LOG_LEVEL: %q is not debug, info, warn or error", level))
+			}
+		}
+		if c.DataDir == "" {
+			errs = append(errs, errors.New("PUENTE_DATA_DIR: must not be empty"))
+		}
+		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+			errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
+		}
+		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL))
+		}
+		c.APIURL = strings.TrimRight(c.APIURL, "/")
+		if c.WebhookURL != "" {
+			if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+				errs = append(errs, errors.New("PUENTE_WEBHOOK_URL: must be an https URL"))
+			}
+			if len(c.WebhookSecret) < 16 {
+				errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))
+			}
+		}
+		if c.SessionIdle < time.Minute {
+			errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
+		}
+		if c.DeleteAfter < time.Minute || c.DeleteAfter > maxDeleteAfter {
+			errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", maxDeleteAfter))
+		}
+		if c.CaseIdle < time.Hour {
+			errs = append(errs, errors.New("PUENTE_CASE_IDLE: must be at least 1h"))
+		}
+		if c.CaseForget < time.Hour {
+			errs = append(errs, errors.New("PUENTE_CASE_FORGET: must be at least 1h"))
+		}
+		if abs, err := filepath.Abs(c.DataDir); err == nil {
+			c.DataDir = abs
+		}
+		return errors.Join(errs...)
+	}
+	return c, validate
+}
+
+// getenv is the environment as the configuration sees it: a flag given for a variable
+// stands in for the variable.
+func (c *config) getenv(getenv func(string) string) func(string) string {
+	return func(name string) string {
+		if name == "PUENTE_SECRET_FILE" {
+			return c.SecretFile
+		}
+		return getenv(name)
+	}
+}
+
+// dbPath is where the database lives inside the data folder.
+func (c *config) dbPath() string { return filepath.Join(c.DataDir, "puente.db") }
+
+// durFlag is a duration whose default comes from the environment but is only checked once
+// flags are parsed, so a bad value in the environment is reported with the variable's name.
+type durFlag struct {
+	p    *time.Duration
+	env  string
+	raw  string
+	flag bool
+}
+
+func (d *durFlag) String() string {
+	if d == nil || d.p == nil {
+		return ""
+	}
+	return d.p.String()
+}
+
+func (d *durFlag) Set(s string) error {
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("%q is not a duration like 24h or 90m", s)
+	}
+	*d.p, d.flag = v, true
+	return nil
+}
+
+func (d *durFlag) apply() error {
+	if d.flag || d.raw == "" {
+		return nil
+	}
+	v, err := time.ParseDuration(d.raw)
+	if err != nil {
+		return fmt.Errorf("%s: %q is not a duration like 24h or 90m", d.env, d.raw)
+	}
+	*d.p = v
+	return nil
+}

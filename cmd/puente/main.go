@@ -1,0 +1,102 @@
+// Command puente runs the bot, the volunteers' web page and the tools around them.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// errUsage marks a command line that could not be understood; it exits with status 2.
+var errUsage = errors.New("usage")
+
+// errFailed marks a command that ran and reported its own problems; it exits with status 1
+// without printing anything more.
+var errFailed = errors.New("failed")
+
+// env is what a command gets from the outside world, so tests can run commands in-process.
+type env struct {
+	getenv func(string) string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+}
+
+type command struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env, args []string) error
+}
+
+// commands is the table of contents of the program.
+func commands() []command {
+	return []command{
+		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
+		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	err := run(ctx, e, os.Args[1:])
+	switch {
+	case err == nil:
+	case errors.Is(err, errUsage):
+		os.Exit(2)
+	case errors.Is(err, errFailed):
+		os.Exit(1)
+	default:
+		fmt.Fprintln(os.Stderr, "puente:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, e env, args []string) error {
+	name := "serve"
+	if len(args) > 0 && args[0] != "" && args[0][0] != '-' {
+		name, args = args[0], args[1:]
+	}
+	if name == "help" || name == "-h" || name == "--help" {
+		usage(e.stdout)
+		return nil
+	}
+	for _, c := range commands() {
+		if c.name == name {
+			return c.run(ctx, e, args)
+		}
+	}
+	fmt.Fprintf(e.stderr, "puente: unknown command %q\n\n", name)
+	usage(e.stderr)
+	return errUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: puente [command] [flags]")
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Commands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-8s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "Run 'puente COMMAND -h' for a command's flags. Every flag can also be set")
+	fmt.Fprintln(w, "through the environment variable named in its help.")
+}
+
+// parseFlags parses a command's flags, printing errors and help to the command's stderr.
+func parseFlags(fs *flag.FlagSet, e env, args []string) error {
+	fs.SetOutput(e.stderr)
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return errFailed
+		}
+		return errUsage
+	}
+	return nil
+}

@@ -1,0 +1,169 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// runIn runs puente in-process with the given environment and returns what it printed.
+func runIn(t *testing.T, vars map[string]string, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &errOut}
+	err = run(context.Background(), e, args)
+	return out.String(), errOut.String(), err
+}
+
+func TestUnknownCommand(t *testing.T) {
+	_, stderr, err := runIn(t, nil, "frobnicate")
+	if !errors.Is(err, errUsage) {
+		t.Fatalf("err = %v, want errUsage", err)
+	}
+	if !strings.Contains(stderr, `unknown command "frobnicate"`) || !strings.Contains(stderr, "serve") {
+		t.Errorf("stderr = %q, want the unknown name and the list of commands", stderr)
+	}
+}
+
+func TestConfig(t *testing.T) {
+	tests := []struct {
+		name    string
+		vars    map[string]string
+		args    []string
+		wantErr string
+		check   func(t *testing.T, c *config)
+	}{
+		{name: "defaults", check: func(t *testing.T, c *config) {
+			if c.HTTPAddr != "127.0.0.1:8080" || c.SessionIdle != 24*time.Hour || c.DeleteAfter != 24*time.Hour || !filepath.IsAbs(c.DataDir) || filepath.Base(c.DataDir) != "data" {
+				t.Errorf("defaults = %+v", c)
+			}
+			if c.APIURL != "https://api.telegram.org" {
+				t.Errorf("APIURL = %q", c.APIURL)
+			}
+		}},
+		{name: "environment", vars: map[string]string{"PUENTE_SESSION_IDLE": "2h", "TELEGRAM_API_URL": "http://127.0.0.1:9/"}, check: func(t *testing.T, c *config) {
+			if c.SessionIdle != 2*time.Hour || c.APIURL != "http://127.0.0.1:9" {
+				t.Errorf("got idle %v api %q", c.SessionIdle, c.APIURL)
+			}
+		}},
+		{name: "flag wins over environment", vars: map[string]string{"PUENTE_SESSION_IDLE": "2h"}, args: []string{"-session-idle", "3h"}, check: func(t *testing.T, c *config) {
+			if c.SessionIdle != 3*time.Hour {
+				t.Errorf("SessionIdle = %v, want 3h", c.SessionIdle)
+			}
+		}},
+		{name: "bad duration names the variable", vars: map[string]string{"PUENTE_SESSION_IDLE": "soon"}, wantErr: "PUENTE_SESSION_IDLE"},
+		{name: "deletion past Telegram's window", vars: map[string]string{"PUENTE_DELETE_AFTER": "48h"}, wantErr: "PUENTE_DELETE_AFTER"},
+		{name: "bad address", vars: map[string]string{"PUENTE_HTTP_ADDR": "8080"}, wantErr: "PUENTE_HTTP_ADDR"},
+		{name: "bad API URL", vars: map[string]string{"TELEGRAM_API_URL": "ftp://x"}, wantErr: "TELEGRAM_API_URL"},
+		{name: "webhook without secret", vars: map[string]string{"PUENTE_WEBHOOK_URL": "https://bot.example.org/hook"}, wantErr: "PUENTE_WEBHOOK_SECRET"},
+		{name: "webhook over http", vars: map[string]string{"PUENTE_WEBHOOK_URL": "http://bot.example.org/hook", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, wantErr: "PUENTE_WEBHOOK_URL"},
+		{name: "bad log level", vars: map[string]string{"PUENTE_LOG_LEVEL": "loud"}, wantErr: "PUENTE_LOG_LEVEL"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fs := flag.NewFlagSet("test", flag.ContinueOnError)
+			c, validate := configFlags(fs, func(k string) string { return tt.vars[k] })
+			if err := fs.Parse(tt.args); err != nil {
+				t.Fatal(err)
+			}
+			err := validate()
+			if tt.wantErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.wantErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.check(t, c)
+		})
+	}
+}
+
+func TestHelpDoesNotShowSecrets(t *testing.T) {
+	_, stderr, _ := runIn(t, map[string]string{"TELEGRAM_BOT_TOKEN": "123:TOPSECRET", "PUENTE_WEBHOOK_SECRET": "hooksecret-hooksecret"}, "serve", "-h")
+	if strings.Contains(stderr, "TOPSECRET") || strings.Contains(stderr, "hooksecret") {
+		t.Errorf("serve -h printed a secret:\n%s", stderr)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(dir, "data")}
+	dst := filepath.Join(dir, "copy.db")
+	stdout, _, err := runIn(t, vars, "backup", dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(stdout, "Backed up to") {
+		t.Errorf("stdout = %q", stdout)
+	}
+	if _, err := os.Stat(dst); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := runIn(t, vars, "backup"); !errors.Is(err, errUsage) {
+		t.Errorf("backup without FILE: err = %v, want errUsage", err)
+	}
+}
+
+// syncBuffer is a bytes.Buffer that a running command and the test may use at once.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
+}
+
+// waitFor waits until cond holds, failing the test after a deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		runtime.Gosched()
+	}
+}
+
+func TestServeSaysTelegramIsOffAndStops(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	dataDir := filepath.Join(t.TempDir(), "data")
+	var errOut syncBuffer
+	e := env{getenv: func(k string) string {
+		if k == "PUENTE_DATA_DIR" {
+			return dataDir
+		}
+		return ""
+	}, stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &errOut}
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, e, nil) }()
+	waitFor(t, "serve to start", func() bool { return strings.Contains(errOut.String(), "Telegram is off") })
+	if !strings.Contains(errOut.String(), dataDir) {
+		t.Errorf("serve did not say where the data lives:\n%s", errOut.String())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}

@@ -1,0 +1,61 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"sync"
+	"time"
+)
+
+// janitorEvery is how often expired data is forgotten.
+const janitorEvery = 5 * time.Minute
+
+func runServe(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	a.log.Info("Data is kept in " + cfg.DataDir)
+	if cfg.BotToken == "" {
+		a.log.Info("Telegram is off: set TELEGRAM_BOT_TOKEN to start the bot")
+	}
+
+	var wg sync.WaitGroup
+	wg.Go(func() { a.janitor(ctx) })
+	<-ctx.Done()
+	wg.Wait()
+	if errors.Is(context.Cause(ctx), context.Canceled) {
+		a.log.Info("Stopped")
+	}
+	return nil
+}
+
+// janitor forgets idle sessions until ctx ends.
+func (a *app) janitor(ctx context.Context) {
+	t := time.NewTicker(janitorEvery)
+	defer t.Stop()
+	for {
+		n, err := a.db.ExpireSessions(ctx, time.Now().Add(-a.cfg.SessionIdle))
+		switch {
+		case err != nil && ctx.Err() == nil:
+			a.log.Error("Forgetting idle sessions failed", "err", err)
+		case n > 0:
+			a.log.Info("Forgot idle sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}

@@ -1,0 +1,161 @@
+package store_test
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/puente-bot/puente/store"
+)
+
+const testSecret = "0123456789abcdef0123456789abcdef"
+
+func mustKeys(t *testing.T, secret string) *store.Keys {
+	t.Helper()
+	k, err := store.NewKeys([]byte(secret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
+func TestLookup(t *testing.T) {
+	k := mustKeys(t, testSecret)
+	a := k.Lookup("telegram", "12345")
+	if !bytes.Equal(a, k.Lookup("telegram", "12345")) {
+		t.Error("the same id gave two lookup keys")
+	}
+	for _, other := range [][]byte{
+		k.Lookup("terminal", "12345"),
+		k.Lookup("telegram", "123456"),
+		k.Lookup("telegram1", "2345"), // the separator keeps channel and id apart
+		mustKeys(t, strings.Repeat("x", 32)).Lookup("telegram", "12345"),
+	} {
+		if bytes.Equal(a, other) {
+			t.Errorf("lookup keys collide: %x", a)
+		}
+	}
+	if bytes.Contains(a, []byte("12345")) {
+		t.Error("the lookup key shows the id")
+	}
+}
+
+func TestSealOpen(t *testing.T) {
+	k := mustKeys(t, testSecret)
+	plain := []byte("chat 987654321")
+	aad := []byte("row-1")
+	sealed := k.Seal(plain, aad)
+	if bytes.Contains(sealed, plain) {
+		t.Fatal("sealed data shows the plain text")
+	}
+	if bytes.Equal(sealed, k.Seal(plain, aad)) {
+		t.Error("sealing twice gave the same bytes: the nonce is not random")
+	}
+	got, err := k.Open(sealed, aad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, plain) {
+		t.Errorf("Open = %q, want %q", got, plain)
+	}
+
+	tampered := bytes.Clone(sealed)
+	tampered[len(tampered)-1] ^= 1
+	tests := []struct {
+		name   string
+		keys   *store.Keys
+		sealed []byte
+		aad    []byte
+	}{
+		{"tampered", k, tampered, aad},
+		{"other row", k, sealed, []byte("row-2")},
+		{"truncated", k, sealed[:10], aad},
+		{"empty", k, nil, aad},
+		{"other secret", mustKeys(t, strings.Repeat("y", 32)), sealed, aad},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := tt.keys.Open(tt.sealed, tt.aad); !errors.Is(err, store.ErrSealBroken) {
+				t.Errorf("Open err = %v, want ErrSealBroken", err)
+			}
+		})
+	}
+}
+
+func TestNewKeysRejectsShortSecret(t *testing.T) {
+	if _, err := store.NewKeys([]byte("short")); err == nil {
+		t.Error("NewKeys accepted a 5-byte secret")
+	}
+}
+
+func TestLoadSecret(t *testing.T) {
+	dir := t.TempDir()
+	secretFile := filepath.Join(dir, "given")
+	if err := os.WriteFile(secretFile, []byte(testSecret+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	shortFile := filepath.Join(dir, "short")
+	if err := os.WriteFile(shortFile, []byte("abc"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name      string
+		env       map[string]string
+		want      string
+		generated bool
+		errNames  string
+	}{
+		{name: "from the environment", env: map[string]string{"PUENTE_SECRET": testSecret}, want: testSecret},
+		{name: "environment wins over file", env: map[string]string{"PUENTE_SECRET": testSecret, "PUENTE_SECRET_FILE": shortFile}, want: testSecret},
+		{name: "from a file", env: map[string]string{"PUENTE_SECRET_FILE": secretFile}, want: testSecret},
+		{name: "too short", env: map[string]string{"PUENTE_SECRET": "abc"}, errNames: "PUENTE_SECRET"},
+		{name: "short file", env: map[string]string{"PUENTE_SECRET_FILE": shortFile}, errNames: "PUENTE_SECRET_FILE"},
+		{name: "missing file", env: map[string]string{"PUENTE_SECRET_FILE": filepath.Join(dir, "nope")}, errNames: "PUENTE_SECRET_FILE"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, generated, err := store.LoadSecret(func(k string) string { return tt.env[k] }, t.TempDir())
+			if tt.errNames != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.errNames) {
+					t.Fatalf("err = %v, want one naming %s", err, tt.errNames)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(got) != tt.want || generated != tt.generated {
+				t.Errorf("got %q generated=%v, want %q generated=%v", got, generated, tt.want, tt.generated)
+			}
+		})
+	}
+}
+
+func TestLoadSecretGeneratesOnce(t *testing.T) {
+	dataDir := filepath.Join(t.TempDir(), "data")
+	none := func(string) string { return "" }
+	first, generated, err := store.LoadSecret(none, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !generated || len(first) < store.MinSecretLen {
+		t.Fatalf("generated=%v len=%d, want a generated secret of at least %d", generated, len(first), store.MinSecretLen)
+	}
+	info, err := os.Stat(filepath.Join(dataDir, store.SecretFileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := info.Mode().Perm(), os.FileMode(0o600); got != want {
+		t.Errorf("secret file mode = %v, want %v", got, want)
+	}
+	second, _, err := store.LoadSecret(none, dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(first, second) {
+		t.Error("a second start generated a different secret: every stored key would be lost")
+	}
+}

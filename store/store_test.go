@@ -1,0 +1,194 @@
+package store_test
+
+import (
+	"bytes"
+	"context"
+	"database/sql"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/puente-bot/puente/store"
+)
+
+// MustOpen opens a fresh database in a temporary directory and closes it when the test ends.
+func MustOpen(tb testing.TB) *store.DB {
+	tb.Helper()
+	db, err := store.Open(context.Background(), filepath.Join(tb.TempDir(), "puente.db"))
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if err := db.Close(); err != nil {
+			tb.Error(err)
+		}
+	})
+	return db
+}
+
+func TestOpenAppliesMigrationsOnce(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "data", "puente.db")
+	for i := range 2 {
+		db, err := store.Open(ctx, path)
+		if err != nil {
+			t.Fatalf("open %d: %v", i, err)
+		}
+		var n int
+		if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = 'migrations/0001_sessions.sql'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 1 {
+			t.Fatalf("open %d: 0001 recorded %d times, want 1", i, n)
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	info, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := info.Mode().Perm(), os.FileMode(0o600); got != want {
+		t.Errorf("database file mode = %v, want %v", got, want)
+	}
+}
+
+func TestOpenRejectsBadPaths(t *testing.T) {
+	for _, path := range []string{"", "a?mode=memory", "b#c"} {
+		if _, err := store.Open(context.Background(), path); err == nil {
+			t.Errorf("Open(%q) succeeded, want an error", path)
+		}
+	}
+}
+
+func TestPragmasOnEveryConnection(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	var mode string
+	if err := db.Read().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+		t.Fatal(err)
+	}
+	if mode != "wal" {
+		t.Errorf("journal_mode = %q, want wal", mode)
+	}
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		var fk int
+		if err := tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
+			return err
+		}
+		if fk != 1 {
+			t.Errorf("foreign_keys = %d on the writer, want 1", fk)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReadPoolCannotWrite(t *testing.T) {
+	db := MustOpen(t)
+	_, err := db.Read().ExecContext(context.Background(), `DELETE FROM sessions`)
+	if err == nil {
+		t.Fatal("a write through the read pool succeeded")
+	}
+}
+
+func TestWriteRollsBackOnError(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	boom := errors.New("boom")
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		if err := store.PutSessionTx(ctx, tx, []byte("k"), []byte("s"), time.Now()); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("Write error = %v, want %v", err, boom)
+	}
+	if _, err := db.Session(ctx, []byte("k")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("session after rollback: err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestSessions(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+	if _, err := db.Session(ctx, []byte("a")); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("missing session: err = %v, want ErrNotFound", err)
+	}
+	for _, s := range []struct {
+		key, state string
+		seen       time.Time
+	}{
+		{"a", "one", t0},
+		{"a", "two", t0.Add(2 * time.Hour)}, // replaces
+		{"b", "old", t0.Add(-25 * time.Hour)},
+	} {
+		if err := db.PutSession(ctx, []byte(s.key), []byte(s.state), s.seen); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.Session(ctx, []byte("a"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(got) != "two" {
+		t.Errorf("session a = %q, want %q", got, "two")
+	}
+
+	n, err := db.ExpireSessions(ctx, t0.Add(-24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 1 {
+		t.Errorf("expired %d sessions, want 1", n)
+	}
+	if _, err := db.Session(ctx, []byte("b")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("idle session b still there: err = %v", err)
+	}
+
+	if err := db.DeleteSession(ctx, []byte("a")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteSession(ctx, []byte("a")); err != nil {
+		t.Fatalf("deleting a forgotten session: %v", err)
+	}
+	if _, err := db.Session(ctx, []byte("a")); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("deleted session a still there: err = %v", err)
+	}
+}
+
+func TestBackup(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	if err := db.PutSession(ctx, []byte("k"), []byte("v"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	dst := filepath.Join(t.TempDir(), "copy.db")
+	if err := db.Backup(ctx, dst); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Backup(ctx, dst); err == nil || !strings.Contains(err.Error(), "already exists") {
+		t.Errorf("second backup to the same file: err = %v, want 'already exists'", err)
+	}
+	cp, err := store.Open(ctx, dst)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cp.Close()
+	got, err := cp.Session(ctx, []byte("k"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, []byte("v")) {
+		t.Errorf("backup session = %q, want %q", got, "v")
+	}
+}

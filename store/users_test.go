@@ -1,0 +1,163 @@
+package store_test
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/puente-bot/puente/store"
+)
+
+var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
+
+func mustUser(t *testing.T, db *store.DB, email string, role store.Role) store.User {
+	t.Helper()
+	var u store.User
+	err := db.Write(context.Background(), func(tx *sql.Tx) (err error) {
+		u, err = store.CreateUserTx(context.Background(), tx, email, role, t0)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func hash(s string) []byte {
+	h := sha256.Sum256([]byte(s))
+	return h[:]
+}
+
+func TestUsers(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	ana := mustUser(t, db, "ana@example.org", store.RoleAdmin)
+	mustUser(t, db, "bo@example.org", store.RoleEditor)
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := store.CreateUserTx(ctx, tx, "ANA@example.org", store.RoleEditor, t0)
+		return err
+	})
+	if !errors.Is(err, store.ErrExists) {
+		t.Errorf("a second account for the same email (other case): err = %v, want ErrExists", err)
+	}
+	err = db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := store.CreateUserTx(ctx, tx, "cy@example.org", "owner", t0)
+		return err
+	})
+	if err == nil {
+		t.Error("an unknown role was accepted")
+	}
+	got, err := db.UserByEmail(ctx, " Ana@Example.org ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID != ana.ID || got.Role != store.RoleAdmin || !got.Active() || got.PasswordHash != "" {
+		t.Errorf("UserByEmail = %+v, want %+v", got, ana)
+	}
+	all, err := db.Users(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(all) != 2 || all[0].Email != "ana@example.org" || all[1].Email != "bo@example.org" {
+		t.Errorf("Users = %+v", all)
+	}
+	if _, err := db.User(ctx, 999); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("User(999) err = %v, want ErrNotFound", err)
+	}
+}
+
+func TestInvites(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
+	write := func(fn func(tx *sql.Tx) error) error { return db.Write(ctx, fn) }
+	for _, tok := range []string{"first", "second", "old"} {
+		expires := t0.Add(24 * time.Hour)
+		if tok == "old" {
+			expires = t0.Add(-time.Minute)
+		}
+		if err := write(func(tx *sql.Tx) error { return store.CreateInviteTx(ctx, tx, hash(tok), u.ID, t0, expires) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := db.Invite(ctx, hash("old"), t0); !errors.Is(err, store.ErrInviteExpired) {
+		t.Errorf("expired link: err = %v, want ErrInviteExpired", err)
+	}
+	if _, err := db.Invite(ctx, hash("nope"), t0); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unknown link: err = %v, want ErrNotFound", err)
+	}
+	inv, err := db.Invite(ctx, hash("first"), t0.Add(23*time.Hour))
+	if err != nil || inv.User.ID != u.ID {
+		t.Fatalf("Invite = %+v, %v", inv, err)
+	}
+	if _, err := db.Invite(ctx, hash("first"), t0.Add(24*time.Hour)); !errors.Is(err, store.ErrInviteExpired) {
+		t.Errorf("link at exactly 24 h: err = %v, want ErrInviteExpired", err)
+	}
+	if err := write(func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("browser"), u.ID, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	var used store.User
+	err = write(func(tx *sql.Tx) (err error) {
+		used, err = store.UseInviteTx(ctx, tx, hash("first"), "$argon2id$x", t0.Add(time.Hour))
+		return err
+	})
+	if err != nil || used.PasswordHash != "$argon2id$x" {
+		t.Fatalf("UseInviteTx = %+v, %v", used, err)
+	}
+	for _, tok := range []string{"first", "second"} {
+		if _, err := db.Invite(ctx, hash(tok), t0.Add(time.Hour)); !errors.Is(err, store.ErrInviteUsed) {
+			t.Errorf("link %q after a password was set: err = %v, want ErrInviteUsed", tok, err)
+		}
+	}
+	if _, err := db.WebSession(ctx, hash("browser"), t0.Add(-time.Hour), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a session survived a password change: err = %v", err)
+	}
+}
+
+func TestWebSessions(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
+	err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b1"), u.ID, t0) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := db.WebSession(ctx, hash("b1"), t0.Add(-time.Hour), t0.Add(-time.Hour))
+	if err != nil || s.User.ID != u.ID {
+		t.Fatalf("WebSession = %+v, %v", s, err)
+	}
+	if _, err := db.WebSession(ctx, hash("b1"), t0.Add(time.Minute), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("idle session: err = %v, want ErrNotFound", err)
+	}
+	if err := db.TouchWebSession(ctx, hash("b1"), t0.Add(2*time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WebSession(ctx, hash("b1"), t0.Add(time.Minute), t0.Add(-time.Hour)); err != nil {
+		t.Errorf("touched session: err = %v", err)
+	}
+	if _, err := db.WebSession(ctx, hash("b1"), t0, t0.Add(time.Second)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("session past its absolute lifetime: err = %v, want ErrNotFound", err)
+	}
+	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserDisabledTx(ctx, tx, u.ID, true, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.WebSession(ctx, hash("b1"), t0.Add(-time.Hour), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("a disabled account kept its session: err = %v", err)
+	}
+	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b2"), u.ID, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteWebSession(ctx, hash("b2")); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b3"), u.ID, t0) }); err != nil {
+		t.Fatal(err)
+	}
+	n, err := db.ExpireWebSessions(ctx, t0.Add(time.Second), t0.Add(-time.Hour))
+	if err != nil || n != 1 {
+		t.Errorf("ExpireWebSessions = %d, %v, want 1", n, err)
+	}
+}
