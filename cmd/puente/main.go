@@ -41,6 +41,7 @@ func commands() []command {
 		{"match", "print the referral list a person would see: puente match --need NEED --lang LANG", runMatch},
 		{"import", "add or update directory listings from a CSV or HSDS file: puente import FILE [--dry-run]", runImport},
 		{"export", "write the directory: puente export --format csv|hsds|hsds-csv [--out PATH]", runExport},
+		{"adduser", "make a volunteer's account and print a link to set its password: puente adduser [--role editor|admin] EMAIL", runAddUser},
 	}
 }
 
