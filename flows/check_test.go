@@ -35,12 +35,13 @@ func TestCheck(t *testing.T) {
 	// The test flows lack one pt-BR message on purpose (to show the
 	// fallback); every case but that one adds it back.
 	complete := fstest.MapFS{"content.pt-BR.json": file(`{
-"content.t.hello": "Olá.", "content.t.safety": "{{.Operator}} mantém este bot.",
+"content.t.hello": "Olá.", "content.t.safety": "{{.OperatorName}} mantém este bot.",
 "content.t.home": "Alguém em casa machuca você?", "content.t.region": "Onde você está?",
 "content.t.witness": "Você viu um crime.", "content.t.referral": "Estas podem ajudar.",
 "content.t.btn.home": "Em casa", "content.t.btn.witness": "Vi um crime", "content.t.btn.women": "Só mulheres",
 "content.t.btn.help": "Buscar ajuda", "content.t.btn.language": "Mudar idioma", "content.t.btn.london": "Londres",
-"content.t.btn.skip": "Prefiro não dizer", "content.t.btn.leave": "Sair", "content.t.btn.handoff": "Contate por mim"}`)}
+"content.t.btn.skip": "Prefiro não dizer", "content.t.btn.leave": "Sair", "content.t.btn.handoff": "Contate por mim",
+"content.t.privacy": "{{.OperatorName}} mantém este bot por {{.SessionHours}} horas.", "content.t.btn.privacy": "Privacidade"}`)}
 	tests := []struct {
 		name    string
 		flows   fstest.MapFS
@@ -66,8 +67,8 @@ func TestCheck(t *testing.T) {
 		{
 			name: "placeholder mismatch",
 			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"),
-				"{{.Operator}} gestiona", "{{.Operador}} gestiona", 1))},
-			want: []string{`content.es.json:3: message "content.t.safety" (es) has placeholders [Operador], English has [Operator]`},
+				"{{.OperatorName}} gestiona", "{{.Operador}} gestiona", 1))},
+			want: []string{`content.es.json:3: message "content.t.safety" (es) has placeholders [Operador], English has [OperatorName]`},
 		},
 		{
 			name: "missing plural form",
@@ -89,7 +90,7 @@ func TestCheck(t *testing.T) {
 			want: []string{
 				`x.toml:6: node "x": nav "none"`,
 				`x.toml:9: node "x": button "content.t.btn.home": unknown action "jump"`,
-				`x.toml:10: node "x": button "content.t.btn.help": need "papers" is not one of`,
+				`x.toml:10: node "x": button "content.t.btn.help": "papers" is not a need`,
 				`x.toml:11: node "x": button "content.t.btn.leave": do = "exit" takes no next and no arg`,
 				`x.toml:5: node "x" cannot be reached`,
 			},

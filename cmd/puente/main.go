@@ -38,6 +38,8 @@ func commands() []command {
 	return []command{
 		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
 		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
+		{"check", "validate the flows and messages; print translation coverage", runCheck},
 	}
 }
 
