@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -46,17 +47,17 @@ func TestChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The words of the flows belong to their writers; the test looks for the
+	// engine's own: numbered buttons, navigation and notices.
 	for _, want := range []string{
-		"Hola.",
-		"[1] Elegir un tema",
-		"[5] Salir y borrar",
-		"(Escribe el número de un botón y presiona Enter. Ctrl-D termina.)",
-		"Elige un tema.",
-		"Solo puedo leer los botones, así que no guardé tu mensaje.",
-		"[4] Volver",
+		`\n\[1\] .+\n`,
+		`\n\[\d\] 🌐 Idioma\n\[\d\] Salir y borrar\n`,
+		`\(Escribe el número de un botón y presiona Enter. Ctrl-D termina.\)`,
+		`Solo puedo leer los botones, así que no guardé tu mensaje.`,
+		`\n\[\d\] Volver\n\[\d\] Menú\n\[\d\] Salir y borrar\n`,
 	} {
-		if !strings.Contains(out, want) {
-			t.Errorf("output lacks %q:\n%s", want, out)
+		if !regexp.MustCompile(want).MatchString(out) {
+			t.Errorf("output does not match %q:\n%s", want, out)
 		}
 	}
 	if strings.Contains(out, "Ana") || strings.Contains(out, "Leeds") {
@@ -78,7 +79,7 @@ func TestChat(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(out, "Hola.") || !strings.Contains(out, "Listo. Olvidé lo que elegiste") {
+	if !strings.Contains(out, "] 🌐 Idioma") || !strings.Contains(out, "Listo. Olvidé lo que elegiste") {
 		t.Errorf("second run:\n%s", out)
 	}
 	db, err := store.Open(context.Background(), filepath.Join(dir, "puente.db"))
@@ -104,8 +105,8 @@ func TestChatLanguage(t *testing.T) {
 	}{
 		{"picker without a guess", nil, nil, "Hello. Choose your language. In danger now? Call 999.\nHola. Elige tu idioma."},
 		{"picker for a language not shipped", map[string]string{"LANG": "fa_IR.UTF-8"}, nil, "[1] English\n[2] Español\n[3] Português (Brasil)\n[4] Exit and erase"},
-		{"locale guess", map[string]string{"LANG": "pt_BR.UTF-8"}, nil, "Olá."},
-		{"flag", map[string]string{"LANG": "pt_BR.UTF-8"}, []string{"--lang", "en"}, "Hello."},
+		{"locale guess", map[string]string{"LANG": "pt_BR.UTF-8"}, nil, "] Sair e apagar\n"},
+		{"flag", map[string]string{"LANG": "pt_BR.UTF-8"}, []string{"--lang", "en"}, "] 🌐 Language\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

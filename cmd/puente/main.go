@@ -38,6 +38,7 @@ func commands() []command {
 	return []command{
 		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
 		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+		{"adduser", "make a volunteer's account and print a link to set its password: puente adduser [--role editor|admin] EMAIL", runAddUser},
 		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
 		{"check", "validate the flows and messages; print translation coverage", runCheck},
 	}
