@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/directory"
-	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -182,32 +181,4 @@ func orAny(s string) string {
 		return "any"
 	}
 	return s
-}
-
-// ranker adapts the directory to the conversation engine's Ranker.
-type ranker struct{ d *directory.Directory }
-
-var _ flows.Ranker = ranker{}
-
-// Rank converts the engine's profile, ranks, and converts the matches back.
-func (r ranker) Rank(p flows.Profile, now time.Time) []flows.Match {
-	ms := r.d.Rank(directory.Profile{Need: directory.Need(p.Need), Lang: p.Lang,
-		Region: directory.Region(p.Region), WomenOnly: p.WomenOnly, Community: p.Community}, now)
-	out := make([]flows.Match, len(ms))
-	for i, m := range ms {
-		l := &flows.Listing{ID: m.Listing.ID, Name: m.Listing.Name, Description: m.Listing.Description}
-		for _, c := range m.Listing.Contacts {
-			note := c.Note
-			if c.Hours != nil {
-				// A route with its own hours (an evening-only line) says so.
-				note = strings.TrimPrefix(note+", "+c.Hours.String(), ", ")
-			}
-			l.Contacts = append(l.Contacts, flows.Contact{Kind: string(c.Kind), Value: c.Value, Note: note})
-		}
-		out[i] = flows.Match{Listing: l}
-		for _, why := range m.Reasons {
-			out[i].Reasons = append(out[i].Reasons, flows.Reason{ID: why.ID, Data: why.Data})
-		}
-	}
-	return out
 }
