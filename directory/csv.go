@@ -40,7 +40,8 @@ var descriptionLangs = []string{"en", "es", "pt"}
 // Problem is what is wrong with one row (or, with Row 0, with the whole file).
 // Warnings do not stop an import.
 type Problem struct {
-	Row     int // spreadsheet row: the header is row 1
+	Row     int    // spreadsheet row: the header is row 1
+	Label   string // where, when not a row ("service 3" in an HSDS file)
 	Column  string
 	Message string
 	Warning bool
@@ -48,7 +49,10 @@ type Problem struct {
 
 func (p Problem) String() string {
 	var b strings.Builder
-	if p.Row > 0 {
+	switch {
+	case p.Label != "":
+		b.WriteString(p.Label + ": ")
+	case p.Row > 0:
 		fmt.Fprintf(&b, "row %d: ", p.Row)
 	}
 	if p.Warning {
@@ -581,4 +585,38 @@ func orDefault[T ~string](v, def T) T {
 		return def
 	}
 	return v
+}
+
+// Record is the listing as column name -> cell, the canonical form CSV export writes
+// (without neutralising formulas). store/ keeps listings in this form.
+func (l *Listing) Record() map[string]string {
+	rec := listingRecord(l)
+	m := make(map[string]string, len(rec)+len(l.Description))
+	for i, c := range Columns {
+		if rec[i] != "" {
+			m[c.Name] = rec[i]
+		}
+	}
+	for lang, d := range l.Description {
+		m["description_"+lang] = d
+	}
+	return m
+}
+
+// FromRecord reads a listing back from its Record, with the checks of ReadCSV.
+func FromRecord(m map[string]string) (*Listing, error) {
+	cols := make([]string, 0, len(m))
+	rec := make([]string, 0, len(m))
+	for c, v := range m {
+		cols = append(cols, c)
+		rec = append(rec, neutralise(v))
+	}
+	if _, probs := readHeader(cols); probs.Err() != nil {
+		return nil, probs
+	}
+	l, probs := readRow(0, cols, rec)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
 }
