@@ -300,7 +300,7 @@ type Availability struct {
 // span is an opening in minutes relative to local midnight of the day asked about.
 type span struct{ from, to int }
 
-// day is a local calendar day relative to the day asked about.
+// dayInfo is a local calendar day: its date, weekday and bank holidays by division.
 type dayInfo struct {
 	date    string
 	weekday time.Weekday
