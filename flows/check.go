@@ -1,0 +1,267 @@
+package flows
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/puente-bot/puente/locales"
+)
+
+// Limits a screen must keep.
+const (
+	MaxLabel   = 30   // characters of a button label
+	MaxText    = 4096 // characters of a Telegram message
+	MaxButtons = 8    // buttons a node declares, besides navigation
+	maxID      = 24
+)
+
+// Needs and Regions are the codes set_need and set_region accept, as in the
+// directory.
+var (
+	Needs = []string{"domestic_abuse", "sexual_violence", "labour_exploitation", "trafficking",
+		"immigration_advice", "legal_advice", "housing", "health", "witness", "hate_crime",
+		"forced_marriage", "lgbt"}
+	Regions = []string{"london", "england", "wales", "scotland", "northern_ireland", "uk"}
+)
+
+var (
+	nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
+	code   = regexp.MustCompile(`^[a-z0-9_]+$`)
+)
+
+// Validate reports what would break a conversation: a missing or second
+// start node, a target or message that does not exist, an unknown action or
+// argument, a node no path reaches, a file without a review date.
+func (s *Set) Validate(cat *locales.Catalog) []locales.Defect {
+	var out []locales.Defect
+	for _, f := range s.Files {
+		if _, err := time.Parse(time.DateOnly, f.Meta.Reviewed); err != nil {
+			out = append(out, locales.Defect{File: f.Path, Line: f.firstLine("reviewed"), Msg: fmt.Sprintf("meta.reviewed %q is not a date like 2026-11-27", f.Meta.Reviewed)})
+		}
+		if len(f.Nodes) == 0 {
+			out = append(out, locales.Defect{File: f.Path, Line: 1, Msg: "no [[node]] in the file"})
+		}
+	}
+	start, ok := s.Start()
+	if !ok {
+		var where []string
+		for _, n := range s.order {
+			if n.Nav == NavNoBack {
+				where = append(where, n.Where())
+			}
+		}
+		file := "flows"
+		if len(s.Files) > 0 {
+			file = s.Files[0].Path
+		}
+		out = append(out, locales.Defect{File: file, Line: 1, Msg: fmt.Sprintf("exactly one node must have nav = %q (the start node); found %d %v", NavNoBack, len(where), where)})
+	}
+	for _, n := range s.order {
+		out = append(out, s.validateNode(n, cat)...)
+	}
+	if ok {
+		seen := s.reachable(start)
+		for _, n := range s.order {
+			if !seen[n.ID] {
+				out = append(out, locales.Defect{File: n.File.Path, Line: n.Line, Msg: fmt.Sprintf("node %q cannot be reached from the start node %q", n.ID, start.ID)})
+			}
+		}
+	}
+	return out
+}
+
+func (s *Set) validateNode(n *Node, cat *locales.Catalog) []locales.Defect {
+	var out []locales.Defect
+	bad := func(line int, format string, args ...any) {
+		out = append(out, locales.Defect{File: n.File.Path, Line: line, Msg: fmt.Sprintf("node %q: ", n.ID) + fmt.Sprintf(format, args...)})
+	}
+	if len(n.ID) > maxID || !nodeID.MatchString(n.ID) {
+		bad(n.Line, "an id is 1 to %d characters a-z, 0-9 or _", maxID)
+	}
+	if len(n.Say) == 0 {
+		bad(n.Line, "say lists no message")
+	}
+	if n.Nav != "" && n.Nav != NavNoBack {
+		bad(n.lineOf("nav"), "nav %q: the engine adds Back, Menu and Exit to every node; only %q is allowed, on the start node", n.Nav, NavNoBack)
+	}
+	if n.Do != "" && n.Do != DoShowReferrals {
+		bad(n.lineOf(n.Do), "a node's do can only be %q, not %q", DoShowReferrals, n.Do)
+	}
+	if len(n.Buttons) > MaxButtons {
+		bad(n.lineOf("buttons"), "%d buttons; at most %d besides Back, Menu and Exit", len(n.Buttons), MaxButtons)
+	}
+	for _, id := range n.Say {
+		if _, ok := cat.Message(locales.Default, id); !ok {
+			bad(n.lineOf(`"`+id+`"`), "message %q does not exist", id)
+		}
+	}
+	for _, b := range n.Buttons {
+		line := n.lineOf(`"` + b.Label + `"`)
+		if b.Label == "" {
+			bad(line, "a button has no label")
+		} else if _, ok := cat.Message(locales.Default, b.Label); !ok {
+			bad(line, "message %q does not exist", b.Label)
+		}
+		if msg := checkButton(b); msg != "" {
+			bad(line, "%s", msg)
+		}
+		if b.Next != "" {
+			if _, ok := s.Nodes[b.Next]; !ok {
+				bad(n.lineOf(`"`+b.Next+`"`), "button %q leads to %q, which does not exist", b.Label, b.Next)
+			}
+		}
+	}
+	return out
+}
+
+// checkButton checks a button's action, argument and target against the
+// closed set of actions.
+func checkButton(b NodeButton) string {
+	switch b.Do {
+	case "":
+		if b.Arg != "" {
+			return fmt.Sprintf("button %q has an arg but no do", b.Label)
+		}
+	case DoSetNeed:
+		if !slices.Contains(Needs, b.Arg) {
+			return fmt.Sprintf("button %q: need %q is not one of %v", b.Label, b.Arg, Needs)
+		}
+	case DoSetRegion:
+		if !slices.Contains(Regions, b.Arg) {
+			return fmt.Sprintf("button %q: region %q is not one of %v", b.Label, b.Arg, Regions)
+		}
+	case DoSetPref:
+		c, isCommunity := strings.CutPrefix(b.Arg, prefCommunity)
+		if b.Arg != "women_only" && b.Arg != "any" && (!isCommunity || !code.MatchString(c)) {
+			return fmt.Sprintf("button %q: preference %q is not women_only, any or community:<code>", b.Label, b.Arg)
+		}
+	case DoLanguage, DoExit, DoBack, DoMenu, DoHandoff:
+		if b.Next != "" || b.Arg != "" {
+			return fmt.Sprintf("button %q: do = %q takes no next and no arg", b.Label, b.Do)
+		}
+		return ""
+	default:
+		return fmt.Sprintf("button %q: unknown action %q (known: %s, %s, %s, %s, %s, %s, %s, %s)", b.Label, b.Do,
+			DoSetNeed, DoSetRegion, DoSetPref, DoLanguage, DoExit, DoBack, DoMenu, DoHandoff)
+	}
+	if b.Next == "" {
+		return fmt.Sprintf("button %q leads nowhere: it needs next", b.Label)
+	}
+	return ""
+}
+
+// reachable returns the IDs of the nodes some path of buttons reaches.
+func (s *Set) reachable(start *Node) map[string]bool {
+	seen := map[string]bool{start.ID: true}
+	queue := []*Node{start}
+	for len(queue) > 0 {
+		n := queue[0]
+		queue = queue[1:]
+		for _, b := range n.Buttons {
+			if next, ok := s.Nodes[b.Next]; ok && !seen[next.ID] {
+				seen[next.ID] = true
+				queue = append(queue, next)
+			}
+		}
+	}
+	return seen
+}
+
+// Check is everything check verifies: Validate, the message files, and
+// every screen rendered in every shipped language (no missing message or
+// key, labels under MaxLabel characters, texts under MaxText).
+func Check(set *Set, cat *locales.Catalog, rank Ranker, cfg Config, now time.Time) []locales.Defect {
+	out := set.Validate(cat)
+	out = append(out, cat.Check()...)
+	if len(out) > 0 {
+		return out
+	}
+	e, err := New(set, cat, rank, cfg)
+	if err != nil {
+		return append(out, locales.Defect{File: "flows", Line: 1, Msg: err.Error()})
+	}
+	for _, sc := range e.Screens() {
+		reply, err := e.Render(sc.State, now)
+		if err != nil {
+			out = append(out, sc.defect("%s: %v", sc.State.Lang, err))
+		}
+		out = append(out, sc.checkReply(reply)...)
+	}
+	return out
+}
+
+// Screen is a state worth rendering and where its content is written.
+type Screen struct {
+	State State
+	Node  *Node // nil for the picker and privacy screens
+
+	file string // where the picker or privacy text is written
+	line int
+}
+
+func (sc Screen) defect(format string, args ...any) locales.Defect {
+	if sc.Node == nil {
+		return locales.Defect{File: sc.file, Line: sc.line, Msg: fmt.Sprintf("%s screen: ", sc.State.View) + fmt.Sprintf(format, args...)}
+	}
+	return locales.Defect{File: sc.Node.File.Path, Line: sc.Node.Line, Msg: fmt.Sprintf("node %q: ", sc.Node.ID) + fmt.Sprintf(format, args...)}
+}
+
+func (sc Screen) checkReply(r Reply) []locales.Defect {
+	var out []locales.Defect
+	if n := utf8.RuneCountInString(r.Text); n > MaxText {
+		out = append(out, sc.defect("%s: the screen has %d characters, over %d", r.Lang, n, MaxText))
+	}
+	if strings.Contains(r.Text, "<no value>") {
+		out = append(out, sc.defect("%s: the screen shows <no value>", r.Lang))
+	}
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			if n := utf8.RuneCountInString(b.Label); n > MaxLabel {
+				d := sc.defect("%s: button %q has %d characters, over %d", r.Lang, b.Label, n, MaxLabel)
+				out = append(out, d)
+			}
+		}
+	}
+	return out
+}
+
+// Screens lists every screen of the flows in every shipped language: each
+// node (a referral node once per need a button sets), the picker and the
+// privacy page. It is generated from the flow files, so tests and check
+// walk every node without a hand-kept list.
+func (e *Engine) Screens() []Screen {
+	needs := []string{""}
+	for _, n := range e.set.order {
+		for _, b := range n.Buttons {
+			if b.Do == DoSetNeed && !slices.Contains(needs, b.Arg) {
+				needs = append(needs, b.Arg)
+			}
+		}
+	}
+	var out []Screen
+	for _, lang := range e.cat.Tags() {
+		picker := Screen{State: State{Lang: lang, View: ViewPicker}}
+		privacy := Screen{State: State{Lang: lang, Node: e.start.ID, View: ViewPrivacy}}
+		if m, ok := e.cat.Message(locales.Default, "ui.picker.prompt"); ok {
+			picker.file, picker.line = m.File, m.Line
+		}
+		if m, ok := e.cat.Message(locales.Default, "ui.privacy.text"); ok {
+			privacy.file, privacy.line = m.File, m.Line
+		}
+		out = append(out, picker, privacy)
+		for _, n := range e.set.order {
+			if n.Do != DoShowReferrals {
+				out = append(out, Screen{State: State{Lang: lang, Node: n.ID}, Node: n})
+				continue
+			}
+			for _, need := range needs {
+				out = append(out, Screen{State: State{Lang: lang, Node: n.ID, Need: need}, Node: n})
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,324 @@
+package flows_test
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/puente-bot/puente/flows"
+)
+
+func TestFirstContact(t *testing.T) {
+	tests := []struct {
+		name       string
+		hint       string
+		wantView   string
+		wantLang   string
+		wantLabels []string
+	}{
+		{"confident Spanish", "es-MX", "", "es", []string{"En casa", "Vi un delito", "🌐 Idioma", "Salir y borrar"}},
+		{"confident Brazilian", "pt-br", "", "pt-BR", []string{"Em casa", "Vi um crime", "🌐 Idioma", "Sair e apagar"}},
+		{"Galician gets the picker", "gl", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Salir y borrar"}},
+		{"Farsi gets the picker", "fa", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Exit and erase"}},
+		{"no hint gets the picker", "", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Exit and erase"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := &session{t: t, e: newEngine(t, flows.Config{})}
+			ss.start(tt.hint)
+			if ss.s.View != tt.wantView || ss.s.Lang != tt.wantLang {
+				t.Fatalf("view, lang = %q, %q; want %q, %q", ss.s.View, ss.s.Lang, tt.wantView, tt.wantLang)
+			}
+			if got := ss.labels(); !slices.Equal(got, tt.wantLabels) {
+				t.Fatalf("labels = %q, want %q", got, tt.wantLabels)
+			}
+		})
+	}
+}
+
+func TestPickerLines(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("")
+	want := "Hello. Choose your language. In danger now? Call 999.\nHola. Elige tu idioma. ¿Estás en peligro ahora? Llama al 999.\nOlá. Escolha seu idioma. Está em perigo agora? Ligue 999."
+	if got := ss.screen().Text; got != want {
+		t.Fatalf("picker text = %q, want %q", got, want)
+	}
+	ss.press("Español")
+	if ss.s.Lang != "es" || ss.s.Node != "start" || ss.s.View != "" {
+		t.Fatalf("after picking: %+v", ss.s)
+	}
+	ss.wantText("Hola.", "Test Org gestiona este bot.")
+}
+
+func TestWalk(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("en")
+	steps := []struct {
+		press    string
+		wantNode string
+		wantBack []string
+		wantText []string
+	}{
+		{"At home", "home", []string{"start"}, []string{"Someone at home hurts you?"}},
+		{"Get help", "region", []string{"start", "home"}, []string{"Where are you?"}},
+		{"London", "referral", []string{"start", "home", "region"}, []string{
+			"These can help.", "I found 5 organisations that can help.",
+			"• \u2068Org 1\u2069\nSpeaks en\n\u2068Helps.\u2069\nPhone: \u2066+44 20 7946 0958\u2069 (\u206824/7\u2069)\nWebsite: \u2066https://example.org/domestic_abuse\u2069",
+			"Org 3"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"Org 4", "Org 5"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
+		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
+		{"Back", "home", []string{"start"}, nil},
+		{"Menu", "start", nil, []string{"Hello."}},
+	}
+	for _, st := range steps {
+		ss.press(st.press)
+		if ss.s.Node != st.wantNode || !slices.Equal(ss.s.Back, st.wantBack) {
+			t.Fatalf("after %q: node %q back %q; want %q %q", st.press, ss.s.Node, ss.s.Back, st.wantNode, st.wantBack)
+		}
+		ss.wantText(st.wantText...)
+	}
+	if ss.s.Need != "domestic_abuse" || ss.s.Region != "london" {
+		t.Fatalf("need, region = %q, %q", ss.s.Need, ss.s.Region)
+	}
+	if strings.Contains(ss.screen().Text, "Org 4") {
+		t.Fatal("the start screen lists organisations")
+	}
+}
+
+func TestActions(t *testing.T) {
+	tests := []struct {
+		name  string
+		hint  string
+		path  []string
+		check func(t *testing.T, ss *session)
+	}{
+		{"set_pref", "en", []string{"At home", "Women only"}, func(t *testing.T, ss *session) {
+			if !ss.s.WomenOnly || ss.s.Node != "referral" {
+				t.Fatalf("state %+v", ss.s)
+			}
+		}},
+		{"set_need", "en", []string{"I saw a crime"}, func(t *testing.T, ss *session) {
+			if ss.s.Need != "witness" {
+				t.Fatalf("need %q", ss.s.Need)
+			}
+		}},
+		{"language button", "en", []string{"At home", "Change language"}, func(t *testing.T, ss *session) {
+			if ss.s.View != flows.ViewPicker || ss.s.Node != "home" {
+				t.Fatalf("state %+v", ss.s)
+			}
+		}},
+		{"picker back", "en", []string{"At home", "Change language", "Back"}, func(t *testing.T, ss *session) {
+			if ss.s.View != "" || ss.s.Node != "home" {
+				t.Fatalf("state %+v", ss.s)
+			}
+		}},
+		{"picker choice keeps the place", "en", []string{"At home", "Change language", "Português (Brasil)"}, func(t *testing.T, ss *session) {
+			if ss.s.Lang != "pt-BR" || ss.s.Node != "home" {
+				t.Fatalf("state %+v", ss.s)
+			}
+			ss.wantText("Alguém em casa machuca você?")
+		}},
+		{"exit button of a node", "en", []string{"I saw a crime", "Leave"}, func(t *testing.T, ss *session) {
+			if !ss.out.Exit || !isZero(ss.s) {
+				t.Fatalf("exit %v, state %+v", ss.out.Exit, ss.s)
+			}
+			ss.wantText("Done.")
+		}},
+		{"exit button of navigation", "en", []string{"At home", "Exit and erase"}, func(t *testing.T, ss *session) {
+			if !ss.out.Exit || !isZero(ss.s) {
+				t.Fatalf("exit %v, state %+v", ss.out.Exit, ss.s)
+			}
+		}},
+		{"handoff seam", "en", []string{"At home", "Get help", "London", "Contact them for me"}, func(t *testing.T, ss *session) {
+			want := flows.Handoff{Lang: "en", Need: "domestic_abuse", Region: "london"}
+			if ss.out.Handoff == nil || *ss.out.Handoff != want || len(ss.out.Replies) != 0 {
+				t.Fatalf("output %+v, want handoff %+v", ss.out, want)
+			}
+		}},
+		{"fallback is marked", "pt-BR", []string{"Vi um crime"}, func(t *testing.T, ss *session) {
+			ss.wantText("You saw a crime.", "Parte desta tela ainda não foi traduzida")
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := &session{t: t, e: newEngine(t, flows.Config{})}
+			ss.start(tt.hint)
+			for _, p := range tt.path {
+				ss.press(p)
+			}
+			tt.check(t, ss)
+		})
+	}
+}
+
+func isZero(s flows.State) bool {
+	b, _ := json.Marshal(s)
+	return string(b) == "{}"
+}
+
+func TestCommands(t *testing.T) {
+	tests := []struct {
+		text     string
+		wantExit bool
+		wantNode string
+		wantView string
+		wantText string
+	}{
+		{"/exit", true, "", "", "Done."},
+		{"/salir", true, "", "", "Done."},
+		{"/SAIR@puente_bot", true, "", "", "Done."},
+		{"/menu", false, "start", "", "Hello."},
+		{"/inicio", false, "start", "", "Hello."},
+		{"/start payload", false, "start", "", "Hello."},
+		{"/back", false, "start", "", "Hello."},
+		{"/volver", false, "start", "", "Hello."},
+		{"/idioma", false, "home", flows.ViewPicker, "Choose your language"},
+		{"/language", false, "home", flows.ViewPicker, "Choose your language"},
+		{"/privacy", false, "home", flows.ViewPrivacy, "This bot is run by Test Org. It does not keep what you type. It keeps only your choices here (language, topic, area) and forgets them 24 hours after"},
+		{"/privacidade", false, "home", flows.ViewPrivacy, "Test Org"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.text, func(t *testing.T) {
+			ss := &session{t: t, e: newEngine(t, flows.Config{})}
+			ss.start("en")
+			ss.press("At home")
+			ss.text(tt.text)
+			if ss.out.Exit != tt.wantExit || ss.s.Node != tt.wantNode || ss.s.View != tt.wantView {
+				t.Fatalf("exit %v node %q view %q; want %v %q %q", ss.out.Exit, ss.s.Node, ss.s.View, tt.wantExit, tt.wantNode, tt.wantView)
+			}
+			ss.wantText(tt.wantText)
+		})
+	}
+}
+
+func TestFreeText(t *testing.T) {
+	const secret = "my name is Maria, call me on +44 7700 900123"
+	tests := []struct{ name, text string }{
+		{"free text", secret},
+		{"unknown command", "/maria " + secret},
+		{"empty", ""},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := &session{t: t, e: newEngine(t, flows.Config{})}
+			ss.start("es")
+			ss.press("En casa")
+			before := ss.s
+			ss.text(tt.text)
+			if len(ss.out.Replies) != 2 || ss.out.Replies[0].Text != "Solo puedo leer los botones, así que no guardé tu mensaje. Elige un botón, por favor." {
+				t.Fatalf("replies %+v", ss.out.Replies)
+			}
+			ss.wantText("¿Alguien en casa te hace daño?")
+			before.Seq++
+			if got, want := mustJSON(t, ss.s), mustJSON(t, before); got != want {
+				t.Fatalf("state %s, want %s", got, want)
+			}
+			if strings.Contains(mustJSON(t, ss.out), "Maria") {
+				t.Fatal("the output repeats what was typed")
+			}
+		})
+	}
+}
+
+func mustJSON(t *testing.T, v any) string {
+	t.Helper()
+	b, err := json.Marshal(v)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
+}
+
+func TestTokens(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("en")
+	old, _ := ss.button("At home")
+	ss.press("At home")
+	valid, _ := ss.button("Get help")
+	tests := []struct{ name, token string }{
+		{"stale", old.Token},
+		{"empty", ""},
+		{"no separator", "abc"},
+		{"not base 36", "!!.0"},
+		{"index out of range", strings.Split(valid.Token, ".")[0] + ".z"},
+		{"negative index", strings.Split(valid.Token, ".")[0] + ".-1"},
+		{"huge sequence", "zzzzzzzzzzzzzz.0"},
+		{"three parts", valid.Token + ".0"},
+		{"long", strings.Repeat("9", 300)},
+		{"invalid UTF-8", "\xff\xfe.\x00"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := ss.s
+			got, out := ss.e.Step(s, flows.Event{Kind: flows.EventButton, Token: tt.token, Now: now})
+			if len(out.Replies) != 2 || out.Replies[0].Text != "This button is no longer active. Here is the current screen." {
+				t.Fatalf("replies %+v", out.Replies)
+			}
+			if got.Node != "home" || got.Seq != s.Seq+1 || !slices.Equal(got.Back, s.Back) {
+				t.Fatalf("state %+v, want home again", got)
+			}
+			if !strings.Contains(out.Replies[1].Text, "Someone at home hurts you?") {
+				t.Fatalf("current screen not shown again: %q", out.Replies[1].Text)
+			}
+		})
+	}
+	for _, row := range ss.screen().Buttons {
+		for _, b := range row {
+			if len(b.Token) == 0 || len(b.Token) >= 64 {
+				t.Errorf("token %q of %q: %d bytes", b.Token, b.Label, len(b.Token))
+			}
+		}
+	}
+}
+
+func TestButtonBeforeStart(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	s, out := e.Step(flows.State{}, flows.Event{Kind: flows.EventButton, Token: "1.0", LangHint: "es", Now: now})
+	if s.Node != "start" || len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, "Hola.") {
+		t.Fatalf("state %+v output %+v", s, out)
+	}
+}
+
+func TestBackStack(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{MaxBack: 2})}
+	ss.start("en")
+	for _, p := range []string{"At home", "Get help", "London"} {
+		ss.press(p)
+	}
+	if want := []string{"home", "region"}; !slices.Equal(ss.s.Back, want) {
+		t.Fatalf("back = %q, want %q", ss.s.Back, want)
+	}
+	for range 3 {
+		ss.press("Back")
+	}
+	if ss.s.Node != "start" {
+		t.Fatalf("after backing past the stack: node %q, want start", ss.s.Node)
+	}
+}
+
+// Step must not change the state it is given: sessions are values.
+func TestStepIsPure(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("en")
+	ss.press("At home")
+	ss.press("Get help")
+	ss.press("Back")
+	saved := ss.s
+	savedJSON := mustJSON(t, saved)
+	ss.press("Get help")
+	ss.e.Step(saved, flows.Event{Kind: flows.EventButton, Token: ss.screen().Buttons[0][0].Token, Now: now})
+	if got := mustJSON(t, saved); got != savedJSON {
+		t.Fatalf("state changed under the caller: %s, was %s", got, savedJSON)
+	}
+}
+
+// A session saved before the flows changed still works.
+func TestRemovedNode(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	s, out := e.Step(flows.State{Lang: "en", Node: "gone", Seq: 4}, flows.Event{Kind: flows.EventText, Text: "hi", Now: now})
+	if len(out.Replies) != 2 || !strings.Contains(out.Replies[1].Text, "Hello.") || s.Seq != 5 {
+		t.Fatalf("state %+v output %+v", s, out)
+	}
+}

@@ -1,0 +1,150 @@
+package flows_test
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+)
+
+var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+
+var vars = map[string]any{"Operator": "Test Org", "RetentionHours": 24}
+
+// catalogFS is the shipped ui messages plus the test flows' messages.
+func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
+	t.Helper()
+	out := fstest.MapFS{}
+	for _, fsys := range []fs.FS{locales.Files(), os.DirFS("testdata/locales")} {
+		names, err := fs.Glob(fsys, "*.json")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range names {
+			b, err := fs.ReadFile(fsys, n)
+			if err != nil {
+				t.Fatal(err)
+			}
+			out[n] = &fstest.MapFile{Data: b}
+		}
+	}
+	for n, f := range extra {
+		out[n] = f
+	}
+	return out
+}
+
+// fakeRanker returns n listings, each with a phone number and a website.
+type fakeRanker struct{ n int }
+
+func (r fakeRanker) Rank(p flows.Profile, _ time.Time) []flows.Match {
+	out := make([]flows.Match, r.n)
+	for i := range out {
+		out[i] = flows.Match{
+			Listing: &flows.Listing{
+				ID:          fmt.Sprint(i + 1),
+				Name:        fmt.Sprintf("Org %d", i+1),
+				Description: map[string]string{"en": "Helps.", "es": "Ayuda."},
+				Contacts: []flows.Contact{
+					{Kind: "phone", Value: "+44 20 7946 0958", Note: "24/7"},
+					{Kind: "website", Value: "https://example.org/" + p.Need},
+				},
+			},
+			Reasons: []flows.Reason{{ID: "directory.t.speaks", Data: map[string]any{"Lang": p.Lang}}},
+		}
+	}
+	return out
+}
+
+func newEngine(t testing.TB, cfg flows.Config) *flows.Engine {
+	t.Helper()
+	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.LoadFS(catalogFS(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Vars == nil {
+		cfg.Vars = vars
+	}
+	e, err := flows.New(set, cat, fakeRanker{n: 5}, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e
+}
+
+// session drives an engine the way a person would.
+type session struct {
+	t   testing.TB
+	e   *flows.Engine
+	s   flows.State
+	out flows.Output
+}
+
+func (ss *session) step(ev flows.Event) {
+	ss.t.Helper()
+	ev.Now = now
+	ss.s, ss.out = ss.e.Step(ss.s, ev)
+}
+
+func (ss *session) start(hint string) { ss.step(flows.Event{Kind: flows.EventStart, LangHint: hint}) }
+
+func (ss *session) text(s string) { ss.step(flows.Event{Kind: flows.EventText, Text: s}) }
+
+// press presses the button labelled label on the last screen.
+func (ss *session) press(label string) {
+	ss.t.Helper()
+	b, ok := ss.button(label)
+	if !ok {
+		ss.t.Fatalf("no button %q on the screen; buttons: %v", label, ss.labels())
+	}
+	ss.step(flows.Event{Kind: flows.EventButton, Token: b.Token})
+}
+
+func (ss *session) screen() flows.Reply {
+	ss.t.Helper()
+	if len(ss.out.Replies) == 0 {
+		ss.t.Fatalf("no reply; output %+v", ss.out)
+	}
+	return ss.out.Replies[len(ss.out.Replies)-1]
+}
+
+func (ss *session) button(label string) (flows.Button, bool) {
+	for _, row := range ss.screen().Buttons {
+		for _, b := range row {
+			if b.Label == label {
+				return b, true
+			}
+		}
+	}
+	return flows.Button{}, false
+}
+
+func (ss *session) labels() []string {
+	var out []string
+	for _, row := range ss.screen().Buttons {
+		for _, b := range row {
+			out = append(out, b.Label)
+		}
+	}
+	return out
+}
+
+func (ss *session) wantText(parts ...string) {
+	ss.t.Helper()
+	text := ss.screen().Text
+	for _, p := range parts {
+		if !strings.Contains(text, p) {
+			ss.t.Fatalf("screen text %q does not contain %q", text, p)
+		}
+	}
+}

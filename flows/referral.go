@@ -1,0 +1,101 @@
+package flows
+
+import (
+	"maps"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/locales"
+)
+
+// referrals adds the best few organisations for the person to the screen,
+// one page at a time, and records whether there are more pages.
+func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
+	var matches []Match
+	if e.rank != nil {
+		matches = e.rank.Rank(Profile{Need: s.Need, Lang: r.lang, Region: s.Region, WomenOnly: s.WomenOnly, Community: s.Community}, now)
+	}
+	if len(matches) == 0 {
+		// The directory promises never to be empty; if it is, the person
+		// still gets a next step.
+		s.Page, s.More = 0, false
+		r.para(r.text("ui.referral.empty", r.vars))
+		return s
+	}
+	per := e.cfg.PerPage
+	pages := (len(matches) + per - 1) / per
+	if s.Page < 0 || s.Page >= pages {
+		s.Page = 0 // "more options" on the last page starts again
+	}
+	s.More = pages > 1
+	r.para(r.plural("ui.referral.count", len(matches), r.vars))
+	end := min(len(matches), (s.Page+1)*per)
+	for _, m := range matches[s.Page*per : end] {
+		r.para(e.listing(m, r))
+	}
+	return s
+}
+
+// listing renders one organisation: its name, why it was chosen, what it
+// does and how to reach it. Values from the directory are isolated so that
+// numbers and links read and dial correctly in any script.
+func (e *Engine) listing(m Match, r *renderer) string {
+	var b strings.Builder
+	b.WriteString("• ")
+	b.WriteString(locales.FSI(m.Listing.Name))
+	for i, why := range m.Reasons {
+		if i == 0 {
+			b.WriteString("\n")
+		} else {
+			b.WriteString(" · ")
+		}
+		b.WriteString(r.text(why.ID, with(r.vars, why.Data)))
+	}
+	if d := r.description(m.Listing.Description); d != "" {
+		b.WriteString("\n")
+		b.WriteString(locales.FSI(d))
+	}
+	for _, c := range m.Listing.Contacts {
+		value := locales.LTR(c.Value)
+		if c.Kind == "address" {
+			value = locales.FSI(c.Value)
+		}
+		b.WriteString("\n")
+		b.WriteString(r.text("ui.referral.contact."+c.Kind, with(r.vars, map[string]any{"Value": value})))
+		if c.Note != "" {
+			b.WriteString(" (")
+			b.WriteString(locales.FSI(c.Note))
+			b.WriteString(")")
+		}
+	}
+	return b.String()
+}
+
+// description picks a listing's description in the reader's language, its
+// base language, or English, and notes a fallback.
+func (r *renderer) description(d map[string]string) string {
+	for _, l := range r.cat.Chain(r.lang) {
+		for _, k := range []string{l, baseLang(l)} {
+			if s, ok := d[k]; ok && s != "" {
+				if baseLang(k) != baseLang(r.lang) {
+					r.fellBack = true
+				}
+				return s
+			}
+		}
+	}
+	return ""
+}
+
+func baseLang(tag string) string {
+	base, _, _ := strings.Cut(tag, "-")
+	return base
+}
+
+// with merges template data over the engine's variables.
+func with(vars, data map[string]any) map[string]any {
+	out := make(map[string]any, len(vars)+len(data))
+	maps.Copy(out, vars)
+	maps.Copy(out, data)
+	return out
+}

@@ -1,0 +1,241 @@
+package flows
+
+import (
+	"errors"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/locales"
+)
+
+// actKind is what a button of a screen does.
+type actKind uint8
+
+const (
+	actNode     actKind = iota // a button the flow file declared
+	actMore                    // next page of the referral list
+	actLang                    // a language of the picker
+	actLanguage                // open the picker
+	actBack
+	actMenu
+	actExit
+)
+
+// action is one button of a screen; its index is its token.
+type action struct {
+	kind actKind
+	btn  *NodeButton
+	lang string
+}
+
+// current returns the node s is on; a node that no longer exists (the flows
+// changed under a session) is read as the start node.
+func (e *Engine) current(s State) *Node {
+	if n, ok := e.set.Nodes[s.Node]; ok {
+		return n
+	}
+	return e.start
+}
+
+// actions lists the buttons of the screen s shows, in token order. The list
+// depends on the state alone, so a token can be checked without rendering.
+func (e *Engine) actions(s State, buf []action) []action {
+	switch s.View {
+	case ViewPicker:
+		for _, t := range e.cat.Tags() {
+			buf = append(buf, action{kind: actLang, lang: t})
+		}
+		if s.Node == "" {
+			// First contact: nothing to go back to.
+			return append(buf, action{kind: actExit})
+		}
+		return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
+	case ViewPrivacy:
+		return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
+	}
+	n := e.current(s)
+	for i := range n.Buttons {
+		buf = append(buf, action{kind: actNode, btn: &n.Buttons[i]})
+	}
+	if n.Do == DoShowReferrals && s.More {
+		buf = append(buf, action{kind: actMore})
+	}
+	if n == e.start {
+		return append(buf, action{kind: actLanguage}, action{kind: actExit})
+	}
+	return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
+}
+
+// Tokens are "<seq>.<index>" in base 36: a few bytes, far under Telegram's
+// 64, and worthless outside the state that issued them.
+func token(buf []byte, seq uint32, i int) string {
+	buf = strconv.AppendUint(buf[:0], uint64(seq), 36)
+	buf = append(buf, '.')
+	buf = strconv.AppendUint(buf, uint64(i), 36)
+	return string(buf)
+}
+
+// press finds the action of a token; ok is false for a stale or forged one.
+func (e *Engine) press(s State, tok string) (action, bool) {
+	seqPart, idxPart, found := strings.Cut(tok, ".")
+	if !found || len(tok) > 24 {
+		return action{}, false
+	}
+	seq, err := strconv.ParseUint(seqPart, 36, 32)
+	if err != nil || uint32(seq) != s.Seq {
+		return action{}, false
+	}
+	i, err := strconv.ParseUint(idxPart, 36, 16)
+	if err != nil {
+		return action{}, false
+	}
+	var buf [16]action
+	acts := e.actions(s, buf[:0])
+	if i >= uint64(len(acts)) {
+		return action{}, false
+	}
+	return acts[i], true
+}
+
+// screen renders s as the new current screen, after an optional notice.
+func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
+	s.Seq++
+	r := renderer{cat: e.cat, lang: e.lang(s, ev), vars: e.cfg.Vars}
+	s, reply := e.render(s, ev.Now, &r)
+	if notice == "" {
+		return s, Output{Replies: []Reply{reply}}
+	}
+	return s, Output{Replies: []Reply{{Text: r.text(notice, e.cfg.Vars), Lang: r.lang}, reply}}
+}
+
+// Render renders the screen of s as it stands, strictly: the error lists
+// every missing message or template key (the text still renders, falling
+// back). Check and tests walk the flows with it.
+func (e *Engine) Render(s State, now time.Time) (Reply, error) {
+	r := renderer{cat: e.cat, lang: e.lang(s, Event{}), vars: e.cfg.Vars}
+	_, reply := e.render(s, now, &r)
+	return reply, errors.Join(r.errs...)
+}
+
+// renderer renders messages in one language and remembers what went wrong
+// and whether anything fell back to another language.
+type renderer struct {
+	cat      *locales.Catalog
+	lang     string
+	vars     map[string]any
+	errs     []error
+	fellBack bool
+	b        strings.Builder
+}
+
+func (r *renderer) text(id string, data map[string]any) string {
+	return r.textIn(r.lang, id, data)
+}
+
+func (r *renderer) textIn(lang, id string, data map[string]any) string {
+	out, served, err := r.cat.Render(lang, id, data)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return r.cat.Text(lang, id, data)
+	}
+	if served != lang {
+		r.fellBack = true
+	}
+	return out
+}
+
+func (r *renderer) plural(id string, n int, data map[string]any) string {
+	out, served, err := r.cat.RenderPlural(r.lang, id, n, data)
+	if err != nil {
+		r.errs = append(r.errs, err)
+		return r.cat.Plural(r.lang, id, n, data)
+	}
+	if served != r.lang {
+		r.fellBack = true
+	}
+	return out
+}
+
+// para adds a paragraph to the screen's text.
+func (r *renderer) para(s string) {
+	if s == "" {
+		return
+	}
+	if r.b.Len() > 0 {
+		r.b.WriteString("\n\n")
+	}
+	r.b.WriteString(s)
+}
+
+func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
+	var buf [16]action
+	switch s.View {
+	case ViewPicker:
+		// One line per language, each in its own language: the person may
+		// read none of the others.
+		for _, t := range e.cat.Tags() {
+			if r.b.Len() > 0 {
+				r.b.WriteByte('\n')
+			}
+			r.b.WriteString(r.textIn(t, "ui.picker.prompt", r.vars))
+		}
+	case ViewPrivacy:
+		r.para(r.text("ui.privacy.text", r.vars))
+	default:
+		n := e.current(s)
+		for _, id := range n.Say {
+			r.para(r.text(id, r.vars))
+		}
+		if n.Do == DoShowReferrals {
+			s = e.referrals(s, now, r)
+		}
+	}
+	if r.fellBack {
+		r.para(r.text("ui.notice.fallback", r.vars))
+	}
+	acts := e.actions(s, buf[:0])
+	return s, Reply{Text: r.b.String(), Buttons: e.keyboard(s, acts, r), Lang: r.lang}
+}
+
+// keyboard lays out the buttons: one row each, navigation together last.
+func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
+	nav := 0
+	for _, a := range acts {
+		if a.kind >= actLanguage {
+			nav++
+		}
+	}
+	rows := make([][]Button, 0, len(acts)-nav+1)
+	buttons := make([]Button, len(acts))
+	var tb [16]byte
+	for i, a := range acts {
+		buttons[i] = Button{Label: e.label(a, r), Token: token(tb[:], s.Seq, i)}
+		if a.kind < actLanguage {
+			rows = append(rows, buttons[i:i+1:i+1])
+		}
+	}
+	if nav > 0 {
+		rows = append(rows, buttons[len(acts)-nav:])
+	}
+	return rows
+}
+
+func (e *Engine) label(a action, r *renderer) string {
+	switch a.kind {
+	case actNode:
+		return r.text(a.btn.Label, r.vars)
+	case actMore:
+		return r.text("ui.referral.more", r.vars)
+	case actLang:
+		return r.textIn(a.lang, "ui.language.name", r.vars)
+	case actLanguage:
+		return r.text("ui.nav.language", r.vars)
+	case actBack:
+		return r.text("ui.nav.back", r.vars)
+	case actMenu:
+		return r.text("ui.nav.menu", r.vars)
+	default:
+		return r.text("ui.nav.exit", r.vars)
+	}
+}

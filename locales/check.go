@@ -1,0 +1,182 @@
+package locales
+
+import (
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+	"text/template/parse"
+)
+
+// Defect is one problem in the message files, with where to fix it.
+type Defect struct {
+	File string
+	Line int
+	Msg  string
+}
+
+func (d Defect) String() string { return fmt.Sprintf("%s:%d: %s", d.File, d.Line, d.Msg) }
+
+// Coverage is how much of Default a language has in its own words.
+type Coverage struct {
+	Lang       string
+	Translated int // messages of Default the language has itself
+	Total      int // messages of Default
+	FellBack   []string
+}
+
+// Coverage reports, for each shipped language, which messages fall back
+// (and so are shown in another language).
+func (c *Catalog) Coverage() []Coverage {
+	ids := c.IDs(Default)
+	out := make([]Coverage, 0, len(c.tags))
+	for _, lang := range c.tags {
+		cov := Coverage{Lang: lang, Total: len(ids)}
+		for _, id := range ids {
+			if served, _ := c.Lookup(lang, id); served == lang {
+				cov.Translated++
+			} else {
+				cov.FellBack = append(cov.FellBack, id)
+			}
+		}
+		out = append(out, cov)
+	}
+	return out
+}
+
+// Check reports every defect of the message files: a message missing from a
+// shipped language, a message no English file has, placeholders that differ
+// from English, a plural form the language needs but lacks, a template that
+// does not render, a message without a description or outside its file's
+// area.
+func (c *Catalog) Check() []Defect {
+	var out []Defect
+	for _, lang := range c.tags {
+		for _, id := range c.IDs(lang) {
+			m := c.msgs[lang][id]
+			out = append(out, c.checkMessage(m)...)
+		}
+	}
+	for _, id := range c.IDs(Default) {
+		en := c.msgs[Default][id]
+		for _, lang := range c.tags[1:] {
+			if _, ok := c.msgs[lang][id]; !ok {
+				out = append(out, Defect{en.File, en.Line, fmt.Sprintf("message %q is missing in %s (%s)", id, lang, areaFile(en.File, lang))})
+			}
+		}
+	}
+	return out
+}
+
+func (c *Catalog) checkMessage(m *Message) []Defect {
+	var out []Defect
+	bad := func(format string, args ...any) {
+		out = append(out, Defect{m.File, m.Line, fmt.Sprintf(format, args...)})
+	}
+	if area := areaOf(m.File); !strings.HasPrefix(m.ID, area+".") {
+		bad("message %q must start with %q, the area of its file", m.ID, area+".")
+	}
+	if strings.TrimSpace(m.Description) == "" && m.Lang == Default {
+		bad("message %q has no description for translators", m.ID)
+	}
+	en, ok := c.msgs[Default][m.ID]
+	if !ok {
+		bad("message %q (%s) is not in English", m.ID, m.Lang)
+		return out
+	}
+	want := en.Placeholders()
+	if got := m.Placeholders(); !slices.Equal(got, want) {
+		bad("message %q (%s) has placeholders %v, English has %v", m.ID, m.Lang, got, want)
+		return out
+	}
+	if en.Plural {
+		for _, f := range c.forms[m.Lang] {
+			if _, ok := m.forms[f]; !ok {
+				bad("message %q (%s) lacks the plural form %q", m.ID, m.Lang, f)
+			}
+		}
+	}
+	data := map[string]any{}
+	for _, p := range want {
+		data[p] = "x"
+	}
+	for _, f := range Forms {
+		if _, ok := m.forms[f]; !ok {
+			continue
+		}
+		if _, err := m.render(f, data); err != nil {
+			bad("message %q (%s, %s) does not render: %v", m.ID, m.Lang, f, err)
+		}
+	}
+	return out
+}
+
+// Placeholders returns the names of the fields a message's templates use
+// (.Phone -> Phone), sorted and without repeats.
+func (m *Message) Placeholders() []string {
+	var names []string
+	for _, t := range m.forms {
+		if t.tmpl != nil {
+			walkFields(t.tmpl.Tree.Root, &names)
+		}
+	}
+	slices.Sort(names)
+	return slices.Compact(names)
+}
+
+func walkFields(n parse.Node, names *[]string) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Nodes {
+			walkFields(c, names)
+		}
+	case *parse.ActionNode:
+		walkFields(n.Pipe, names)
+	case *parse.PipeNode:
+		if n == nil {
+			return
+		}
+		for _, c := range n.Cmds {
+			walkFields(c, names)
+		}
+	case *parse.CommandNode:
+		for _, a := range n.Args {
+			walkFields(a, names)
+		}
+	case *parse.FieldNode:
+		*names = append(*names, n.Ident[0])
+	case *parse.ChainNode:
+		walkFields(n.Node, names)
+	case *parse.IfNode:
+		walkBranch(&n.BranchNode, names)
+	case *parse.RangeNode:
+		walkBranch(&n.BranchNode, names)
+	case *parse.WithNode:
+		walkBranch(&n.BranchNode, names)
+	case *parse.TemplateNode:
+		walkFields(n.Pipe, names)
+	}
+}
+
+func walkBranch(b *parse.BranchNode, names *[]string) {
+	walkFields(b.Pipe, names)
+	walkFields(b.List, names)
+	walkFields(b.ElseList, names)
+}
+
+// areaOf returns the area of a message file name: "ui" for ui.es.json.
+func areaOf(file string) string {
+	base := path.Base(file)
+	if i := strings.IndexByte(base, '.'); i >= 0 {
+		return base[:i]
+	}
+	return base
+}
+
+// areaFile names the file of an area in another language.
+func areaFile(file, lang string) string {
+	return path.Join(path.Dir(file), areaOf(file)+"."+lang+".json")
+}

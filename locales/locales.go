@@ -1,0 +1,365 @@
+// Package locales holds every text a person reads, as embedded go-i18n v2
+// message files, and the rules for choosing and falling back between
+// languages, plus the bidi helpers that keep numbers and links readable in
+// right-to-left text.
+package locales
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"slices"
+	"strings"
+	"text/template"
+
+	"github.com/nicksnyder/go-i18n/v2/i18n"
+	"golang.org/x/text/language"
+)
+
+//go:embed *.json
+var files embed.FS
+
+// Files returns the embedded message files, for tools that inspect them.
+func Files() fs.FS { return files }
+
+// Default is the language every message exists in and the last step of
+// every fallback chain.
+const Default = "en"
+
+// Forms are the CLDR plural categories in go-i18n's order.
+var Forms = []string{"zero", "one", "two", "few", "many", "other"}
+
+// Language is a shipped language as the picker shows it.
+type Language struct {
+	Tag  string // BCP 47, as in the file names: en, es, pt-BR
+	Name string // the language's name in its own script
+}
+
+// Message is one message of one language, as loaded.
+type Message struct {
+	ID          string
+	Lang        string
+	Description string
+	File        string // path of the file it came from
+	Line        int    // line of its ID in that file
+	Plural      bool   // it has plural forms beyond "other"
+	forms       map[string]*text
+}
+
+// Sources returns the template source of each plural form present.
+func (m *Message) Sources() map[string]string {
+	out := make(map[string]string, len(m.forms))
+	for f, t := range m.forms {
+		out[f] = t.src
+	}
+	return out
+}
+
+// text is one template, parsed once; tmpl is nil when the source has no
+// actions, so rendering it costs nothing.
+type text struct {
+	src  string
+	tmpl *template.Template
+}
+
+// Catalog is the loaded set of messages of every shipped language. It is
+// read-only after loading and safe for concurrent use.
+type Catalog struct {
+	bundle  *i18n.Bundle
+	tags    []string                       // shipped, Default first, then sorted
+	msgs    map[string]map[string]*Message // lang -> id -> message
+	chains  map[string][]string            // shipped lang -> fallback chain
+	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
+	forms   map[string][]string            // lang -> plural forms the language uses
+}
+
+// ErrNotFound reports a message that exists in no language of its chain.
+var ErrNotFound = errors.New("message not found")
+
+// Load reads the embedded message files.
+func Load() (*Catalog, error) { return LoadFS(files) }
+
+// LoadFS reads every *.json message file at the root of fsys. The language
+// of a file comes from its name (<area>.<lang>.json).
+func LoadFS(fsys fs.FS) (*Catalog, error) {
+	names, err := fs.Glob(fsys, "*.json")
+	if err != nil {
+		return nil, fmt.Errorf("list message files: %w", err)
+	}
+	c := &Catalog{
+		bundle: i18n.NewBundle(language.English),
+		msgs:   map[string]map[string]*Message{},
+	}
+	for _, name := range names {
+		if err := c.loadFile(fsys, name); err != nil {
+			return nil, err
+		}
+	}
+	if c.msgs[Default] == nil {
+		return nil, fmt.Errorf("no %s message files", Default)
+	}
+	for lang := range c.msgs {
+		if lang != Default {
+			c.tags = append(c.tags, lang)
+		}
+	}
+	slices.Sort(c.tags)
+	c.tags = slices.Insert(c.tags, 0, Default)
+	c.chains = make(map[string][]string, len(c.tags))
+	for _, lang := range c.tags {
+		c.chains[lang] = c.chain(lang)
+	}
+	if err := c.probePlurals(); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func (c *Catalog) loadFile(fsys fs.FS, name string) error {
+	buf, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return fmt.Errorf("read %s: %w", name, err)
+	}
+	// The bundle parses the file (file-name tag, nested IDs, reserved keys)
+	// and refuses languages that have no CLDR plural rule.
+	mf, err := c.bundle.ParseMessageFileBytes(buf, name)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	lang := mf.Tag.String()
+	if c.msgs[lang] == nil {
+		c.msgs[lang] = map[string]*Message{}
+	}
+	for _, m := range mf.Messages {
+		if prev, ok := c.msgs[lang][m.ID]; ok {
+			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(buf, m.ID), m.ID, prev.File)
+		}
+		msg, err := newMessage(m, lang, name, lineOf(buf, m.ID))
+		if err != nil {
+			return err
+		}
+		c.msgs[lang][m.ID] = msg
+	}
+	return nil
+}
+
+func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
+	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
+	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
+	for i, src := range srcs {
+		if src == "" {
+			continue
+		}
+		t := &text{src: src}
+		if strings.Contains(src, "{{") {
+			tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(src)
+			if err != nil {
+				return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
+			}
+			t.tmpl = tmpl
+		}
+		msg.forms[Forms[i]] = t
+		if Forms[i] != "other" {
+			msg.Plural = true
+		}
+	}
+	return msg, nil
+}
+
+// lineOf finds the line of a message ID in a JSON file: the quoted full ID,
+// else the quoted last segment of a nested ID.
+func lineOf(buf []byte, id string) int {
+	for _, key := range []string{id, id[strings.LastIndexByte(id, '.')+1:]} {
+		if i := bytes.Index(buf, []byte(`"`+key+`"`)); i >= 0 {
+			return bytes.Count(buf[:i], []byte("\n")) + 1
+		}
+	}
+	return 1
+}
+
+// chain is the fallback order for lang: lang itself, then the shipped
+// languages with the same base (the bare base first, so pt-PT falls back to
+// pt-BR), then Default.
+func (c *Catalog) chain(lang string) []string {
+	var out []string
+	if c.msgs[lang] != nil {
+		out = append(out, lang)
+	}
+	base := baseOf(lang)
+	if base != lang && c.msgs[base] != nil {
+		out = append(out, base)
+	}
+	for _, t := range c.tags {
+		if baseOf(t) == base && !slices.Contains(out, t) {
+			out = append(out, t)
+		}
+	}
+	if !slices.Contains(out, Default) {
+		out = append(out, Default)
+	}
+	return out
+}
+
+func baseOf(lang string) string {
+	if i := strings.IndexAny(lang, "-_"); i >= 0 {
+		return strings.ToLower(lang[:i])
+	}
+	return strings.ToLower(lang)
+}
+
+// Chain returns the languages a message for lang is looked up in, in order.
+func (c *Catalog) Chain(lang string) []string {
+	if ch, ok := c.chains[lang]; ok {
+		return ch
+	}
+	return c.chain(lang)
+}
+
+// Tags returns the shipped language tags, Default first.
+func (c *Catalog) Tags() []string { return c.tags }
+
+// Languages returns the shipped languages in picker order, each named in
+// its own language.
+func (c *Catalog) Languages() []Language {
+	out := make([]Language, len(c.tags))
+	for i, t := range c.tags {
+		out[i] = Language{Tag: t, Name: c.Text(t, "ui.language.name", nil)}
+	}
+	return out
+}
+
+// IDs returns the IDs of the messages of lang, sorted.
+func (c *Catalog) IDs(lang string) []string {
+	ids := make([]string, 0, len(c.msgs[lang]))
+	for id := range c.msgs[lang] {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	return ids
+}
+
+// Message returns a message as written in lang, without fallback.
+func (c *Catalog) Message(lang, id string) (*Message, bool) {
+	m, ok := c.msgs[lang][id]
+	return m, ok
+}
+
+// Lookup reports which language a message for lang is served from: lang
+// itself, or where it fell back to. ok is false when no language of the
+// chain has it.
+func (c *Catalog) Lookup(lang, id string) (served string, ok bool) {
+	m := c.find(lang, id)
+	if m == nil {
+		return "", false
+	}
+	return m.Lang, true
+}
+
+func (c *Catalog) find(lang, id string) *Message {
+	for _, l := range c.Chain(lang) {
+		if m, ok := c.msgs[l][id]; ok {
+			return m
+		}
+	}
+	return nil
+}
+
+// Render renders a message strictly: a missing message or a missing
+// template key is an error. served is the language the text is in.
+func (c *Catalog) Render(lang, id string, data map[string]any) (out, served string, err error) {
+	m := c.find(lang, id)
+	if m == nil {
+		return "", "", fmt.Errorf("%w: %q in %s", ErrNotFound, id, lang)
+	}
+	out, err = m.render("other", data)
+	return out, m.Lang, err
+}
+
+// RenderPlural is Render for the plural form of n in the served language;
+// data gets n as .Count.
+func (c *Catalog) RenderPlural(lang, id string, n int, data map[string]any) (out, served string, err error) {
+	m := c.find(lang, id)
+	if m == nil {
+		return "", "", fmt.Errorf("%w: %q in %s", ErrNotFound, id, lang)
+	}
+	d := make(map[string]any, len(data)+1)
+	for k, v := range data {
+		d[k] = v
+	}
+	d["Count"] = n
+	form, err := c.PluralForm(m.Lang, n)
+	if err != nil {
+		return "", m.Lang, err
+	}
+	if _, ok := m.forms[form]; !ok {
+		out, _ = m.render("other", d)
+		return out, m.Lang, fmt.Errorf("%s: message %q has no plural form %q", m.Lang, id, form)
+	}
+	out, err = m.render(form, d)
+	return out, m.Lang, err
+}
+
+func (m *Message) render(form string, data map[string]any) (string, error) {
+	t, ok := m.forms[form]
+	if !ok {
+		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
+	}
+	if t.tmpl == nil {
+		return t.src, nil
+	}
+	var b strings.Builder
+	if err := t.tmpl.Execute(&b, data); err != nil {
+		return "", fmt.Errorf("%s: %w", m.Lang, err)
+	}
+	return b.String(), nil
+}
+
+// Text renders a message for lang, falling back variant -> base -> Default.
+// It never fails: a missing template key renders empty and a message that
+// exists nowhere renders as its ID, both of which check reports.
+func (c *Catalog) Text(lang, id string, data map[string]any) string {
+	out, _, err := c.Render(lang, id, data)
+	if err == nil {
+		return out
+	}
+	return c.lenient(lang, id, "other", data)
+}
+
+// Plural renders the plural form of a message for n (given to the template
+// as .Count), with the same fallback and guarantees as Text.
+func (c *Catalog) Plural(lang, id string, n int, data map[string]any) string {
+	out, _, err := c.RenderPlural(lang, id, n, data)
+	if err == nil || out != "" {
+		return out
+	}
+	return c.lenient(lang, id, "other", data)
+}
+
+// lenient renders without missingkey=error: the rare path after a defect
+// that check would have reported.
+func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
+	m := c.find(lang, id)
+	if m == nil {
+		return id
+	}
+	t, ok := m.forms[form]
+	if !ok {
+		return id
+	}
+	tmpl, err := template.New(id).Parse(t.src)
+	if err != nil {
+		return t.src
+	}
+	var b strings.Builder
+	if err := tmpl.Execute(&b, data); err != nil {
+		return t.src
+	}
+	return strings.ReplaceAll(b.String(), "<no value>", "")
+}
+
+// RenderForm renders one plural form of a message strictly, for checks.
+func (m *Message) RenderForm(form string, data map[string]any) (string, error) {
+	return m.render(form, data)
+}

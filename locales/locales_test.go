@@ -1,0 +1,253 @@
+package locales_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/puente-bot/puente/locales"
+)
+
+func mustLoad(t testing.TB, fsys fstest.MapFS) *locales.Catalog {
+	t.Helper()
+	c, err := locales.LoadFS(fsys)
+	if err != nil {
+		t.Fatalf("LoadFS: %v", err)
+	}
+	return c
+}
+
+func TestResolve(t *testing.T) {
+	shipped := []string{"en", "es", "pt-BR"}
+	tests := []struct {
+		name          string
+		choice, hint  string
+		want          string
+		wantConfident bool
+	}{
+		{"Brazilian lower case", "", "pt-br", "pt-BR", true},
+		{"European Portuguese reads Brazilian", "", "pt-PT", "pt-BR", true},
+		{"bare Portuguese", "", "pt", "pt-BR", true},
+		{"Latin American Spanish", "", "es-419", "es", true},
+		{"British English", "", "en-GB", "en", true},
+		{"Galician is not Spanish", "", "gl", "es", false},
+		{"Farsi is not Arabic nor English", "", "fa", "en", false},
+		{"Urdu is not English", "", "ur", "en", false},
+		{"no hint", "", "", "en", false},
+		{"garbage hint", "", "!!not-a-tag", "en", false},
+		{"unknown language", "", "xx", "en", false},
+		{"choice wins over hint", "es", "pt-BR", "es", true},
+		{"choice variant", "pt-PT", "", "pt-BR", true},
+		{"garbage choice falls to hint", "%%", "es-MX", "es", true},
+		{"unshipped choice falls to hint", "fa", "", "en", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, confident := locales.Resolve(tt.choice, tt.hint, shipped)
+			if got != tt.want || confident != tt.wantConfident {
+				t.Fatalf("Resolve(%q, %q) = %q, %v; want %q, %v", tt.choice, tt.hint, got, confident, tt.want, tt.wantConfident)
+			}
+		})
+	}
+}
+
+var fallbackFS = fstest.MapFS{
+	"ui.en.json":    {Data: []byte(`{"ui.a": {"description": "d", "other": "A en"}, "ui.b": {"description": "d", "other": "B en {{.N}}"}}`)},
+	"ui.pt-BR.json": {Data: []byte(`{"ui.a": {"other": "A br"}}`)},
+	"ui.es.json":    {Data: []byte(`{"ui.a": {"other": "A es"}, "ui.b": {"other": "B es {{.N}}"}}`)},
+}
+
+func TestFallback(t *testing.T) {
+	c := mustLoad(t, fallbackFS)
+	tests := []struct {
+		lang, id   string
+		want       string
+		wantServed string
+	}{
+		{"pt-BR", "ui.a", "A br", "pt-BR"},
+		{"pt-BR", "ui.b", "B en 7", "en"},
+		{"pt-PT", "ui.a", "A br", "pt-BR"},
+		{"pt-PT", "ui.b", "B en 7", "en"},
+		{"es-419", "ui.b", "B es 7", "es"},
+		{"fa", "ui.a", "A en", "en"},
+		{"", "ui.a", "A en", "en"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.id, func(t *testing.T) {
+			got, served, err := c.Render(tt.lang, tt.id, map[string]any{"N": 7})
+			if err != nil {
+				t.Fatalf("Render: %v", err)
+			}
+			if got != tt.want || served != tt.wantServed {
+				t.Fatalf("Render(%s, %s) = %q from %s, want %q from %s", tt.lang, tt.id, got, served, tt.want, tt.wantServed)
+			}
+			if got := c.Text(tt.lang, tt.id, map[string]any{"N": 7}); got != tt.want {
+				t.Fatalf("Text = %q, want %q", got, tt.want)
+			}
+		})
+	}
+	cov := c.Coverage()
+	if got, want := len(cov), 3; got != want {
+		t.Fatalf("coverage of %d languages, want %d", got, want)
+	}
+	if cov[2].Lang != "pt-BR" || cov[2].Translated != 1 || !slices.Equal(cov[2].FellBack, []string{"ui.b"}) {
+		t.Fatalf("pt-BR coverage = %+v, want 1 of 2 with ui.b falling back", cov[2])
+	}
+}
+
+func TestTextNeverFails(t *testing.T) {
+	c := mustLoad(t, fallbackFS)
+	if _, _, err := c.Render("es", "ui.b", nil); err == nil {
+		t.Fatal("Render with a missing key: no error")
+	}
+	if got, want := c.Text("es", "ui.b", nil), "B es "; got != want {
+		t.Fatalf("Text with a missing key = %q, want %q", got, want)
+	}
+	if got, want := c.Text("es", "ui.nothing", nil), "ui.nothing"; got != want {
+		t.Fatalf("Text of an unknown ID = %q, want %q", got, want)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 1, "I found 1 organisation that can help."},
+		{"en", 4, "I found 4 organisations that can help."},
+		{"es", 1, "Encontré 1 organización que puede ayudarte."},
+		{"es", 1000000, "Encontré 1000000 organizaciones que pueden ayudarte."},
+		{"pt-BR", 0, "Encontrei 0 organização que pode ajudar você."},
+	}
+	for _, tt := range tests {
+		if got := c.Plural(tt.lang, "ui.referral.count", tt.n, nil); got != tt.want {
+			t.Errorf("Plural(%s, %d) = %q, want %q", tt.lang, tt.n, got, tt.want)
+		}
+	}
+	for lang, want := range map[string][]string{"en": {"one", "other"}, "es": {"one", "many", "other"}, "pt-BR": {"one", "many", "other"}} {
+		if got := c.PluralForms(lang); !slices.Equal(got, want) {
+			t.Errorf("PluralForms(%s) = %v, want %v", lang, got, want)
+		}
+	}
+}
+
+func TestEmbedded(t *testing.T) {
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range c.Check() {
+		t.Error(d)
+	}
+	want := []locales.Language{{"en", "English"}, {"es", "Español"}, {"pt-BR", "Português (Brasil)"}}
+	if got := c.Languages(); !slices.Equal(got, want) {
+		t.Fatalf("Languages() = %v, want %v", got, want)
+	}
+}
+
+func TestCheck(t *testing.T) {
+	tests := []struct {
+		name  string
+		files fstest.MapFS
+		want  string // part of the single defect
+	}{
+		{
+			name: "missing translation",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte(`{"ui.a": {"description": "d", "other": "A"}}`)},
+				"ui.es.json": {Data: []byte(`{}`)},
+			},
+			want: `ui.en.json:1: message "ui.a" is missing in es (ui.es.json)`,
+		},
+		{
+			name: "placeholder mismatch",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte("{\n\"ui.a\": {\"description\": \"d\", \"other\": \"Call {{.Phone}}\"}}")},
+				"ui.es.json": {Data: []byte("{\n\n\"ui.a\": {\"other\": \"Llama al {{.Fone}}\"}}")},
+			},
+			want: `ui.es.json:3: message "ui.a" (es) has placeholders [Fone], English has [Phone]`,
+		},
+		{
+			name: "missing plural form",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte(`{"ui.n": {"description": "d", "one": "{{.Count}} org", "other": "{{.Count}} orgs"}}`)},
+				"ui.es.json": {Data: []byte(`{"ui.n": {"one": "{{.Count}} org", "other": "{{.Count}} orgs"}}`)},
+			},
+			want: `message "ui.n" (es) lacks the plural form "many"`,
+		},
+		{
+			name: "not in English",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte(`{}`)},
+				"ui.es.json": {Data: []byte(`{"ui.z": {"other": "Z"}}`)},
+			},
+			want: `message "ui.z" (es) is not in English`,
+		},
+		{
+			name: "no description",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte(`{"ui.a": "A"}`)},
+			},
+			want: `message "ui.a" has no description`,
+		},
+		{
+			name: "outside its area",
+			files: fstest.MapFS{
+				"ui.en.json": {Data: []byte(`{"bot.a": {"description": "d", "other": "A"}}`)},
+			},
+			want: `message "bot.a" must start with "ui."`,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			defects := mustLoad(t, tt.files).Check()
+			if len(defects) != 1 || !strings.Contains(defects[0].String(), tt.want) {
+				t.Fatalf("Check() = %v, want one defect containing %q", defects, tt.want)
+			}
+		})
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	tests := []struct {
+		name  string
+		files fstest.MapFS
+	}{
+		{"no English", fstest.MapFS{"ui.es.json": {Data: []byte(`{}`)}}},
+		{"bad JSON", fstest.MapFS{"ui.en.json": {Data: []byte(`{`)}}},
+		{"reserved key mixed", fstest.MapFS{"ui.en.json": {Data: []byte(`{"ui": {"other": "x", "b": "y"}}`)}}},
+		{"no plural rule", fstest.MapFS{"ui.en.json": {Data: []byte(`{}`)}, "ui.prs.json": {Data: []byte(`{"ui.a": "x"}`)}}},
+		{"bad template", fstest.MapFS{"ui.en.json": {Data: []byte(`{"ui.a": "{{.A"}`)}}},
+		{"duplicate across files", fstest.MapFS{"ui.en.json": {Data: []byte(`{"ui.a": "x"}`)}, "bot.en.json": {Data: []byte(`{"ui.a": "y"}`)}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if _, err := locales.LoadFS(tt.files); err == nil {
+				t.Fatal("LoadFS: no error")
+			}
+		})
+	}
+}
+
+func TestIsRTL(t *testing.T) {
+	for lang, want := range map[string]bool{"ar": true, "fa": true, "ur": true, "ps": true, "ckb": true, "he": true, "pa-Arab": true, "ku": false, "es": false, "pt-BR": false, "": false} {
+		if got := locales.IsRTL(lang); got != want {
+			t.Errorf("IsRTL(%q) = %v, want %v", lang, got, want)
+		}
+	}
+}
+
+func TestIsolates(t *testing.T) {
+	if got, want := locales.LTR("+44 20 7946 0958"), "\u2066+44 20 7946 0958\u2069"; got != want {
+		t.Errorf("LTR = %q, want %q", got, want)
+	}
+	if got, want := locales.FSI("LAWRS"), "\u2068LAWRS\u2069"; got != want {
+		t.Errorf("FSI = %q, want %q", got, want)
+	}
+}
