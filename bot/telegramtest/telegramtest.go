@@ -110,7 +110,7 @@ type Server struct {
 	chats      map[int64]*chat
 	users      map[int64]User
 	calls      []Call
-	keepCalls  bool
+	lean       bool
 	faults     FaultFunc
 	onSend     func(Message)
 	profile    map[string]string // "name/es" -> value, from setMyName etc.
@@ -132,7 +132,6 @@ func NewWith(t testing.TB, rep Reporter) *Server {
 		nextUpdate: 100,
 		chats:      make(map[int64]*chat),
 		users:      make(map[int64]User),
-		keepCalls:  true,
 		profile:    make(map[string]string),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -147,11 +146,12 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// KeepCalls says whether calls are recorded (benchmarks turn it off).
-func (s *Server) KeepCalls(keep bool) {
+// Lean makes the fake keep neither calls nor the text of messages, so a long benchmark
+// measures the bot rather than the fake's memory.
+func (s *Server) Lean() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.keepCalls = keep
+	s.lean = true
 }
 
 // SetFaults installs f to decide which later calls fail; nil lets all through.
@@ -253,6 +253,11 @@ func (c *chat) json(s *Server) map[string]any {
 func (s *Server) addMessage(c *chat, fromBot bool, text string) *Message {
 	c.nextMsg++
 	m := &Message{ID: c.nextMsg, ChatID: c.id, FromBot: fromBot, Text: text, Date: s.now()}
+	if s.lean {
+		// Only the latest message is kept, for edits; its text is enough for a reply.
+		c.msgs = append(c.msgs[:0], m)
+		return m
+	}
 	c.msgs = append(c.msgs, m)
 	return m
 }
@@ -608,7 +613,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status = aerr.status
 	}
 	s.mu.Lock()
-	if s.keepCalls {
+	if !s.lean {
 		s.calls = append(s.calls, Call{Method: method, Params: p, Status: status})
 	}
 	s.changedLocked()
@@ -641,15 +646,15 @@ func (s *Server) checkPrivacy(method string, p map[string]string) {
 	}
 	s.mu.Lock()
 	c, ok := s.chats[id]
-	group := id < 0 || (ok && c.typ != "private")
+	if id > 0 && (!ok || c.typ == "private") {
+		s.mu.Unlock()
+		return
+	}
 	users := make([]User, 0, len(s.users))
 	for _, u := range s.users {
 		users = append(users, u)
 	}
 	s.mu.Unlock()
-	if !group {
-		return
-	}
 	for name, v := range p {
 		if name == "chat_id" {
 			continue
