@@ -62,7 +62,9 @@ func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
 // errRetryAfter is Telegram asking to wait (429); errors.As finds it.
 type errRetryAfter struct{ seconds int }
 
-func (e *errRetryAfter) Error() string { return fmt.Sprintf("too many requests: retry after %ds", e.seconds) }
+func (e *errRetryAfter) Error() string {
+	return fmt.Sprintf("too many requests: retry after %ds", e.seconds)
+}
 
 // getUpdates fetches the updates after offset (all unconfirmed ones when offset is 0), waiting
 // up to the poll timeout for one to arrive.

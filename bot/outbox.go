@@ -145,8 +145,8 @@ type completion struct {
 	rowID  int64  // the row to delete; 0 for none
 	key    string // the chat
 	chat   int64
-	msgID  int    // a sent message to track for deletion; 0 for none
-	forget bool   // the person blocked the bot: forget everything about the chat
+	msgID  int  // a sent message to track for deletion; 0 for none
+	forget bool // the person blocked the bot: forget everything about the chat
 }
 
 // outbox sends queued requests in order per chat, paced to Telegram's limits, retrying
