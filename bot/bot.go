@@ -26,14 +26,11 @@ import (
 
 // Config is the bot's configuration.
 type Config struct {
-	Token           string        // TELEGRAM_BOT_TOKEN
-	APIURL          string        // TELEGRAM_API_URL
-	WebhookURL      string        // PUENTE_WEBHOOK_URL; long polling when empty
-	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
-	DeleteAfter     time.Duration // PUENTE_DELETE_AFTER: messages are deleted after this long (< 48 h)
-	SessionIdle     time.Duration // PUENTE_SESSION_IDLE: told in /privacy; the serve janitor expires sessions
-	OperatorName    string        // PUENTE_OPERATOR_NAME
-	OperatorContact string        // PUENTE_OPERATOR_CONTACT
+	Token         string        // TELEGRAM_BOT_TOKEN
+	APIURL        string        // TELEGRAM_API_URL
+	WebhookURL    string        // PUENTE_WEBHOOK_URL; long polling when empty
+	WebhookSecret string        // PUENTE_WEBHOOK_SECRET
+	DeleteAfter   time.Duration // PUENTE_DELETE_AFTER: messages are deleted after this long (< 48 h)
 
 	PollTimeout time.Duration // long-poll wait asked of Telegram; 50 s when zero
 	SweepEvery  time.Duration // how often old messages are deleted; a minute when zero
@@ -46,15 +43,17 @@ type Config struct {
 
 // Bot is puente on Telegram.
 type Bot struct {
-	cfg    Config
-	db     *store.DB
-	keys   *store.Keys
-	engine Engine
-	sp     speaker
-	log    *slog.Logger
-	api    *api
-	out    *outbox
-	hooks  chan submission // webhook updates waiting for the batcher
+	cfg     Config
+	db      *store.DB
+	keys    *store.Keys
+	engine  Engine
+	sp      speaker
+	log     *slog.Logger
+	api     *api
+	out     *outbox
+	hooks   chan submission // webhook updates waiting for the batcher
+	stopped chan struct{}   // closed when Run has returned
+	pending []*item         // what Prepare found in the outbox
 }
 
 // New prepares the bot; Run starts it.
@@ -83,31 +82,16 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	}
 	b := &Bot{
 		cfg: cfg, db: db, keys: keys, engine: engine, log: log, api: a,
-		sp:    speaker{cat: cat, vars: Vars(cfg)},
-		hooks: make(chan submission),
+		sp:    speaker{cat: cat},
+		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now)
 	return b, nil
 }
 
-// Vars are the values every text may name: who runs the bot and how long things are kept.
-// The engine gets the same, so the privacy screen says what this configuration does.
-func Vars(cfg Config) map[string]any {
-	op := cfg.OperatorName
-	if op == "" {
-		op = "?"
-	}
-	return map[string]any{
-		"Operator":        op,
-		"OperatorContact": cfg.OperatorContact,
-		"RetentionHours":  hours(cfg.SessionIdle),
-		"DeleteHours":     hours(cfg.DeleteAfter),
-	}
-}
-
-// Run runs the bot until ctx ends: profile, outbox, intake, and the sweep of old messages.
-// It returns once everything it started has stopped.
-func (b *Bot) Run(ctx context.Context) error {
+// Prepare reads what an earlier run left in the outbox and sets the bot up on Telegram. It
+// fails if Telegram refuses the token. Run may follow.
+func (b *Bot) Prepare(ctx context.Context) error {
 	pending, err := b.out.load(ctx)
 	if err != nil {
 		return err
@@ -115,8 +99,16 @@ func (b *Bot) Run(ctx context.Context) error {
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
+	b.pending = pending
+	return nil
+}
+
+// Run runs the bot until ctx ends: outbox, intake, and the sweep of old messages. It returns
+// once everything it started has stopped. Prepare must have succeeded first.
+func (b *Bot) Run(ctx context.Context) {
+	defer close(b.stopped)
 	var wg sync.WaitGroup
-	wg.Go(func() { b.out.run(ctx, pending) })
+	wg.Go(func() { b.out.run(ctx, b.pending) })
 	wg.Go(func() { b.sweep(ctx) })
 	if b.cfg.WebhookURL != "" {
 		wg.Go(func() { b.batch(ctx) })
@@ -124,7 +116,6 @@ func (b *Bot) Run(ctx context.Context) error {
 		wg.Go(func() { b.poll(ctx) })
 	}
 	wg.Wait()
-	return nil
 }
 
 // poll is the long-polling intake: it confirms a batch (by asking for the next offset) only
@@ -413,19 +404,6 @@ func (b *Bot) step(j *job, in incoming) {
 	if out.Handoff != nil {
 		send("ui.notice.handoff_unavailable")
 	}
-	if next.View == flows.ViewPrivacy {
-		j.reqs = append(j.reqs, b.privacyRequests(j, lang)...)
-	}
-}
-
-// privacyRequests add the bot's part of the privacy statement under the engine's: what is
-// deleted when, what organisations see, and whom to contact.
-func (b *Bot) privacyRequests(j *job, lang string) []request {
-	text := b.sp.text(lang, "bot.privacy.kept")
-	if b.cfg.OperatorContact != "" {
-		text += "\n\n" + b.sp.text(lang, "bot.privacy.contact")
-	}
-	return []request{{Kind: kindSend, Chat: j.chat, Text: text, Silent: j.sess.Silent, Track: true}}
 }
 
 // commitJob writes one chat's effects inside the batch's transaction and returns the

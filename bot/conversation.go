@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"time"
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
@@ -205,8 +204,7 @@ func countsFor(before, after flows.State, referral func(node string) bool) []cou
 
 // speaker renders the bot's own texts in a person's language.
 type speaker struct {
-	cat  *locales.Catalog
-	vars map[string]any
+	cat *locales.Catalog
 }
 
 func (sp speaker) lang(s flows.State, hint string) string {
@@ -217,7 +215,7 @@ func (sp speaker) lang(s flows.State, hint string) string {
 	return lang
 }
 
-func (sp speaker) text(lang, id string) string { return sp.cat.Text(lang, id, sp.vars) }
+func (sp speaker) text(lang, id string) string { return sp.cat.Text(lang, id, nil) }
 
 // replyRequests turns the engine's replies into requests. After a button press the first
 // reply replaces the pressed message, so the chat reads as one screen that changes.
@@ -291,6 +289,3 @@ func prefixUnits(s string, limit int) int {
 	}
 	return len(s)
 }
-
-// hours renders a duration for the privacy statement, rounded up to whole hours.
-func hours(d time.Duration) int { return int((d + time.Hour - 1) / time.Hour) }

@@ -67,7 +67,7 @@ func TestExitErasesEverything(t *testing.T) {
 	fake.SendMessage(u, map[string]any{"sticker": map[string]any{"file_id": "x", "file_unique_id": "y", "type": "regular", "width": 1, "height": 1}})
 	h.screen(u, "Solo puedo leer los botones")
 	fake.SendText(u, "/privacy")
-	h.screen(u, "24")
+	h.screen(u, "después de 7 horas")
 	fake.SendText(u, "/menu")
 	h.screen(u, "Hola.")
 	h.press(u, "En casa")
@@ -108,7 +108,7 @@ func TestForgedToken(t *testing.T) {
 			}
 			return false
 		})
-		screen = h.screen(u, "gestiona este bot")
+		screen = h.screen(u, "Test Org")
 		if h.count("sessions") != 1 {
 			t.Fatalf("sessions = %d, want 1", h.count("sessions"))
 		}
@@ -149,7 +149,7 @@ func TestUnexpectedInput(t *testing.T) {
 		}, "contatos"},
 		{"very long text", func() int { return fake.SendText(u, strings.Repeat("palavra ", 600)) }, "só consigo ler os botões"},
 		{"arabic script", func() int { return fake.SendText(u, "مرحبا كيف حالك") }, "só consigo ler os botões"},
-		{"command after cyrillic", func() int { return fake.SendText(u, "Привет /privacidade") }, "Sobre a sua privacidade"},
+		{"command after cyrillic", func() int { return fake.SendText(u, "Привет /privacidade") }, "Apaga as mensagens deste chat depois de 7 horas"},
 		{"forged entity", func() int {
 			return fake.SendMessage(u, map[string]any{"text": "oi", "entities": []map[string]any{{"type": "bot_command", "offset": 50, "length": 9}}})
 		}, "só consigo ler os botões"},
@@ -172,7 +172,7 @@ func TestUnexpectedInput(t *testing.T) {
 
 	t.Run("edited message is ignored", func(t *testing.T) {
 		id := fake.SendText(u, "/menu")
-		h.screen(u, "mantém este bot")
+		h.screen(u, "Test Org")
 		before := len(fake.BotMessages(u.ID))
 		fake.EditText(u, id, "tchau")
 		fake.Wait(t, "the edit to be confirmed", func() bool { return fake.Pending() == 0 })

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
@@ -31,19 +32,19 @@ var testLimits = Limits{
 	BackoffMax:  20 * time.Millisecond,
 }
 
-// fakeRanker returns n listings, each with a phone number and a website.
+// fakeRanker returns n listings, each with a phone number.
 type fakeRanker struct{ n int }
 
-func (r fakeRanker) Rank(p flows.Profile, _ time.Time) []flows.Match {
-	out := make([]flows.Match, r.n)
+func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
+	out := make([]directory.Match, r.n)
 	for i := range out {
-		out[i] = flows.Match{
-			Listing: &flows.Listing{
+		out[i] = directory.Match{
+			Listing: &directory.Listing{
 				ID: fmt.Sprint(i + 1), Name: fmt.Sprintf("Org %d", i+1),
 				Description: map[string]string{"en": "Helps.", "es": "Ayuda.", "pt": "Ajuda."},
-				Contacts:    []flows.Contact{{Kind: "phone", Value: "+44 20 7946 0958"}},
+				Contacts:    []directory.Contact{{Kind: directory.Phone, Value: "+44 20 7946 0958"}},
 			},
-			Reasons: []flows.Reason{{ID: "directory.t.speaks", Data: map[string]any{"Lang": p.Lang}}},
+			Reasons: []directory.Reason{{ID: "directory.t.speaks", Data: map[string]any{"Lang": p.Lang}}},
 		}
 	}
 	return out
@@ -125,15 +126,16 @@ func newHarness(t testing.TB, fake *telegramtest.Server) *harness {
 	}
 	h.cfg = Config{
 		Token: fake.Token, APIURL: fake.URL,
-		DeleteAfter: 24 * time.Hour, SessionIdle: 24 * time.Hour,
-		OperatorName: "Test Org", OperatorContact: "privacy@example.org",
+		DeleteAfter: 7 * time.Hour,
 		PollTimeout: time.Second, Limits: testLimits,
 		Referral: func(node string) bool {
 			n, ok := h.set.Nodes[node]
 			return ok && n.Do == flows.DoShowReferrals
 		},
 	}
-	h.engine, err = flows.New(h.set, h.cat, fakeRanker{n: 4}, flows.Config{Vars: Vars(h.cfg)})
+	vars := map[string]any{"OperatorName": "Test Org", "OperatorContact": "privacy@example.org",
+		"SessionHours": 13, "DeleteHours": int(h.cfg.DeleteAfter.Hours())}
+	h.engine, err = flows.New(h.set, h.cat, fakeRanker{n: 4}, flows.Config{Vars: vars})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,15 +151,19 @@ func (h *harness) start() {
 		h.t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- b.Run(ctx) }()
+	if err := b.Prepare(ctx); err != nil {
+		h.t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Run(ctx)
+	}()
 	var once sync.Once
 	h.stop = func() {
 		once.Do(func() {
 			cancel()
-			if err := <-done; err != nil {
-				h.t.Errorf("Run: %v", err)
-			}
+			<-done
 		})
 	}
 	h.t.Cleanup(h.stop)

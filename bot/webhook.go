@@ -54,6 +54,9 @@ func (b *Bot) WebhookHandler() http.Handler {
 		s := submission{update: u, done: make(chan error, 1)}
 		select {
 		case b.hooks <- s:
+		case <-b.stopped:
+			http.Error(w, "stopping", http.StatusServiceUnavailable)
+			return
 		case <-r.Context().Done():
 			return
 		}

@@ -8,6 +8,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 )
 
@@ -19,19 +20,7 @@ const (
 	maxID      = 24
 )
 
-// Needs and Regions are the codes set_need and set_region accept, as in the
-// directory.
-var (
-	Needs = []string{"domestic_abuse", "sexual_violence", "labour_exploitation", "trafficking",
-		"immigration_advice", "legal_advice", "housing", "health", "witness", "hate_crime",
-		"forced_marriage", "lgbt"}
-	Regions = []string{"london", "england", "wales", "scotland", "northern_ireland", "uk"}
-)
-
-var (
-	nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
-	code   = regexp.MustCompile(`^[a-z0-9_]+$`)
-)
+var nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
 
 // Validate reports what would break a conversation: a missing or second
 // start node, a target or message that does not exist, an unknown action or
@@ -45,6 +34,9 @@ func (s *Set) Validate(cat *locales.Catalog) []locales.Defect {
 		if len(f.Nodes) == 0 {
 			out = append(out, locales.Defect{File: f.Path, Line: 1, Msg: "no [[node]] in the file"})
 		}
+	}
+	if _, ok := s.Nodes[PrivacyNode]; !ok && len(s.Files) > 0 {
+		out = append(out, locales.Defect{File: s.Files[0].Path, Line: 1, Msg: fmt.Sprintf("no node %q for the /privacy command", PrivacyNode)})
 	}
 	start, ok := s.Start()
 	if !ok {
@@ -127,17 +119,20 @@ func checkButton(b NodeButton) string {
 			return fmt.Sprintf("button %q has an arg but no do", b.Label)
 		}
 	case DoSetNeed:
-		if !slices.Contains(Needs, b.Arg) {
-			return fmt.Sprintf("button %q: need %q is not one of %v", b.Label, b.Arg, Needs)
+		if _, err := directory.ParseNeed(b.Arg); err != nil {
+			return fmt.Sprintf("button %q: %v", b.Label, err)
 		}
 	case DoSetRegion:
-		if !slices.Contains(Regions, b.Arg) {
-			return fmt.Sprintf("button %q: region %q is not one of %v", b.Label, b.Arg, Regions)
+		if _, err := directory.ParseRegion(b.Arg); err != nil {
+			return fmt.Sprintf("button %q: %v", b.Label, err)
 		}
 	case DoSetPref:
 		c, isCommunity := strings.CutPrefix(b.Arg, prefCommunity)
-		if b.Arg != "women_only" && b.Arg != "any" && (!isCommunity || !code.MatchString(c)) {
+		if b.Arg != "women_only" && b.Arg != "any" && !isCommunity {
 			return fmt.Sprintf("button %q: preference %q is not women_only, any or community:<code>", b.Label, b.Arg)
+		}
+		if _, err := directory.ParseCommunity(c); isCommunity && err != nil {
+			return fmt.Sprintf("button %q: %v", b.Label, err)
 		}
 	case DoLanguage, DoExit, DoBack, DoMenu, DoHandoff:
 		if b.Next != "" || b.Arg != "" {
@@ -174,7 +169,7 @@ func (s *Set) reachable(start *Node) map[string]bool {
 // Check is everything check verifies: Validate, the message files, and
 // every screen rendered in every shipped language (no missing message or
 // key, labels under MaxLabel characters, texts under MaxText).
-func Check(set *Set, cat *locales.Catalog, rank Ranker, cfg Config, now time.Time) []locales.Defect {
+func Check(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config, now time.Time) []locales.Defect {
 	out := set.Validate(cat)
 	out = append(out, cat.Check()...)
 	if len(out) > 0 {
@@ -197,9 +192,9 @@ func Check(set *Set, cat *locales.Catalog, rank Ranker, cfg Config, now time.Tim
 // Screen is a state worth rendering and where its content is written.
 type Screen struct {
 	State State
-	Node  *Node // nil for the picker and privacy screens
+	Node  *Node // nil for the picker
 
-	file string // where the picker or privacy text is written
+	file string // where the picker's text is written
 	line int
 }
 
@@ -229,10 +224,10 @@ func (sc Screen) checkReply(r Reply) []locales.Defect {
 	return out
 }
 
-// Screens lists every screen of the flows in every shipped language: each
-// node (a referral node once per need a button sets), the picker and the
-// privacy page. It is generated from the flow files, so tests and check
-// walk every node without a hand-kept list.
+// Screens lists every screen of the flows in every shipped language: the
+// picker and each node (a referral node once per need a button sets). It is
+// generated from the flow files, so tests and check walk every node without
+// a hand-kept list.
 func (e *Engine) Screens() []Screen {
 	needs := []string{""}
 	for _, n := range e.set.order {
@@ -245,14 +240,10 @@ func (e *Engine) Screens() []Screen {
 	var out []Screen
 	for _, lang := range e.cat.Tags() {
 		picker := Screen{State: State{Lang: lang, View: ViewPicker}}
-		privacy := Screen{State: State{Lang: lang, Node: e.start.ID, View: ViewPrivacy}}
 		if m, ok := e.cat.Message(locales.Default, "ui.picker.prompt"); ok {
 			picker.file, picker.line = m.File, m.Line
 		}
-		if m, ok := e.cat.Message(locales.Default, "ui.privacy.text"); ok {
-			privacy.file, privacy.line = m.File, m.Line
-		}
-		out = append(out, picker, privacy)
+		out = append(out, picker)
 		for _, n := range e.set.order {
 			if n.Do != DoShowReferrals {
 				out = append(out, Screen{State: State{Lang: lang, Node: n.ID}, Node: n})

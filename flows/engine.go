@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 )
 
@@ -26,18 +27,18 @@ const (
 	NavNoBack = "no_back"
 )
 
-// Views a state can show besides its node.
-const (
-	ViewPicker  = "picker"
-	ViewPrivacy = "privacy"
-)
+// ViewPicker is the language picker, shown over a state's node.
+const ViewPicker = "picker"
+
+// PrivacyNode is the node the /privacy command shows.
+const PrivacyNode = "privacy"
 
 // State is one person's place in the conversation: small, JSON-serialisable,
 // and holding nothing they typed.
 type State struct {
 	Lang      string   `json:"lang,omitempty"` // chosen language; empty until chosen
 	Node      string   `json:"node,omitempty"` // empty before the first screen
-	View      string   `json:"view,omitempty"` // "", ViewPicker or ViewPrivacy, shown over Node
+	View      string   `json:"view,omitempty"` // "" or ViewPicker, shown over Node
 	Seq       uint32   `json:"seq,omitempty"`  // screens shown; tokens carry it
 	Back      []string `json:"back,omitempty"` // nodes to go back to, last on top
 	Need      string   `json:"need,omitempty"`
@@ -97,7 +98,7 @@ type Handoff struct {
 // Config tunes an engine.
 type Config struct {
 	// Vars are merged into every template's data, so texts can name the
-	// operator (Operator) or how long choices are kept (RetentionHours).
+	// operator or how long a conversation is kept (the privacy page).
 	Vars map[string]any
 	// PerPage is how many organisations a referral screen lists (default 3).
 	PerPage int
@@ -109,7 +110,7 @@ type Config struct {
 type Engine struct {
 	set   *Set
 	cat   *locales.Catalog
-	rank  Ranker
+	rank  directory.Ranker
 	cfg   Config
 	start *Node
 }
@@ -117,7 +118,7 @@ type Engine struct {
 // New checks the flows' structure against the catalog and returns an
 // engine. Missing translations are not fatal (they fall back); broken
 // flows are.
-func New(set *Set, cat *locales.Catalog, rank Ranker, cfg Config) (*Engine, error) {
+func New(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config) (*Engine, error) {
 	if defects := set.Validate(cat); len(defects) > 0 {
 		errs := make([]error, len(defects))
 		for i, d := range defects {
@@ -204,8 +205,7 @@ func (e *Engine) command(s State, c cmd, ev Event) (State, Output) {
 		s.View = ViewPicker
 		return e.screen(s, ev, "")
 	case cmdPrivacy:
-		s.View = ViewPrivacy
-		return e.screen(s, ev, "")
+		return e.screen(e.goTo(s, PrivacyNode), ev, "")
 	default:
 		return e.begin(s, ev)
 	}

@@ -17,8 +17,8 @@ func TestFirstContact(t *testing.T) {
 		wantLang   string
 		wantLabels []string
 	}{
-		{"confident Spanish", "es-MX", "", "es", []string{"En casa", "Vi un delito", "🌐 Idioma", "Salir y borrar"}},
-		{"confident Brazilian", "pt-br", "", "pt-BR", []string{"Em casa", "Vi um crime", "🌐 Idioma", "Sair e apagar"}},
+		{"confident Spanish", "es-MX", "", "es", []string{"En casa", "Vi un delito", "Privacidad", "🌐 Idioma", "Salir y borrar"}},
+		{"confident Brazilian", "pt-br", "", "pt-BR", []string{"Em casa", "Vi um crime", "Privacidade", "🌐 Idioma", "Sair e apagar"}},
 		{"Galician gets the picker", "gl", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Salir y borrar"}},
 		{"Farsi gets the picker", "fa", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Exit and erase"}},
 		{"no hint gets the picker", "", flows.ViewPicker, "", []string{"English", "Español", "Português (Brasil)", "Exit and erase"}},
@@ -176,8 +176,8 @@ func TestCommands(t *testing.T) {
 		{"/volver", false, "start", "", "Hello."},
 		{"/idioma", false, "home", flows.ViewPicker, "Choose your language"},
 		{"/language", false, "home", flows.ViewPicker, "Choose your language"},
-		{"/privacy", false, "home", flows.ViewPrivacy, "This bot is run by Test Org. It does not keep what you type. It keeps only your choices here (language, topic, area) and forgets them 24 hours after"},
-		{"/privacidade", false, "home", flows.ViewPrivacy, "Test Org"},
+		{"/privacy", false, "privacy", "", "Test Org runs this bot. It forgets a conversation 24 hours after"},
+		{"/privacidade", false, "privacy", "", "Test Org"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.text, func(t *testing.T) {

@@ -9,13 +9,14 @@ import (
 	"testing/fstest"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 )
 
 var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
-var vars = map[string]any{"Operator": "Test Org", "RetentionHours": 24}
+var vars = map[string]any{"OperatorName": "Test Org", "SessionHours": 24}
 
 // catalogFS is the shipped ui messages plus the test flows' messages.
 func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
@@ -43,20 +44,20 @@ func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 // fakeRanker returns n listings, each with a phone number and a website.
 type fakeRanker struct{ n int }
 
-func (r fakeRanker) Rank(p flows.Profile, _ time.Time) []flows.Match {
-	out := make([]flows.Match, r.n)
+func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
+	out := make([]directory.Match, r.n)
 	for i := range out {
-		out[i] = flows.Match{
-			Listing: &flows.Listing{
+		out[i] = directory.Match{
+			Listing: &directory.Listing{
 				ID:          fmt.Sprint(i + 1),
 				Name:        fmt.Sprintf("Org %d", i+1),
 				Description: map[string]string{"en": "Helps.", "es": "Ayuda."},
-				Contacts: []flows.Contact{
-					{Kind: "phone", Value: "+44 20 7946 0958", Note: "24/7"},
-					{Kind: "website", Value: "https://example.org/" + p.Need},
+				Contacts: []directory.Contact{
+					{Kind: directory.Phone, Value: "+44 20 7946 0958", Note: "24/7"},
+					{Kind: directory.Website, Value: "https://example.org/" + string(p.Need)},
 				},
 			},
-			Reasons: []flows.Reason{{ID: "directory.t.speaks", Data: map[string]any{"Lang": p.Lang}}},
+			Reasons: []directory.Reason{{ID: "directory.t.speaks", Data: map[string]any{"Lang": p.Lang}}},
 		}
 	}
 	return out

@@ -5,15 +5,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 )
 
 // referrals adds the best few organisations for the person to the screen,
 // one page at a time, and records whether there are more pages.
 func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
-	var matches []Match
+	var matches []directory.Match
 	if e.rank != nil {
-		matches = e.rank.Rank(Profile{Need: s.Need, Lang: r.lang, Region: s.Region, WomenOnly: s.WomenOnly, Community: s.Community}, now)
+		matches = e.rank.Rank(directory.Profile{Need: directory.Need(s.Need), Lang: r.lang, Region: directory.Region(s.Region), WomenOnly: s.WomenOnly, Community: s.Community}, now)
 	}
 	if len(matches) == 0 {
 		// The directory promises never to be empty; if it is, the person
@@ -39,7 +40,7 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 // listing renders one organisation: its name, why it was chosen, what it
 // does and how to reach it. Values from the directory are isolated so that
 // numbers and links read and dial correctly in any script.
-func (e *Engine) listing(m Match, r *renderer) string {
+func (e *Engine) listing(m directory.Match, r *renderer) string {
 	var b strings.Builder
 	b.WriteString("• ")
 	b.WriteString(locales.FSI(m.Listing.Name))
@@ -57,11 +58,11 @@ func (e *Engine) listing(m Match, r *renderer) string {
 	}
 	for _, c := range m.Listing.Contacts {
 		value := locales.LTR(c.Value)
-		if c.Kind == "address" {
+		if c.Kind == directory.Address {
 			value = locales.FSI(c.Value)
 		}
 		b.WriteString("\n")
-		b.WriteString(r.text("ui.referral.contact."+c.Kind, with(r.vars, map[string]any{"Value": value})))
+		b.WriteString(r.text("ui.referral.contact."+string(c.Kind), with(r.vars, map[string]any{"Value": value})))
 		if c.Note != "" {
 			b.WriteString(" (")
 			b.WriteString(locales.FSI(c.Note))

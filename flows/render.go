@@ -51,8 +51,6 @@ func (e *Engine) actions(s State, buf []action) []action {
 			return append(buf, action{kind: actExit})
 		}
 		return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
-	case ViewPrivacy:
-		return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
 	}
 	n := e.current(s)
 	for i := range n.Buttons {
@@ -180,8 +178,6 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 			}
 			r.b.WriteString(r.textIn(t, "ui.picker.prompt", r.vars))
 		}
-	case ViewPrivacy:
-		r.para(r.text("ui.privacy.text", r.vars))
 	default:
 		n := e.current(s)
 		for _, id := range n.Say {

@@ -78,12 +78,15 @@ type Catalog struct {
 // ErrNotFound reports a message that exists in no language of its chain.
 var ErrNotFound = errors.New("message not found")
 
-// Load reads the embedded message files.
-func Load() (*Catalog, error) { return LoadFS(files) }
+// Load reads the embedded message files; defects name them as in the
+// repository (locales/ui.es.json).
+func Load() (*Catalog, error) { return load(files, "locales/") }
 
 // LoadFS reads every *.json message file at the root of fsys. The language
 // of a file comes from its name (<area>.<lang>.json).
-func LoadFS(fsys fs.FS) (*Catalog, error) {
+func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
+
+func load(fsys fs.FS, dir string) (*Catalog, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, fmt.Errorf("list message files: %w", err)
@@ -93,7 +96,7 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 		msgs:   map[string]map[string]*Message{},
 	}
 	for _, name := range names {
-		if err := c.loadFile(fsys, name); err != nil {
+		if err := c.loadFile(fsys, name, dir); err != nil {
 			return nil, err
 		}
 	}
@@ -117,11 +120,12 @@ func LoadFS(fsys fs.FS) (*Catalog, error) {
 	return c, nil
 }
 
-func (c *Catalog) loadFile(fsys fs.FS, name string) error {
-	buf, err := fs.ReadFile(fsys, name)
+func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
+	buf, err := fs.ReadFile(fsys, file)
 	if err != nil {
-		return fmt.Errorf("read %s: %w", name, err)
+		return fmt.Errorf("read %s: %w", file, err)
 	}
+	name := dir + file
 	// The bundle parses the file (file-name tag, nested IDs, reserved keys)
 	// and refuses languages that have no CLDR plural rule.
 	mf, err := c.bundle.ParseMessageFileBytes(buf, name)

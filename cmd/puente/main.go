@@ -38,6 +38,12 @@ func commands() []command {
 	return []command{
 		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
 		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+		{"match", "print the referral list a person would see: puente match --need NEED --lang LANG", runMatch},
+		{"import", "add or update directory listings from a CSV or HSDS file: puente import FILE [--dry-run]", runImport},
+		{"export", "write the directory: puente export --format csv|hsds|hsds-csv [--out PATH]", runExport},
+		{"adduser", "make a volunteer's account and print a link to set its password: puente adduser [--role editor|admin] EMAIL", runAddUser},
+		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
+		{"check", "validate the flows and messages; print translation coverage", runCheck},
 	}
 }
 

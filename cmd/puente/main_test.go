@@ -151,8 +151,11 @@ func TestServeSaysTelegramIsOffAndStops(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data")
 	var errOut syncBuffer
 	e := env{getenv: func(k string) string {
-		if k == "PUENTE_DATA_DIR" {
+		switch k {
+		case "PUENTE_DATA_DIR":
 			return dataDir
+		case "PUENTE_HTTP_ADDR":
+			return "127.0.0.1:0" // any free port: the web page starts with serve
 		}
 		return ""
 	}, stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &errOut}

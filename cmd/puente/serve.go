@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"fmt"
 	"sync"
 	"time"
 )
@@ -30,10 +31,24 @@ func runServe(ctx context.Context, e env, args []string) error {
 		a.log.Info("Telegram is off: set TELEGRAM_BOT_TOKEN to start the bot")
 	}
 
+	waitWeb, err := startWeb(ctx, a)
+	if err != nil {
+		return err
+	}
+	waitBot, err := startBot(ctx, a, e.getenv)
+	if err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { a.janitor(ctx) })
 	<-ctx.Done()
 	wg.Wait()
+	if err := waitWeb(); err != nil {
+		return fmt.Errorf("web page: %w", err)
+	}
+	if err := waitBot(); err != nil {
+		return fmt.Errorf("bot: %w", err)
+	}
 	if errors.Is(context.Cause(ctx), context.Canceled) {
 		a.log.Info("Stopped")
 	}

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/store"
+	"github.com/puente-bot/puente/web"
+)
+
+// runAddUser makes a volunteer's account and prints a one-time link to set its password.
+// For an account that exists it prints a fresh link instead (a forgotten password), which
+// is how the operator lets the first admin back in.
+func runAddUser(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("adduser", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	role := fs.String("role", string(store.RoleEditor), "editor (changes listings) or admin (also manages people)")
+	siteURL := fs.String("url", e.getenv("PUENTE_WEB_URL"), "the web page's address as volunteers reach it (PUENTE_WEB_URL; default http:// and PUENTE_HTTP_ADDR)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente adduser [--role editor|admin] EMAIL")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	// Flags may also come after the email: puente adduser ana@example.org --role admin.
+	rest := fs.Args()
+	if len(rest) > 1 {
+		if err := parseFlags(fs, e, rest[1:]); err != nil {
+			return err
+		}
+		rest = append(rest[:1], fs.Args()...)
+	}
+	if len(rest) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	if !store.Role(*role).Valid() {
+		return fmt.Errorf("--role: %q is not editor or admin", *role)
+	}
+	base := *siteURL
+	if base == "" {
+		base = "http://" + cfg.HTTPAddr
+	}
+	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", base)
+	}
+	base = strings.TrimRight(base, "/")
+
+	db, err := store.Open(ctx, cfg.dbPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	email := rest[0]
+	now := time.Now()
+	token, err := web.NewAccount(ctx, db, nil, email, store.Role(*role), now)
+	switch {
+	case errors.Is(err, web.ErrBadEmail):
+		return fmt.Errorf("%q is not an email address", email)
+	case errors.Is(err, store.ErrExists):
+		u, err := db.UserByEmail(ctx, email)
+		if err != nil {
+			return err
+		}
+		if token, err = web.NewPasswordLink(ctx, db, nil, u, now); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "%s has an account already (role %s); this is a new link to set its password.\n", u.Email, u.Role)
+	case err != nil:
+		return err
+	default:
+		fmt.Fprintf(e.stdout, "Made an account for %s (role %s).\n", email, *role)
+	}
+	fmt.Fprintf(e.stdout, "Send this link to them; it works once, until %s:\n%s%s\n",
+		now.Add(24*time.Hour).UTC().Format("2006-01-02 15:04 UTC"), base, web.InvitePath(token))
+	return nil
+}

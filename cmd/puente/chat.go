@@ -1,0 +1,224 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/store"
+)
+
+// terminalID names the one terminal conversation of a data folder; its
+// session key is an HMAC of it, like a Telegram chat's.
+const terminalID = "local"
+
+// runChat is a conversation in the terminal over the same engine and
+// database as the bot: each screen's text, then its buttons as "[1] label";
+// a number presses a button, any other line is sent as a message; EOF ends.
+func runChat(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	lang := fs.String("lang", "", "language to speak: en, es or pt-BR (the language picker is shown without it)")
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	eng, err := newEngine(cfg)
+	if err != nil {
+		return err
+	}
+	var choice string
+	if *lang != "" {
+		l, ok := locales.Resolve(*lang, "", eng.Catalog().Tags())
+		if !ok {
+			fmt.Fprintf(e.stderr, "puente chat: --lang %q is not one of %s\n", *lang, strings.Join(eng.Catalog().Tags(), ", "))
+			return errUsage
+		}
+		choice = l
+	}
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
+	return c.run(ctx, e.stdin, choice, localeHint(e.getenv("LANG")))
+}
+
+// localeHint turns a POSIX locale (es_MX.UTF-8) into a language guess
+// (es-MX), as Telegram's language_code is for the bot.
+func localeHint(posix string) string {
+	tag, _, _ := strings.Cut(posix, ".")
+	tag, _, _ = strings.Cut(tag, "@")
+	if tag == "C" || tag == "POSIX" {
+		return ""
+	}
+	return strings.ReplaceAll(tag, "_", "-")
+}
+
+// newEngine builds the conversation engine from the embedded flows and
+// messages and the starter directory, with the configuration texts use.
+func newEngine(cfg *config) (*flows.Engine, error) {
+	set, err := flows.Load()
+	if err != nil {
+		return nil, err
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return nil, err
+	}
+	listings, err := directory.Seed()
+	if err != nil {
+		return nil, err
+	}
+	vars := engineVars(cfg.OperatorName, cfg.OperatorContact, cfg.SessionIdle, cfg.DeleteAfter)
+	return flows.New(set, cat, directory.New(listings), flows.Config{Vars: vars})
+}
+
+// engineVars are the values the privacy texts quote. Names typed by the
+// operator are isolated, so they read right inside right-to-left text.
+func engineVars(operator, contact string, sessionIdle, deleteAfter time.Duration) map[string]any {
+	return map[string]any{
+		"OperatorName":    locales.FSI(operator),
+		"OperatorContact": locales.FSI(contact),
+		"SessionHours":    int(sessionIdle.Hours()),
+		"DeleteHours":     int(deleteAfter.Hours()),
+	}
+}
+
+type chat struct {
+	db   *store.DB
+	keys *store.Keys
+	eng  *flows.Engine
+	out  io.Writer
+	key  []byte
+	last flows.Reply // the screen whose buttons the numbers press
+}
+
+func (c *chat) run(ctx context.Context, in io.Reader, choice, hint string) error {
+	s, err := c.load(ctx)
+	if err != nil {
+		return err
+	}
+	if choice != "" {
+		s.Lang = choice
+	}
+	if err := c.step(ctx, s, flows.Event{Kind: flows.EventStart, LangHint: hint}); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.out, "(%s)\n", c.eng.Catalog().Text(c.last.Lang, "ui.chat.hint", nil))
+	lines := bufio.NewScanner(in)
+	for lines.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		s, err := c.load(ctx)
+		if err != nil {
+			return err
+		}
+		ev := c.event(strings.TrimSpace(lines.Text()))
+		ev.LangHint = hint
+		if err := c.step(ctx, s, ev); err != nil {
+			return err
+		}
+	}
+	return lines.Err()
+}
+
+// event reads a line: the number of a button on the screen presses it;
+// anything else is a message.
+func (c *chat) event(line string) flows.Event {
+	if n, err := strconv.Atoi(line); err == nil {
+		i := 0
+		for _, row := range c.last.Buttons {
+			for _, b := range row {
+				if i++; i == n && b.Token != "" {
+					return flows.Event{Kind: flows.EventButton, Token: b.Token}
+				}
+			}
+		}
+	}
+	return flows.Event{Kind: flows.EventText, Text: line}
+}
+
+func (c *chat) step(ctx context.Context, s flows.State, ev flows.Event) error {
+	ev.Now = time.Now()
+	s, out := c.eng.Step(s, ev)
+	for _, r := range out.Replies {
+		c.print(r)
+	}
+	if out.Handoff != nil {
+		fmt.Fprintf(c.out, "%s\n\n", c.eng.Catalog().Text(c.last.Lang, "ui.notice.handoff_unavailable", nil))
+		c.print(c.last)
+	}
+	if out.Exit {
+		if err := c.db.DeleteSession(ctx, c.key); err != nil {
+			return fmt.Errorf("forget the session: %w", err)
+		}
+		return nil
+	}
+	return c.save(ctx, s, ev.Now)
+}
+
+func (c *chat) print(r flows.Reply) {
+	fmt.Fprintf(c.out, "%s\n\n", r.Text)
+	i := 0
+	for _, row := range r.Buttons {
+		for _, b := range row {
+			i++
+			switch {
+			case b.URL != "":
+				fmt.Fprintf(c.out, "[%d] %s: %s\n", i, b.Label, b.URL)
+			case b.Copy != "":
+				fmt.Fprintf(c.out, "[%d] %s: %s\n", i, b.Label, b.Copy)
+			default:
+				fmt.Fprintf(c.out, "[%d] %s\n", i, b.Label)
+			}
+		}
+	}
+	if i > 0 {
+		fmt.Fprintln(c.out)
+		c.last = r
+	}
+}
+
+// load reads the sealed session; a missing one, or one that cannot be
+// opened (another secret, another version), starts afresh.
+func (c *chat) load(ctx context.Context) (flows.State, error) {
+	var s flows.State
+	sealed, err := c.db.Session(ctx, c.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return s, nil
+	}
+	if err != nil {
+		return s, fmt.Errorf("read the session: %w", err)
+	}
+	plain, err := c.keys.Open(sealed, c.key)
+	if err != nil || json.Unmarshal(plain, &s) != nil {
+		return flows.State{}, nil
+	}
+	return s, nil
+}
+
+func (c *chat) save(ctx context.Context, s flows.State, now time.Time) error {
+	plain, err := json.Marshal(s)
+	if err != nil {
+		return fmt.Errorf("encode the session: %w", err)
+	}
+	if err := c.db.PutSession(ctx, c.key, c.keys.Seal(plain, c.key), now); err != nil {
+		return fmt.Errorf("save the session: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+package main
+
+import (
+	"cmp"
+	"context"
+	"flag"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+)
+
+// runCheck proves the embedded flows and messages sound (see flows.Check)
+// and prints how much of each language is translated. Any defect is
+// printed as "file:line: message" and exits with status 1.
+func runCheck(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("check", flag.ContinueOnError)
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	set, err := flows.Load()
+	if err != nil {
+		return failed(e, err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return failed(e, err)
+	}
+	listings, err := directory.Seed()
+	if err != nil {
+		return failed(e, err)
+	}
+	// Sample values for the texts that quote the configuration.
+	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
+	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
+	slices.SortStableFunc(defects, func(a, b locales.Defect) int {
+		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	})
+	for _, d := range defects {
+		fmt.Fprintln(e.stdout, d)
+	}
+	fmt.Fprintf(e.stdout, "%d flow files, %d nodes, %d messages\n", len(set.Files), len(set.NodeIDs()), len(cat.IDs(locales.Default)))
+	for _, c := range cat.Coverage() {
+		fmt.Fprintf(e.stdout, "%-6s %d/%d messages translated (%.1f%%)", c.Lang, c.Translated, c.Total, 100*float64(c.Translated)/float64(max(c.Total, 1)))
+		if len(c.FellBack) > 0 {
+			fmt.Fprintf(e.stdout, "; falls back for: %s", strings.Join(c.FellBack, ", "))
+		}
+		fmt.Fprintln(e.stdout)
+	}
+	if len(defects) > 0 {
+		fmt.Fprintf(e.stdout, "%d defects\n", len(defects))
+		return errFailed
+	}
+	return nil
+}
+
+// failed prints a load error, one "file:line: message" per line.
+func failed(e env, err error) error {
+	for _, line := range strings.Split(err.Error(), "\n") {
+		fmt.Fprintln(e.stdout, line)
+	}
+	return errFailed
+}

@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// runImport reads a directory file (CSV, or Open Referral HSDS JSON) and adds or updates
+// its listings in one transaction: puente import FILE [--dry-run].
+func runImport(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("import", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	dryRun := fs.Bool("dry-run", false, "list every row's problems and what would change, and change nothing")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente import [--dry-run] FILE\n\nFILE is a directory CSV (see the README for its columns) or HSDS 3.0 JSON (.json).\nAll rows are imported or none; listings not in FILE are kept.")
+		fs.PrintDefaults()
+	}
+	// Flags may follow the file name: puente import FILE --dry-run.
+	var files []string
+	for len(args) > 0 {
+		if err := parseFlags(fs, e, args); err != nil {
+			return err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(files) != 1 {
+		fs.Usage()
+		return errUsage
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	name := files[0]
+	f, err := os.Open(name)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	defer f.Close()
+	if st, err := f.Stat(); err == nil && st.Size() > directory.MaxFileSize {
+		fmt.Fprintf(e.stdout, "%s: the file is %d MB; the largest file puente imports is %d MB: split it into smaller files. Nothing was imported.\n",
+			name, st.Size()>>20, directory.MaxFileSize>>20)
+		return errFailed
+	}
+	var listings []*directory.Listing
+	var probs directory.Problems
+	if strings.EqualFold(filepath.Ext(name), ".json") {
+		listings, probs = directory.ReadHSDS(f)
+	} else {
+		listings, probs = directory.ReadCSV(f)
+	}
+	for _, p := range probs {
+		fmt.Fprintf(e.stdout, "%s: %s\n", name, p)
+	}
+	if probs.Err() != nil {
+		fmt.Fprintf(e.stdout, "Nothing was imported: fix the rows above and import again.\n")
+		return errFailed
+	}
+	db, err := store.Open(ctx, cfg.dbPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if *dryRun {
+		c, err := db.PlanDirectoryImport(ctx, listings)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Dry run: %d listings would be added, %d changed, %d left as they are. Nothing was changed.\n", c.Added, c.Changed, c.Unchanged)
+		return nil
+	}
+	c, err := db.ImportDirectory(ctx, listings, time.Now())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Imported: %d listings added, %d changed, %d left as they are.\n", c.Added, c.Changed, c.Unchanged)
+	return nil
+}

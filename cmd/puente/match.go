@@ -1,0 +1,184 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/store"
+)
+
+// runMatch prints the referral list a person would see, with its reasons in their
+// language, so volunteers can check their listings:
+// puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]
+func runMatch(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("match", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	need := fs.String("need", "", "what the person needs help with, e.g. domestic_abuse, labour_exploitation, witness")
+	lang := fs.String("lang", "en", "the person's language, e.g. es, pt-BR, ro")
+	region := fs.String("region", "", "where they are: london, england, wales, scotland, northern_ireland or uk")
+	womenOnly := fs.Bool("women-only", false, "they prefer services for women only")
+	community := fs.String("community", "", "a community they prefer a service for, e.g. latin_american")
+	atFlag := fs.String("at", "", "the moment to rank for, in London time: 2026-11-29T23:00 (default now)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]\n\nPrints the ranking a person would see, with its reasons, and notes for volunteers.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 0 {
+		fs.Usage()
+		return errUsage
+	}
+	p := directory.Profile{Lang: *lang, WomenOnly: *womenOnly}
+	var bad []string
+	if *need != "" {
+		n, err := directory.ParseNeed(*need)
+		if err != nil {
+			bad = append(bad, "--need: "+err.Error())
+		}
+		p.Need = n
+	}
+	if *region != "" {
+		r, err := directory.ParseRegion(*region)
+		if err != nil {
+			bad = append(bad, "--region: "+err.Error())
+		}
+		p.Region = r
+	}
+	if *community != "" {
+		c, err := directory.ParseCommunity(*community)
+		if err != nil {
+			bad = append(bad, "--community: "+err.Error())
+		}
+		p.Community = string(c)
+	}
+	if _, err := directory.ParseLanguage(*lang); err != nil {
+		bad = append(bad, "--lang: "+err.Error())
+	}
+	now := time.Now()
+	if *atFlag != "" {
+		t, err := parseAt(*atFlag)
+		if err != nil {
+			bad = append(bad, "--at: "+err.Error())
+		}
+		now = t
+	}
+	if len(bad) > 0 {
+		fmt.Fprintln(e.stderr, strings.Join(bad, "\n"))
+		return errUsage
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, cfg.dbPath())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	d, err := loadDirectory(ctx, db, time.Now())
+	if err != nil {
+		return err
+	}
+	printMatches(e.stdout, cat, p, now, d.Rank(p, now))
+	return nil
+}
+
+// parseAt reads a moment in London time (2026-11-29T23:00) or with its offset (RFC 3339).
+func parseAt(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	for _, layout := range []string{"2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02T15:04:05"} {
+		if t, err := time.ParseInLocation(layout, s, directory.Zone); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not a time; write 2026-11-29T23:00 (London time)", s)
+}
+
+// loadDirectory loads the starter directory on first start, then the directory from the
+// database.
+func loadDirectory(ctx context.Context, db *store.DB, now time.Time) (*directory.Directory, error) {
+	seed, err := directory.Seed()
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.SeedDirectory(ctx, seed, now); err != nil {
+		return nil, err
+	}
+	ls, err := db.DirectoryListings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return directory.New(ls), nil
+}
+
+// printMatches renders the ranking as the person would read it, in their language when
+// puente speaks it (English otherwise), with volunteers' notes set apart.
+func printMatches(w io.Writer, cat *locales.Catalog, p directory.Profile, now time.Time, ms []directory.Match) {
+	lang, ok := locales.Resolve(p.Lang, "", cat.Tags())
+	if !ok {
+		lang = "en"
+	}
+	desc := []string{"need " + orAny(string(p.Need)), "language " + p.Lang, "region " + orAny(string(p.Region))}
+	if p.WomenOnly {
+		desc = append(desc, "women only")
+	}
+	if p.Community != "" {
+		desc = append(desc, "community "+p.Community)
+	}
+	fmt.Fprintf(w, "%s, at %s London time; shown in %s\n", strings.Join(desc, ", "),
+		now.In(directory.Zone).Format("Mon 2 Jan 2006 15:04"), lang)
+	for i, m := range ms {
+		l := m.Listing
+		name := l.Name
+		if l.Organisation != "" {
+			name += " (" + l.Organisation + ")"
+		}
+		fmt.Fprintf(w, "\n%d. %s\n", i+1, name)
+		why := make([]string, len(m.Reasons))
+		for j, r := range m.Reasons {
+			why[j] = cat.Text(lang, r.ID, r.Data)
+		}
+		fmt.Fprintf(w, "   %s\n", strings.Join(why, " · "))
+		if d, fallback := l.DescriptionIn(lang); d != "" {
+			if fallback {
+				d = "[en] " + d
+			}
+			fmt.Fprintf(w, "   %s\n", d)
+		}
+		for _, c := range l.Contacts {
+			line := cat.Text(lang, "ui.referral.contact."+string(c.Kind), map[string]any{"Value": c.Value})
+			if c.Note != "" {
+				line += " (" + c.Note + ")"
+			}
+			if c.Hours != nil {
+				line += " [" + c.Hours.String() + "]"
+			}
+			fmt.Fprintf(w, "   %s\n", line)
+		}
+		notes := []string{fmt.Sprintf("score %d", m.Score), "id " + l.ID}
+		for _, n := range m.Notes {
+			notes = append(notes, cat.Text(lang, n.ID, n.Data))
+		}
+		fmt.Fprintf(w, "   volunteers: %s\n", strings.Join(notes, " · "))
+	}
+}
+
+func orAny(s string) string {
+	if s == "" {
+		return "any"
+	}
+	return s
+}

@@ -1,0 +1,622 @@
+package directory
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/mail"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// MaxFileSize is the largest directory file read; larger files are refused whole.
+const MaxFileSize = 10 << 20
+
+// Column is one column of the directory CSV.
+type Column struct {
+	Name     string
+	Required bool
+}
+
+// Columns are the CSV columns in the order export writes them. Description columns are
+// description_<language>; export writes en, es and pt, then any other language present.
+var Columns = []Column{
+	{"id", false}, {"name", true}, {"organisation", false}, {"kind", true}, {"status", false},
+	{"needs", true}, {"languages", false}, {"interpreting", false}, {"communities", false},
+	{"serves", false}, {"regions", false}, {"area", false}, {"hours", false}, {"closed", false},
+	{"bank_holidays", false}, {"phone", false}, {"text", false}, {"email", false},
+	{"website", false}, {"address", false}, {"data_sharing", false}, {"insecure_status", false},
+	{"id_needed", false}, {"anonymous_handoff", false}, {"verified_at", false},
+	{"verified_by", false}, {"source", false},
+}
+
+var descriptionLangs = []string{"en", "es", "pt"}
+
+// Problem is what is wrong with one row (or, with Row 0, with the whole file).
+// Warnings do not stop an import.
+type Problem struct {
+	Row     int    // spreadsheet row: the header is row 1
+	Label   string // where, when not a row ("service 3" in an HSDS file)
+	Column  string
+	Message string
+	Warning bool
+}
+
+func (p Problem) String() string {
+	var b strings.Builder
+	switch {
+	case p.Label != "":
+		b.WriteString(p.Label + ": ")
+	case p.Row > 0:
+		fmt.Fprintf(&b, "row %d: ", p.Row)
+	}
+	if p.Warning {
+		b.WriteString("warning: ")
+	}
+	if p.Column != "" {
+		b.WriteString(p.Column + ": ")
+	}
+	b.WriteString(p.Message)
+	return b.String()
+}
+
+// Problems is a list of problems; it is an error only when one of them is not a warning.
+type Problems []Problem
+
+// Err returns the problems as an error when any of them stops an import.
+func (ps Problems) Err() error {
+	for _, p := range ps {
+		if !p.Warning {
+			return ps
+		}
+	}
+	return nil
+}
+
+func (ps Problems) Error() string {
+	lines := make([]string, len(ps))
+	for i, p := range ps {
+		lines[i] = p.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
+// ReadCSV reads a directory CSV. It returns every listing it could read and every
+// problem it found; the listings are only fit to store when Problems.Err is nil.
+func ReadCSV(r io.Reader) ([]*Listing, Problems) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, Problems{{Message: "cannot read the file: " + err.Error()}}
+	}
+	if len(data) > MaxFileSize {
+		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
+	}
+	data, p := decodeText(data)
+	if p != nil {
+		return nil, Problems{*p}
+	}
+	cr := csv.NewReader(bytes.NewReader(data))
+	cr.FieldsPerRecord = -1
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, Problems{{Message: "the file is empty; it needs a header row (see the column list)"}}
+	}
+	if err != nil {
+		return nil, Problems{{Row: 1, Message: csvError(err)}}
+	}
+	cols, probs := readHeader(header)
+	if probs.Err() != nil {
+		return nil, probs
+	}
+	var out []*Listing
+	seen := map[string]int{}
+	for row := 2; ; row++ {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			probs = append(probs, Problem{Row: row, Message: csvError(err) + "; the rest of the file was not read"})
+			break
+		}
+		if len(rec) != len(header) {
+			probs = append(probs, Problem{Row: row, Message: fmt.Sprintf("has %d cells but the header has %d columns", len(rec), len(header))})
+			continue
+		}
+		if blank(rec) {
+			continue
+		}
+		l, ps := readRow(row, cols, rec)
+		probs = append(probs, ps...)
+		if l == nil {
+			continue
+		}
+		if first, dup := seen[l.ID]; dup {
+			probs = append(probs, Problem{Row: row, Column: "name", Message: fmt.Sprintf("the same listing as row %d (same id, or same organisation and name)", first)})
+			continue
+		}
+		seen[l.ID] = row
+		out = append(out, l)
+	}
+	return out, probs
+}
+
+// decodeText strips a UTF-8 byte order mark and refuses text that is not UTF-8, saying
+// how to save it from a spreadsheet.
+func decodeText(data []byte) ([]byte, *Problem) {
+	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) || bytes.IndexByte(data, 0) >= 0 {
+		return nil, &Problem{Message: "the file is UTF-16 or binary, not a CSV in UTF-8; in your spreadsheet choose Save as > CSV UTF-8"}
+	}
+	if utf8.Valid(data) {
+		return data, nil
+	}
+	line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
+	return nil, &Problem{Message: fmt.Sprintf("line %d is not UTF-8 text (perhaps Windows-1252 or Latin-1); in your spreadsheet choose Save as > CSV UTF-8", line)}
+}
+
+func firstInvalid(b []byte) int {
+	for i := 0; i < len(b); {
+		r, n := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && n == 1 {
+			return i
+		}
+		i += n
+	}
+	return len(b)
+}
+
+func csvError(err error) string {
+	var pe *csv.ParseError
+	if errors.As(err, &pe) {
+		switch {
+		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
+			return fmt.Sprintf("a quote (\") is misplaced or not closed near line %d, column %d; put quotes around the whole cell and double any quote inside it", pe.Line, pe.Column)
+		}
+		return fmt.Sprintf("line %d: %v", pe.Line, pe.Err)
+	}
+	return err.Error()
+}
+
+func blank(rec []string) bool {
+	for _, c := range rec {
+		if strings.TrimSpace(c) != "" {
+			return false
+		}
+	}
+	return true
+}
+
+// readHeader maps each column to its name, refusing unknown, repeated and missing ones.
+func readHeader(header []string) ([]string, Problems) {
+	var probs Problems
+	cols := make([]string, len(header))
+	seen := map[string]bool{}
+	known := make([]string, 0, len(Columns)+len(descriptionLangs))
+	for _, c := range Columns {
+		known = append(known, c.Name)
+	}
+	for _, l := range descriptionLangs {
+		known = append(known, "description_"+l)
+	}
+	for i, h := range header {
+		name := strings.ToLower(strings.TrimSpace(h))
+		cols[i] = name
+		switch {
+		case name == "":
+			probs = append(probs, Problem{Row: 1, Message: fmt.Sprintf("column %d has no name", i+1)})
+			continue
+		case seen[name]:
+			probs = append(probs, Problem{Row: 1, Column: name, Message: "this column appears twice"})
+		case slices.Contains(known, name):
+		case strings.HasPrefix(name, "description_"):
+			if _, err := ParseLanguage(strings.TrimPrefix(name, "description_")); err != nil {
+				probs = append(probs, Problem{Row: 1, Column: name, Message: "description columns are description_<language code>: " + err.Error()})
+			}
+		default:
+			msg := "is not a known column; remove it or rename it"
+			if s := nearest(name, known); s != "" {
+				msg += " (did you mean " + s + "?)"
+			}
+			probs = append(probs, Problem{Row: 1, Column: name, Message: msg})
+		}
+		seen[name] = true
+	}
+	for _, c := range Columns {
+		if c.Required && !seen[c.Name] {
+			probs = append(probs, Problem{Row: 1, Column: c.Name, Message: "this required column is missing"})
+		}
+	}
+	return cols, probs
+}
+
+func nearest(s string, options []string) string {
+	best, bestD := "", len(s)/3+2
+	for _, o := range options {
+		if d := distance(s, o); d < bestD {
+			best, bestD = o, d
+		}
+	}
+	return best
+}
+
+// rowReader collects a row's problems while reading its cells.
+type rowReader struct {
+	row   int
+	cells map[string]string
+	probs Problems
+}
+
+func (r *rowReader) fail(col, format string, args ...any) {
+	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...)})
+}
+
+func (r *rowReader) warn(col, format string, args ...any) {
+	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...), Warning: true})
+}
+
+func (r *rowReader) list(col string) []string {
+	var out []string
+	for _, v := range strings.Split(r.cells[col], ";") {
+		if v = strings.TrimSpace(v); v != "" && !slices.Contains(out, v) {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func codes[T ~string](r *rowReader, col string, parse func(string) (T, error)) []T {
+	var out []T
+	for _, v := range r.list(col) {
+		c, err := parse(v)
+		if err != nil {
+			r.fail(col, "%v", err)
+			continue
+		}
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+func code[T ~string](r *rowReader, col string, valid []T, def T) T {
+	v := r.cells[col]
+	if strings.TrimSpace(v) == "" {
+		return def
+	}
+	c, err := parseCode(col, v, valid)
+	if err != nil {
+		r.fail(col, "%v", err)
+	}
+	return c
+}
+
+func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
+	r := &rowReader{row: row, cells: map[string]string{}}
+	for i, c := range cols {
+		v, err := unneutralise(strings.TrimSpace(rec[i]))
+		if err != nil {
+			r.fail(c, "%v", err)
+			v = ""
+		}
+		r.cells[c] = v
+	}
+	l := &Listing{
+		ID:           strings.ToLower(r.cells["id"]),
+		Name:         strings.Join(strings.Fields(r.cells["name"]), " "),
+		Organisation: strings.Join(strings.Fields(r.cells["organisation"]), " "),
+		Area:         r.cells["area"],
+		VerifiedBy:   r.cells["verified_by"],
+		Source:       r.cells["source"],
+	}
+	if l.Name == "" {
+		r.fail("name", "a listing needs a name")
+	}
+	l.Kind = code(r, "kind", allKinds, "")
+	if r.cells["kind"] == "" {
+		r.fail("kind", "say whether it is a helpline, a service or emergency")
+	}
+	l.Status = code(r, "status", allStatuses, Active)
+	l.Needs = codes(r, "needs", ParseNeed)
+	if len(l.Needs) == 0 && r.cells["needs"] == "" {
+		r.fail("needs", "list at least one need, e.g. domestic_abuse")
+	}
+	l.Languages = codes(r, "languages", ParseLanguage)
+	l.Interpreting = codes(r, "interpreting", ParseLanguage)
+	l.Communities = codes(r, "communities", ParseCommunity)
+	l.Serves = codes(r, "serves", func(s string) (Audience, error) { return parseCode("group of people", s, allAudiences) })
+	l.Regions = codes(r, "regions", ParseRegion)
+	if len(l.Regions) == 0 && r.cells["regions"] == "" {
+		r.warn("regions", "no region: the listing is only shown to people who did not say where they are")
+	}
+	var err error
+	if l.Hours, err = ParseHours(r.cells["hours"]); err != nil {
+		r.fail("hours", "%v", err)
+	}
+	if l.Hours.Closures, err = ParseClosures(r.cells["closed"]); err != nil {
+		r.fail("closed", "%v", err)
+	}
+	switch bh := strings.ToLower(r.cells["bank_holidays"]); bh {
+	case "", "open", "closed":
+		l.Hours.BankHolidays = bh
+	default:
+		r.fail("bank_holidays", "%q should be open or closed (empty: open if 24/7, else closed)", r.cells["bank_holidays"])
+	}
+	for _, k := range ContactKinds {
+		for _, v := range r.list(string(k)) {
+			c, err := ParseContact(k, v)
+			if err != nil {
+				r.fail(string(k), "%v", err)
+				continue
+			}
+			l.Contacts = append(l.Contacts, c)
+		}
+	}
+	if len(l.Contacts) == 0 {
+		r.warn("phone", "no way to contact it: add a phone, text, email, website or address")
+	}
+	l.DataSharing = code(r, "data_sharing", allStances, StanceUnknown)
+	l.InsecureStatus = code(r, "insecure_status", allTris, Unknown)
+	l.IDNeeded = code(r, "id_needed", allTris, Unknown)
+	l.AcceptsHandoff = code(r, "anonymous_handoff", []Tri{Yes, No}, No) == Yes
+	if v := r.cells["verified_at"]; v != "" {
+		t, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			r.fail("verified_at", "%q is not a date (write YYYY-MM-DD)", v)
+		}
+		l.VerifiedAt = t
+	} else {
+		r.warn("verified_at", "never verified: it will not be shown to people until a volunteer verifies it")
+	}
+	for c, v := range r.cells {
+		if lang, ok := strings.CutPrefix(c, "description_"); ok && v != "" {
+			if l.Description == nil {
+				l.Description = map[string]string{}
+			}
+			if code, err := ParseLanguage(lang); err == nil {
+				l.Description[code] = v
+			}
+		}
+	}
+	if len(l.Description) > 0 && l.Description["en"] == "" {
+		r.warn("description_en", "no English description: it is the one shown when a person's language has none")
+	}
+	switch {
+	case l.ID == "":
+		l.ID = DeriveID(l.Organisation, l.Name)
+	case !validUUID(l.ID):
+		r.fail("id", "%q is not an id (a UUID such as 6f1c…); leave it empty for a new listing", l.ID)
+	}
+	if r.probs.Err() != nil {
+		return nil, r.probs
+	}
+	return l, r.probs
+}
+
+// ParseContact reads one contact entry: "VALUE", "VALUE (note)", and optionally
+// "@ HOURS" when this route keeps its own hours: "0808 164 0123 (Welsh) @ Mo-Su 19:00-23:00".
+func ParseContact(k ContactKind, s string) (Contact, error) {
+	c := Contact{Kind: k}
+	if v, h, ok := strings.Cut(s, " @ "); ok {
+		hours, err := ParseHours(h)
+		if err != nil {
+			return c, fmt.Errorf("hours of %q: %v", strings.TrimSpace(v), err)
+		}
+		if !hours.Known() {
+			return c, fmt.Errorf("%q: nothing after @ (write its hours, e.g. @ Mo-Fr 09:00-17:00)", s)
+		}
+		c.Hours, s = &hours, v
+	}
+	s = strings.TrimSpace(s)
+	if strings.HasSuffix(s, ")") {
+		if i := strings.LastIndex(s, " ("); i > 0 {
+			c.Note, s = s[i+2:len(s)-1], strings.TrimSpace(s[:i])
+		}
+	}
+	c.Value = s
+	switch k {
+	case Phone, Text:
+		digits := 0
+		for _, r := range s {
+			switch {
+			case r >= '0' && r <= '9':
+				digits++
+			case r == ' ' || r == '+' || r == '-' || r == '(' || r == ')':
+			default:
+				return c, fmt.Errorf("%q is not a phone number (digits, spaces and + only; put notes in brackets at the end)", s)
+			}
+		}
+		if digits < 3 || digits > 15 {
+			return c, fmt.Errorf("%q is not a phone number", s)
+		}
+	case Email:
+		a, err := mail.ParseAddress(s)
+		if err != nil || a.Address != s {
+			return c, fmt.Errorf("%q is not an email address", s)
+		}
+	case Website:
+		u, err := url.Parse(s)
+		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+			return c, fmt.Errorf("%q is not a web address (start it with https://)", s)
+		}
+	case Address:
+		if s == "" {
+			return c, fmt.Errorf("empty address")
+		}
+	}
+	return c, nil
+}
+
+// String is the entry ParseContact reads back.
+func (c Contact) String() string {
+	s := c.Value
+	if c.Note != "" {
+		s += " (" + c.Note + ")"
+	}
+	if c.Hours != nil {
+		s += " @ " + c.Hours.String()
+	}
+	return s
+}
+
+// unneutralise undoes export's neutralising of formulas and refuses cells a spreadsheet
+// would run as a formula.
+func unneutralise(s string) (string, error) {
+	if len(s) >= 2 && s[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(s[1])) {
+		return s[1:], nil
+	}
+	if s == "" {
+		return s, nil
+	}
+	switch s[0] {
+	case '=', '@':
+		return "", fmt.Errorf("%q looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)", s)
+	case '+', '-':
+		if strings.ContainsAny(s, "(|!") && !plainPhone(s) {
+			return "", fmt.Errorf("%q looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)", s)
+		}
+	}
+	return s, nil
+}
+
+// plainPhone reports whether s is a phone number such as "+44 (0)20 7000 0000".
+func plainPhone(s string) bool {
+	return strings.Trim(s, "+-0123456789 ()") == ""
+}
+
+// neutralise makes a cell safe to open in a spreadsheet: a cell that starts like a
+// formula gets a leading apostrophe, which spreadsheets show as text.
+func neutralise(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// WriteCSV writes listings as a directory CSV (UTF-8 with a byte order mark, CRLF, as
+// spreadsheets expect) that ReadCSV reads back unchanged.
+func WriteCSV(w io.Writer, listings []*Listing) error {
+	langs := slices.Clone(descriptionLangs)
+	for _, l := range listings {
+		for code := range l.Description {
+			if !slices.Contains(langs, code) {
+				langs = append(langs, code)
+			}
+		}
+	}
+	slices.Sort(langs[len(descriptionLangs):])
+	header := make([]string, 0, len(Columns)+len(langs))
+	for _, c := range Columns {
+		header = append(header, c.Name)
+	}
+	for _, l := range langs {
+		header = append(header, "description_"+l)
+	}
+	if _, err := io.WriteString(w, "\ufeff"); err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.UseCRLF = true
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, l := range listings {
+		rec := listingRecord(l)
+		for _, lang := range langs {
+			rec = append(rec, l.Description[lang])
+		}
+		for i := range rec {
+			rec[i] = neutralise(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+func join[T ~string](vs []T) string {
+	s := make([]string, len(vs))
+	for i, v := range vs {
+		s[i] = string(v)
+	}
+	return strings.Join(s, "; ")
+}
+
+func listingRecord(l *Listing) []string {
+	contacts := map[ContactKind][]string{}
+	for _, c := range l.Contacts {
+		contacts[c.Kind] = append(contacts[c.Kind], c.String())
+	}
+	verified := ""
+	if !l.VerifiedAt.IsZero() {
+		verified = l.VerifiedAt.Format(time.DateOnly)
+	}
+	handoff := "no"
+	if l.AcceptsHandoff {
+		handoff = "yes"
+	}
+	status := l.Status
+	if status == "" {
+		status = Active
+	}
+	return []string{
+		l.ID, l.Name, l.Organisation, string(l.Kind), string(status), join(l.Needs),
+		join(l.Languages), join(l.Interpreting), join(l.Communities), join(l.Serves),
+		join(l.Regions), l.Area, l.Hours.String(), FormatClosures(l.Hours.Closures),
+		l.Hours.BankHolidays,
+		strings.Join(contacts[Phone], "; "), strings.Join(contacts[Text], "; "),
+		strings.Join(contacts[Email], "; "), strings.Join(contacts[Website], "; "),
+		strings.Join(contacts[Address], "; "),
+		string(orDefault(l.DataSharing, StanceUnknown)), string(orDefault(l.InsecureStatus, Unknown)),
+		string(orDefault(l.IDNeeded, Unknown)), handoff, verified, l.VerifiedBy, l.Source,
+	}
+}
+
+func orDefault[T ~string](v, def T) T {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// Record is the listing as column name -> cell, the canonical form CSV export writes
+// (without neutralising formulas). store/ keeps listings in this form.
+func (l *Listing) Record() map[string]string {
+	rec := listingRecord(l)
+	m := make(map[string]string, len(rec)+len(l.Description))
+	for i, c := range Columns {
+		if rec[i] != "" {
+			m[c.Name] = rec[i]
+		}
+	}
+	for lang, d := range l.Description {
+		m["description_"+lang] = d
+	}
+	return m
+}
+
+// FromRecord reads a listing back from its Record, with the checks of ReadCSV.
+func FromRecord(m map[string]string) (*Listing, error) {
+	cols := make([]string, 0, len(m))
+	rec := make([]string, 0, len(m))
+	for c, v := range m {
+		cols = append(cols, c)
+		rec = append(rec, neutralise(v))
+	}
+	if _, probs := readHeader(cols); probs.Err() != nil {
+		return nil, probs
+	}
+	l, probs := readRow(0, cols, rec)
+	if err := probs.Err(); err != nil {
+		return nil, err
+	}
+	return l, nil
+}

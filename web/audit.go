@@ -1,0 +1,51 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/puente-bot/puente/store"
+)
+
+// auditPage is how many entries a page of the trail shows.
+const auditPage = 50
+
+type auditData struct {
+	Entries []store.AuditEntry
+	// Older is the id to page back from, or 0 when there is nothing older.
+	Older int64
+}
+
+// audit shows the whole trail, newest first.
+func (s *Server) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
+	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
+	d, err := s.trail(r, "", before)
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	s.render(w, r, v, http.StatusOK, "audit", page{Title: "web.audit.title", Nav: "audit", Data: d})
+}
+
+func (s *Server) trail(r *http.Request, subject string, before int64) (auditData, error) {
+	entries, err := s.db.AuditTrail(r.Context(), subject, before, auditPage+1)
+	if err != nil {
+		return auditData{}, err
+	}
+	d := auditData{Entries: entries}
+	if len(entries) > auditPage {
+		d.Entries = entries[:auditPage]
+		d.Older = d.Entries[auditPage-1].ID
+	}
+	return d, nil
+}
+
+// revertable says whether an admin may undo the entry: a change to a listing that has not
+// been undone yet.
+func revertable(e store.AuditEntry) bool {
+	return strings.HasPrefix(e.Subject, listingSubject) && e.RevertedBy == 0 && len(e.Changes) > 0
+}
+
+// listingSubject prefixes a listing's id in the trail's subject column.
+const listingSubject = "listing:"

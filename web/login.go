@@ -1,0 +1,105 @@
+package web
+
+import (
+	"crypto/rand"
+	"database/sql"
+	"errors"
+	"net"
+	"net/http"
+	"slices"
+	"strings"
+
+	"github.com/puente-bot/puente/store"
+)
+
+type loginData struct {
+	Email string
+	Next  string
+	Error string // message id
+}
+
+func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	next := localPath(r.URL.Query().Get("next"))
+	if v.User != nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return
+	}
+	s.render(w, r, v, http.StatusOK, "login", page{Title: "web.login.title", Data: loginData{Next: next}})
+}
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if !s.parseForm(w, r, v) {
+		return
+	}
+	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next"))}
+	password := r.PostFormValue("password")
+	addr := remoteIP(r)
+	now := s.now()
+	if s.logins.blocked(d.Email, addr, now) {
+		d.Error = "web.login.too_many"
+		s.render(w, r, v, http.StatusTooManyRequests, "login", page{Title: "web.login.title", Data: d})
+		return
+	}
+	u, err := s.db.UserByEmail(r.Context(), d.Email)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		s.internal(w, r, v, err)
+		return
+	}
+	hash := dummyHash
+	if err == nil && u.PasswordHash != "" {
+		hash = u.PasswordHash
+	}
+	// The password is checked even when the account is unknown or off, so that every wrong
+	// answer takes as long and says the same thing.
+	if !checkPassword(hash, password) || err != nil || !u.Active() {
+		s.logins.failed(d.Email, addr, now)
+		d.Error = "web.login.wrong"
+		s.render(w, r, v, http.StatusUnauthorized, "login", page{Title: "web.login.title", Data: d})
+		return
+	}
+	s.logins.succeeded(d.Email)
+	token := rand.Text()
+	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
+		return store.CreateWebSessionTx(r.Context(), tx, tokenHash(token), u.ID, now)
+	})
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	setSessionCookie(w, r, token, int(maxSession.Seconds()))
+	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if c, err := r.Cookie(sessionCookie); err == nil {
+		if err := s.db.DeleteWebSession(r.Context(), tokenHash(c.Value)); err != nil {
+			s.internal(w, r, v, err)
+			return
+		}
+	}
+	setSessionCookie(w, r, "", -1)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+}
+
+// remoteIP is the address the request came from, without the port.
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) setLanguage(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if !s.parseForm(w, r, v) {
+		return
+	}
+	lang := r.PostFormValue("lang")
+	if !slices.Contains(s.cat.Tags(), lang) {
+		s.fail(w, r, v, http.StatusBadRequest, "web.error.bad_form")
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: overHTTPS(r), SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, localPath(r.PostFormValue("next")), http.StatusSeeOther)
+}

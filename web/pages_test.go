@@ -1,0 +1,153 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/puente-bot/puente/store"
+)
+
+func itoa(id int64) string { return strconv.FormatInt(id, 10) }
+
+// Every page but signing in needs an account; admin pages need an admin.
+func TestRoutesNeedSignIn(t *testing.T) {
+	s := newSite(t)
+	editor := s.account("ed@example.org", store.RoleEditor)
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	tests := []struct {
+		method, path string
+		adminOnly    bool
+	}{
+		{"GET", "/", false},
+		{"GET", "/counts", false},
+		{"GET", "/audit", false},
+		{"POST", "/logout", false},
+		{"GET", "/users", true},
+		{"POST", "/users", true},
+		{"POST", "/users/1/link", true},
+		{"POST", "/users/1/disable", true},
+		{"POST", "/users/1/enable", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.method+" "+tt.path, func(t *testing.T) {
+			r := s.browser().do(tt.method, tt.path, nil, "")
+			if tt.method == "GET" {
+				wantStatus(t, "signed out", r, http.StatusSeeOther)
+				if got, want := r.header.Get("Location"), "/login?next="+url.QueryEscape(tt.path); got != want {
+					t.Errorf("Location %q, want %q", got, want)
+				}
+			} else {
+				wantStatus(t, "signed out", r, http.StatusUnauthorized)
+				wantBody(t, "signed out", r, "nothing was changed")
+			}
+			if tt.adminOnly {
+				wantStatus(t, "editor", editor.do(tt.method, tt.path, nil, ""), http.StatusForbidden)
+			}
+			if tt.method == "GET" {
+				wantStatus(t, "admin", admin.get(tt.path), http.StatusOK)
+			}
+		})
+	}
+}
+
+func TestCrossOriginPostRefused(t *testing.T) {
+	s := newSite(t)
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	form := url.Values{"email": {"mallory@example.org"}, "role": {"admin"}}
+	for _, h := range []struct{ name, value string }{
+		{"Origin", "https://evil.example"},
+		{"Sec-Fetch-Site", "cross-site"},
+	} {
+		admin.header = http.Header{h.name: {h.value}}
+		r := admin.post("/users", form)
+		wantStatus(t, h.name, r, http.StatusForbidden)
+		wantBody(t, h.name, r, "sent from another website")
+	}
+	if _, err := s.db.UserByEmail(context.Background(), "mallory@example.org"); err == nil {
+		t.Error("a cross-origin post made an account")
+	}
+	admin.header = http.Header{"Sec-Fetch-Site": {"same-origin"}}
+	wantStatus(t, "same origin", admin.post("/users", form), http.StatusOK)
+}
+
+func TestSecurityHeaders(t *testing.T) {
+	s := newSite(t)
+	for _, path := range []string{"/login", "/nowhere", "/static/style.css"} {
+		r := s.browser().get(path)
+		csp := r.header.Get("Content-Security-Policy")
+		for _, want := range []string{"default-src 'none'", "script-src 'self'", "frame-ancestors 'none'"} {
+			if !strings.Contains(csp, want) {
+				t.Errorf("%s: CSP %q lacks %s", path, csp, want)
+			}
+		}
+		if strings.Contains(csp, "unsafe-inline") {
+			t.Errorf("%s: CSP allows inline code: %q", path, csp)
+		}
+		for k, want := range map[string]string{"Referrer-Policy": "no-referrer", "X-Content-Type-Options": "nosniff", "X-Frame-Options": "DENY"} {
+			if got := r.header.Get(k); got != want {
+				t.Errorf("%s: %s = %q, want %q", path, k, got, want)
+			}
+		}
+	}
+	if r := s.browser().get("/login"); strings.Contains(r.body, "<script>") || strings.Contains(r.body, " style=") || strings.Contains(r.body, " onclick=") {
+		t.Error("the page has inline script or style, which the CSP blocks")
+	}
+}
+
+func TestHugeFormRefused(t *testing.T) {
+	s := newSite(t)
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	big := "email=" + strings.Repeat("a", 10<<20)
+	r := admin.do("POST", "/users", strings.NewReader(big), "application/x-www-form-urlencoded")
+	wantStatus(t, "10 MB form", r, http.StatusRequestEntityTooLarge)
+	wantBody(t, "10 MB form", r, "too much to send at once")
+	r = s.browser().do("POST", "/login", strings.NewReader(big), "application/x-www-form-urlencoded")
+	wantStatus(t, "10 MB sign-in", r, http.StatusRequestEntityTooLarge)
+}
+
+func TestNotFound(t *testing.T) {
+	s := newSite(t)
+	r := s.browser().get("/no/such/page")
+	wantStatus(t, "unknown page", r, http.StatusNotFound)
+	wantBody(t, "unknown page", r, "There is no page at this address")
+}
+
+func TestCounts(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	week := store.Week(s.clock())
+	for range 7 {
+		if err := s.db.Count(ctx, week, "es", "domestic_abuse", store.EventStarted); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for range 3 {
+		if err := s.db.Count(ctx, week, "es", "domestic_abuse", store.EventReferralsShown); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := s.account("ed@example.org", store.RoleEditor).get("/counts")
+	wantStatus(t, "counts", r, http.StatusOK)
+	wantBody(t, "counts", r, week, "domestic_abuse", "<td>7</td>", "<td>fewer than 5</td>")
+	if strings.Contains(r.body, "<td>3</td>") {
+		t.Error("a count under 5 is shown as a number")
+	}
+}
+
+func TestLanguage(t *testing.T) {
+	s := newSite(t)
+	b := s.browser()
+	b.header.Set("Accept-Language", "pt-BR,pt;q=0.9")
+	wantBody(t, "Portuguese browser", b.get("/login"), `<html lang="pt-BR" dir="ltr">`, "Entrar")
+	r := b.post("/language", url.Values{"lang": {"es"}, "next": {"/login"}})
+	wantStatus(t, "choose Spanish", r, http.StatusSeeOther)
+	wantBody(t, "Spanish chosen", b.get("/login"), `<html lang="es"`, "Iniciar sesión")
+	wantStatus(t, "unknown language", b.post("/language", url.Values{"lang": {"xx"}}), http.StatusBadRequest)
+	if got := b.post("/language", url.Values{"lang": {"en"}, "next": {"https://evil.example"}}).header.Get("Location"); got != "/" {
+		t.Errorf("language change sent the browser to %q, want /", got)
+	}
+}
