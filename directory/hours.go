@@ -90,12 +90,14 @@ func ParseHours(spec string) (Hours, error) {
 			ranges++
 			continue
 		}
-		if days != nil && ranges == 0 {
-			return Hours{}, fmt.Errorf("%s has no opening times", dayList(days))
-		}
 		d, err := parseDays(tok)
 		if err != nil {
 			return Hours{}, err
+		}
+		if ranges == 0 {
+			// "Tu,Th 10:00-13:00": days before the first time are one list.
+			days = append(days, d...)
+			continue
 		}
 		days, ranges = d, 0
 	}
@@ -129,14 +131,6 @@ func overlap(a, b Slot) bool {
 		}
 	}
 	return false
-}
-
-func dayList(days []time.Weekday) string {
-	names := make([]string, len(days))
-	for i, d := range days {
-		names[i] = dayNames[d]
-	}
-	return strings.Join(names, ",")
 }
 
 func parseDays(tok string) ([]time.Weekday, error) {
