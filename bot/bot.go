@@ -39,6 +39,12 @@ type Config struct {
 
 	// Referral says whether a flow node shows the referral list, for the anonymous counts.
 	Referral func(node string) bool
+
+	// Handoff: the listings a person may be handed to (nil: handoff is unavailable), and
+	// how long a case may stay idle and how long a closed case's person is remembered.
+	Directory  Directory
+	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
+	CaseForget time.Duration // PUENTE_CASE_FORGET; 7 days when zero
 }
 
 // Bot is puente on Telegram.
@@ -54,6 +60,7 @@ type Bot struct {
 	hooks   chan submission // webhook updates waiting for the batcher
 	stopped chan struct{}   // closed when Run has returned
 	pending []*item         // what Prepare found in the outbox
+	ho      *handoff        // what handoff keeps in memory
 }
 
 // New prepares the bot; Run starts it.
@@ -76,6 +83,12 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.CaseIdle <= 0 {
+		cfg.CaseIdle = 14 * 24 * time.Hour
+	}
+	if cfg.CaseForget <= 0 {
+		cfg.CaseForget = 7 * 24 * time.Hour
+	}
 	a, err := newAPI(cfg.APIURL, cfg.Token, cfg.PollTimeout)
 	if err != nil {
 		return nil, err
@@ -86,6 +99,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now)
+	b.ho = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
 
@@ -110,6 +124,7 @@ func (b *Bot) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.out.run(ctx, b.pending) })
 	wg.Go(func() { b.sweep(ctx) })
+	wg.Go(func() { b.sweepCases(ctx) })
 	if b.cfg.WebhookURL != "" {
 		wg.Go(func() { b.batch(ctx) })
 	} else {
@@ -181,6 +196,7 @@ type job struct {
 	erase   []int // messages of this batch to delete with the ones already tracked
 	forget  bool  // the person blocked the bot
 	counted []counted
+	h       handoffJob // what the job does to cases and links
 }
 
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
@@ -290,10 +306,8 @@ func (b *Bot) run(ctx context.Context, jobs []*job) error {
 
 func (b *Bot) runJob(ctx context.Context, j *job) error {
 	if j.group {
-		// A group or channel: only a linked organisation's group may keep the bot, and
-		// linking comes with handoff; until then the bot leaves without a word.
-		j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
-		return nil
+		// A group or channel: only a linked organisation's group may keep the bot.
+		return b.runGroup(ctx, j)
 	}
 	sealed, err := b.db.Session(ctx, j.key)
 	switch {
@@ -311,15 +325,18 @@ func (b *Bot) runJob(ctx context.Context, j *job) error {
 			j.sess = session{}
 		}
 	}
+	if err := b.loadCase(ctx, j); err != nil {
+		return err
+	}
 	for _, in := range j.ins {
-		b.step(j, in)
+		b.step(ctx, j, in)
 	}
 	return nil
 }
 
 // step handles one thing the person did. A panic here is recovered: the person is told
 // something went wrong, and their session is left as it was.
-func (b *Bot) step(j *job, in incoming) {
+func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	before := j.sess
 	nreqs := len(j.reqs)
 	ntrack := len(j.track)
@@ -339,6 +356,7 @@ func (b *Bot) step(j *job, in incoming) {
 	}()
 	if in.kind == inBlocked {
 		j.forget, j.reqs, j.track, j.erase, j.sess = true, nil, nil, nil, session{}
+		b.personGone(j, closedBlocked)
 		return
 	}
 	j.forget = false
@@ -351,6 +369,9 @@ func (b *Bot) step(j *job, in incoming) {
 	lang := b.sp.lang(j.sess.Flow, in.hint)
 	send := func(id string) {
 		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
+	}
+	if b.handoffStep(ctx, j, in, lang) {
+		return
 	}
 	var ev flows.Event
 	switch in.kind {
@@ -378,6 +399,7 @@ func (b *Bot) step(j *job, in incoming) {
 	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
 	if out.Exit {
 		j.exit = true
+		b.personGone(j, closedExit)
 		j.erase = append(j.erase, j.track...)
 		if in.kind == inButton && in.msgID != 0 {
 			j.erase = append(j.erase, in.msgID)
@@ -402,15 +424,19 @@ func (b *Bot) step(j *job, in incoming) {
 	}
 	j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, editID, j.sess.Silent, true)...)
 	if out.Handoff != nil {
-		send("ui.notice.handoff_unavailable")
+		b.offerHandoff(j, out.Handoff, lang)
 	}
 }
 
 // commitJob writes one chat's effects inside the batch's transaction and returns the
 // outbox items it queued.
 func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]*item, error) {
+	items, err := b.commitHandoff(ctx, tx, j, now)
+	if err != nil {
+		return nil, err
+	}
 	if j.forget {
-		return nil, forgetChatTx(ctx, tx, j.key)
+		return items, forgetChatTx(ctx, tx, j.key)
 	}
 	reqs := j.reqs
 	if j.exit {
@@ -462,7 +488,6 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time) 
 			b.log.Warn("Counting failed", "event", c.event, "err", err)
 		}
 	}
-	items := make([]*item, 0, len(reqs))
 	for _, r := range reqs {
 		plain, err := json.Marshal(r)
 		if err != nil {
