@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 	"github.com/puente-bot/puente/web"
@@ -22,6 +24,7 @@ import (
 type site struct {
 	t   *testing.T
 	db  *store.DB
+	cat *locales.Catalog
 	srv *httptest.Server
 	mu  sync.Mutex
 	now time.Time
@@ -38,8 +41,19 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	srv, err := web.New(web.Config{DB: db, Catalog: cat, Now: s.clock})
+	set, err := flows.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, cat: cat, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	if _, err := db.SeedDirectory(context.Background(), seed, s.now); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Catalog: cat, Flows: set, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
