@@ -171,11 +171,9 @@ func formRecord(form url.Values, base map[string]string) map[string]string {
 			} else {
 				v = strings.TrimSpace(strings.ReplaceAll(form.Get(f.Col), "\r\n", "\n"))
 			}
-			if v == "" {
-				delete(rec, f.Col)
-			} else {
-				rec[f.Col] = v
-			}
+			// Kept even when empty: a missing column would stop the checks at the header, and
+			// the volunteer would not see the other fields' problems.
+			rec[f.Col] = v
 		}
 	}
 	return rec

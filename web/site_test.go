@@ -150,7 +150,7 @@ func (s *site) account(email string, role store.Role) *browser {
 func wantStatus(t *testing.T, what string, r resp, want int) {
 	t.Helper()
 	if r.status != want {
-		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, r.body)
+		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, excerpt(r.body))
 	}
 }
 
@@ -158,7 +158,7 @@ func wantBody(t *testing.T, what string, r resp, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(r.body, p) {
-			t.Errorf("%s: the page lacks %q\n%s", what, p, r.body)
+			t.Errorf("%s: the page lacks %q", what, p)
 		}
 	}
 }
@@ -170,4 +170,15 @@ func (s *site) trail(subject string) []store.AuditEntry {
 		s.t.Fatal(err)
 	}
 	return entries
+}
+
+// excerpt is the part of a page worth reading in a failure: its main content, cut short.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500] + "…"
+	}
+	return body
 }
