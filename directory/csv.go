@@ -249,6 +249,7 @@ func nearest(s string, options []string) string {
 type rowReader struct {
 	row   int
 	cells map[string]string
+	bad   map[string]bool // cells refused already, so they are not also reported empty
 	probs Problems
 }
 
@@ -298,12 +299,12 @@ func code[T ~string](r *rowReader, col string, valid []T, def T) T {
 }
 
 func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
-	r := &rowReader{row: row, cells: map[string]string{}}
+	r := &rowReader{row: row, cells: map[string]string{}, bad: map[string]bool{}}
 	for i, c := range cols {
 		v, err := unneutralise(strings.TrimSpace(rec[i]))
 		if err != nil {
 			r.fail(c, "%v", err)
-			v = ""
+			r.bad[c], v = true, ""
 		}
 		r.cells[c] = v
 	}
@@ -315,16 +316,16 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 		VerifiedBy:   r.cells["verified_by"],
 		Source:       r.cells["source"],
 	}
-	if l.Name == "" {
+	if l.Name == "" && !r.bad["name"] {
 		r.fail("name", "a listing needs a name")
 	}
 	l.Kind = code(r, "kind", allKinds, "")
-	if r.cells["kind"] == "" {
+	if r.cells["kind"] == "" && !r.bad["kind"] {
 		r.fail("kind", "say whether it is a helpline, a service or emergency")
 	}
 	l.Status = code(r, "status", allStatuses, Active)
 	l.Needs = codes(r, "needs", ParseNeed)
-	if len(l.Needs) == 0 && r.cells["needs"] == "" {
+	if len(l.Needs) == 0 && r.cells["needs"] == "" && !r.bad["needs"] {
 		r.fail("needs", "list at least one need, e.g. domestic_abuse")
 	}
 	l.Languages = codes(r, "languages", ParseLanguage)

@@ -90,12 +90,14 @@ func ParseHours(spec string) (Hours, error) {
 			ranges++
 			continue
 		}
-		if days != nil && ranges == 0 {
-			return Hours{}, fmt.Errorf("%s has no opening times", dayList(days))
-		}
 		d, err := parseDays(tok)
 		if err != nil {
 			return Hours{}, err
+		}
+		if ranges == 0 {
+			// "Tu,Th 10:00-13:00": days before the first time are one list.
+			days = append(days, d...)
+			continue
 		}
 		days, ranges = d, 0
 	}
@@ -129,14 +131,6 @@ func overlap(a, b Slot) bool {
 		}
 	}
 	return false
-}
-
-func dayList(days []time.Weekday) string {
-	names := make([]string, len(days))
-	for i, d := range days {
-		names[i] = dayNames[d]
-	}
-	return strings.Join(names, ",")
 }
 
 func parseDays(tok string) ([]time.Weekday, error) {
@@ -306,7 +300,7 @@ type Availability struct {
 // span is an opening in minutes relative to local midnight of the day asked about.
 type span struct{ from, to int }
 
-// day is a local calendar day relative to the day asked about.
+// dayInfo is a local calendar day: its date, weekday and bank holidays by division.
 type dayInfo struct {
 	date    string
 	weekday time.Weekday

@@ -80,16 +80,6 @@ func New(listings []*Listing) *Directory {
 // Listings returns the listings the directory was built over.
 func (d *Directory) Listings() []*Listing { return d.all }
 
-// Listing finds a listing by id.
-func (d *Directory) Listing(id string) (*Listing, bool) {
-	for _, l := range d.all {
-		if l.ID == id {
-			return l, true
-		}
-	}
-	return nil, false
-}
-
 // Score weights. Fit to the person comes first (their language above all), then being
 // reachable now, then trust. Explained in README-columns.md.
 const (
@@ -127,11 +117,11 @@ type scored struct {
 	stale bool
 }
 
-// Rank returns the best listings for the profile at now, best first, each with its
-// reasons. A listing that fits but is closed comes after one that is open only by
-// score; if the best one is not open now, the best one that is open goes first, so the
-// first option is one the person can reach now. The list is never empty: when nothing
-// fits, national helplines for the need are the floor, then the emergency services.
+// Rank returns the best listings for the profile at now (at most MaxMatches), best
+// first, each with its reasons. Listings are ordered by score (fit first, then being open
+// now, then trust); if the best one is not open now, the best one that is open goes
+// first, so the first option is one the person can reach now. The list is never empty:
+// when nothing fits, helplines for the need are the floor, then the emergency services.
 func (d *Directory) Rank(p Profile, now time.Time) []Match {
 	q := newQuery(p, now)
 	var found []scored

@@ -22,9 +22,10 @@ const (
 
 var nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
 
-// Validate reports what would break a conversation: a missing or second
-// start node, a target or message that does not exist, an unknown action or
-// argument, a node no path reaches, a file without a review date.
+// Validate reports what would break a conversation, or shows the flows
+// went stale: a missing or second start node, a target or message that does
+// not exist, an unknown action or argument, a node no path reaches, a file
+// without a review date, a flow text no flow uses.
 func (s *Set) Validate(cat *locales.Catalog) []locales.Defect {
 	var out []locales.Defect
 	for _, f := range s.Files {
@@ -54,6 +55,14 @@ func (s *Set) Validate(cat *locales.Catalog) []locales.Defect {
 	}
 	for _, n := range s.order {
 		out = append(out, s.validateNode(n, cat)...)
+	}
+	// Flow texts live under content.; one no flow uses is stale.
+	used := s.MessageIDs()
+	for _, id := range cat.IDs(locales.Default) {
+		if strings.HasPrefix(id, "content.") && !slices.Contains(used, id) {
+			m, _ := cat.Message(locales.Default, id)
+			out = append(out, locales.Defect{File: m.File, Line: m.Line, Msg: fmt.Sprintf("message %q is used by no flow", id)})
+		}
 	}
 	if ok {
 		seen := s.reachable(start)

@@ -101,6 +101,11 @@ func TestCheck(t *testing.T) {
 			want:  []string{`x.toml:1: meta.reviewed "" is not a date`, `exactly one node must have nav = "no_back" (the start node); found 2`},
 		},
 		{
+			name:    "unused flow text",
+			locales: fstest.MapFS{"extra.en.json": file(`{"content.t.old": {"description": "d", "other": "Old"}}`), "extra.es.json": file(`{"content.t.old": "Viejo"}`), "extra.pt-BR.json": file(`{"content.t.old": "Velho"}`)},
+			want:    []string{`extra.en.json:1: message "content.t.old" is used by no flow`},
+		},
+		{
 			name:    "label too long",
 			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"), `"En casa"`, `"En casa, con alguien que me hace daño"`, 1))},
 			want:    []string{`start.toml:7: node "start": es: button "En casa, con alguien que me hace daño" has 37 characters, over 30`},

@@ -150,14 +150,14 @@ func (e *Engine) Step(s State, ev Event) (State, Output) {
 		if fresh(s) {
 			return e.begin(s, ev)
 		}
-		return e.show(s, ev, "ui.notice.buttons_only")
+		return e.screen(s, ev, "ui.notice.buttons_only")
 	case EventButton:
 		if fresh(s) {
 			return e.begin(s, ev)
 		}
 		a, ok := e.press(s, ev.Token)
 		if !ok {
-			return e.show(s, ev, "ui.notice.expired")
+			return e.screen(s, ev, "ui.notice.expired")
 		}
 		return e.act(s, a, ev)
 	default:
@@ -180,14 +180,6 @@ func (e *Engine) begin(s State, ev Event) (State, Output) {
 		next.View = ViewPicker
 	}
 	return e.screen(next, ev, "")
-}
-
-// show shows the current screen again after a short notice.
-func (e *Engine) show(s State, ev Event, notice string) (State, Output) {
-	if fresh(s) {
-		return e.begin(s, ev)
-	}
-	return e.screen(s, ev, notice)
 }
 
 func (e *Engine) command(s State, c cmd, ev Event) (State, Output) {

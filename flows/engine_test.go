@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/puente-bot/puente/flows"
@@ -321,4 +322,44 @@ func TestRemovedNode(t *testing.T) {
 	if len(out.Replies) != 2 || !strings.Contains(out.Replies[1].Text, "Hello.") || s.Seq != 5 {
 		t.Fatalf("state %+v output %+v", s, out)
 	}
+}
+
+// Sessions run in parallel on one engine.
+func TestConcurrentSteps(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	var wg sync.WaitGroup
+	for _, hint := range []string{"en", "es", "pt-BR", ""} {
+		wg.Go(func() {
+			start := flows.Event{Kind: flows.EventStart, LangHint: hint, Now: now}
+			s, out := e.Step(flows.State{}, start)
+			for i := range 20 {
+				if len(out.Replies) == 0 || out.Exit {
+					s, out = e.Step(s, start) // after a handoff or an exit, start again
+				}
+				rows := out.Replies[len(out.Replies)-1].Buttons
+				if len(rows) == 0 {
+					t.Errorf("%s: a screen without buttons: %+v", hint, out)
+					return
+				}
+				s, out = e.Step(s, flows.Event{Kind: flows.EventButton, Token: rows[i%len(rows)][0].Token, Now: now})
+			}
+		})
+	}
+	wg.Wait()
+}
+
+// FuzzStep feeds any text and token to any session: the engine must answer
+// with a screen (or leave) and never panic.
+func FuzzStep(f *testing.F) {
+	e := newEngine(f, flows.Config{})
+	for _, seed := range []string{"", "/salir", "1.0", "0.0", "/start x", "\xff", "2.a", "hello"} {
+		f.Add(seed, uint8(0), uint32(1))
+	}
+	f.Fuzz(func(t *testing.T, input string, kind uint8, seq uint32) {
+		s := flows.State{Lang: "es", Node: "home", Back: []string{"start"}, Seq: seq}
+		next, out := e.Step(s, flows.Event{Kind: flows.Kind(kind % 4), Text: input, Token: input, Now: now})
+		if !out.Exit && out.Handoff == nil && (len(out.Replies) == 0 || next.Seq == s.Seq) {
+			t.Fatalf("input %q kind %d: no new screen: %+v", input, kind, out)
+		}
+	})
 }

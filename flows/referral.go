@@ -32,16 +32,19 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 	r.para(r.plural("ui.referral.count", len(matches), r.vars))
 	end := min(len(matches), (s.Page+1)*per)
 	for _, m := range matches[s.Page*per : end] {
-		r.para(e.listing(m, r))
+		e.listing(m, r)
 	}
 	return s
 }
 
-// listing renders one organisation: its name, why it was chosen, what it
-// does and how to reach it. Values from the directory are isolated so that
-// numbers and links read and dial correctly in any script.
-func (e *Engine) listing(m directory.Match, r *renderer) string {
-	var b strings.Builder
+// listing adds one organisation to the screen: its name, why it was
+// chosen, what it does and how to reach it. Values from the directory are
+// isolated so that numbers and links read and dial correctly in any script.
+func (e *Engine) listing(m directory.Match, r *renderer) {
+	b := &r.b
+	if b.Len() > 0 {
+		b.WriteString("\n\n")
+	}
 	b.WriteString("• ")
 	b.WriteString(locales.FSI(m.Listing.Name))
 	for i, why := range m.Reasons {
@@ -50,7 +53,7 @@ func (e *Engine) listing(m directory.Match, r *renderer) string {
 		} else {
 			b.WriteString(" · ")
 		}
-		b.WriteString(r.text(why.ID, with(r.vars, why.Data)))
+		b.WriteString(r.text(why.ID, r.with(why.Data)))
 	}
 	if d := r.description(m.Listing.Description); d != "" {
 		b.WriteString("\n")
@@ -62,14 +65,13 @@ func (e *Engine) listing(m directory.Match, r *renderer) string {
 			value = locales.FSI(c.Value)
 		}
 		b.WriteString("\n")
-		b.WriteString(r.text("ui.referral.contact."+string(c.Kind), with(r.vars, map[string]any{"Value": value})))
+		b.WriteString(r.text("ui.referral.contact."+string(c.Kind), r.with1("Value", value)))
 		if c.Note != "" {
 			b.WriteString(" (")
 			b.WriteString(locales.FSI(c.Note))
 			b.WriteString(")")
 		}
 	}
-	return b.String()
 }
 
 // description picks a listing's description in the reader's language, its
@@ -93,10 +95,21 @@ func baseLang(tag string) string {
 	return base
 }
 
-// with merges template data over the engine's variables.
-func with(vars, data map[string]any) map[string]any {
-	out := make(map[string]any, len(vars)+len(data))
-	maps.Copy(out, vars)
-	maps.Copy(out, data)
-	return out
+// with merges template data over the engine's variables, in a map the
+// renderer reuses: templates only read their data while they run.
+func (r *renderer) with(data map[string]any) map[string]any {
+	if r.scratch == nil {
+		r.scratch = make(map[string]any, len(r.vars)+4)
+	}
+	clear(r.scratch)
+	maps.Copy(r.scratch, r.vars)
+	maps.Copy(r.scratch, data)
+	return r.scratch
+}
+
+// with1 is with for a single value.
+func (r *renderer) with1(key string, value any) map[string]any {
+	m := r.with(nil)
+	m[key] = value
+	return m
 }

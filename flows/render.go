@@ -125,6 +125,7 @@ type renderer struct {
 	errs     []error
 	fellBack bool
 	b        strings.Builder
+	scratch  map[string]any // template data, reused (see with)
 }
 
 func (r *renderer) text(id string, data map[string]any) string {

@@ -48,15 +48,6 @@ type Message struct {
 	forms       map[string]*text
 }
 
-// Sources returns the template source of each plural form present.
-func (m *Message) Sources() map[string]string {
-	out := make(map[string]string, len(m.forms))
-	for f, t := range m.forms {
-		out[f] = t.src
-	}
-	return out
-}
-
 // text is one template, parsed once; tmpl is nil when the source has no
 // actions, so rendering it costs nothing.
 type text struct {
@@ -361,9 +352,4 @@ func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
 		return t.src
 	}
 	return strings.ReplaceAll(b.String(), "<no value>", "")
-}
-
-// RenderForm renders one plural form of a message strictly, for checks.
-func (m *Message) RenderForm(form string, data map[string]any) (string, error) {
-	return m.render(form, data)
 }

@@ -35,12 +35,19 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
+	waitBot, err := startBot(ctx, a, e.getenv)
+	if err != nil {
+		return err
+	}
 	var wg sync.WaitGroup
 	wg.Go(func() { a.janitor(ctx) })
 	<-ctx.Done()
 	wg.Wait()
 	if err := waitWeb(); err != nil {
 		return fmt.Errorf("web page: %w", err)
+	}
+	if err := waitBot(); err != nil {
+		return fmt.Errorf("bot: %w", err)
 	}
 	if errors.Is(context.Cause(ctx), context.Canceled) {
 		a.log.Info("Stopped")

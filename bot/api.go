@@ -1,0 +1,155 @@
+package bot
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// allowedUpdates are the only update kinds puente asks Telegram for.
+var allowedUpdates = []string{
+	models.AllowedUpdateMessage,
+	models.AllowedUpdateEditedMessage,
+	models.AllowedUpdateChannelPost,
+	models.AllowedUpdateCallbackQuery,
+	models.AllowedUpdateMyChatMember,
+}
+
+// api is the Bot API as puente uses it: go-telegram/bot's typed methods for everything but
+// getUpdates, which the library only offers inside a loop that confirms updates before they
+// are handled.
+type api struct {
+	tg      *tg.Bot
+	url     string // base URL + "/bot" + token; never logged
+	poll    *http.Client
+	timeout time.Duration // long-poll timeout asked of Telegram
+}
+
+// newAPI builds the client. Connections are reused: the default transport keeps two idle
+// connections per host, so most sends under load would open a new one.
+func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 256
+	tr.MaxIdleConnsPerHost = 256
+	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	b, err := tg.New(token,
+		tg.WithServerURL(baseURL),
+		tg.WithSkipGetMe(),
+		tg.WithHTTPClient(30*time.Second, client),
+		// The library's defaults log whole updates and response bodies: never let them run.
+		tg.WithDefaultHandler(func(context.Context, *tg.Bot, *models.Update) {}),
+		tg.WithErrorsHandler(func(error) {}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("make Telegram client: %w", err)
+	}
+	return &api{
+		tg:      b,
+		url:     baseURL + "/bot" + token,
+		poll:    &http.Client{Transport: tr, Timeout: pollTimeout + 15*time.Second},
+		timeout: pollTimeout,
+	}, nil
+}
+
+// errRetryAfter is Telegram asking to wait (429); errors.As finds it.
+type errRetryAfter struct{ seconds int }
+
+func (e *errRetryAfter) Error() string {
+	return fmt.Sprintf("too many requests: retry after %ds", e.seconds)
+}
+
+// getUpdates fetches the updates after offset (all unconfirmed ones when offset is 0), waiting
+// up to the poll timeout for one to arrive.
+func (a *api) getUpdates(ctx context.Context, offset int64) ([]models.Update, error) {
+	body := map[string]any{"timeout": int(a.timeout / time.Second), "limit": 100, "allowed_updates": allowedUpdates}
+	if offset > 0 {
+		body["offset"] = offset
+	}
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, fmt.Errorf("encode getUpdates: %w", err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url+"/getUpdates", bytes.NewReader(buf))
+	if err != nil {
+		return nil, errors.New("getUpdates: bad API URL")
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.poll.Do(req)
+	if err != nil {
+		// The error text holds the URL, and the URL holds the token.
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, errors.New("getUpdates: network error")
+	}
+	defer resp.Body.Close()
+	var r struct {
+		OK          bool              `json:"ok"`
+		Result      []json.RawMessage `json:"result"`
+		ErrorCode   int               `json:"error_code"`
+		Description string            `json:"description"`
+		Parameters  struct {
+			RetryAfter int `json:"retry_after"`
+		} `json:"parameters"`
+	}
+	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
+		return nil, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
+	}
+	if !r.OK {
+		if r.ErrorCode == http.StatusTooManyRequests {
+			return nil, &errRetryAfter{seconds: r.Parameters.RetryAfter}
+		}
+		return nil, fmt.Errorf("getUpdates: Telegram answered %d", r.ErrorCode)
+	}
+	out := make([]models.Update, 0, len(r.Result))
+	for _, raw := range r.Result {
+		var u models.Update
+		if err := json.Unmarshal(raw, &u); err != nil {
+			// An update we cannot read is still confirmed (by its id) so it cannot block the
+			// queue; it is handled as one that needs nothing.
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(raw, &id) != nil {
+				return nil, errors.New("getUpdates: an update without an id")
+			}
+			u = models.Update{ID: id.ID}
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// outcome is what a failed call means for the outbox.
+type outcome int
+
+const (
+	outcomeRetry     outcome = iota // network error, 5xx, anything unknown: retry with backoff
+	outcomeWait                     // 429: retry after Telegram's retry_after
+	outcomeForbidden                // 403: the person blocked the bot, or the bot left the group
+	outcomeRefused                  // 400: the request itself is wrong; retrying will not help
+)
+
+// classify reads a go-telegram/bot error, with retry_after in seconds. Its text is never
+// logged: it can hold response bodies.
+func classify(err error) (outcome, int) {
+	var tooMany *tg.TooManyRequestsError
+	var migrate *tg.MigrateError
+	switch {
+	case errors.As(err, &tooMany):
+		return outcomeWait, tooMany.RetryAfter
+	case errors.Is(err, tg.ErrorForbidden):
+		return outcomeForbidden, 0
+	case errors.Is(err, tg.ErrorBadRequest), errors.As(err, &migrate):
+		return outcomeRefused, 0
+	}
+	return outcomeRetry, 0
+}

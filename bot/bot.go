@@ -1,0 +1,478 @@
+// Package bot runs puente on Telegram: it takes updates in (long polling or a webhook) at
+// least once and in order per chat, hands them to the conversation engine, and sends the
+// replies through a persistent, paced outbox. It keeps chat ids only as lookup HMACs and
+// sealed values, and never logs who anyone is or what they wrote.
+package bot
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"runtime"
+	"slices"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/go-telegram/bot/models"
+
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/store"
+)
+
+// Config is the bot's configuration.
+type Config struct {
+	Token         string        // TELEGRAM_BOT_TOKEN
+	APIURL        string        // TELEGRAM_API_URL
+	WebhookURL    string        // PUENTE_WEBHOOK_URL; long polling when empty
+	WebhookSecret string        // PUENTE_WEBHOOK_SECRET
+	DeleteAfter   time.Duration // PUENTE_DELETE_AFTER: messages are deleted after this long (< 48 h)
+
+	PollTimeout time.Duration // long-poll wait asked of Telegram; 50 s when zero
+	SweepEvery  time.Duration // how often old messages are deleted; a minute when zero
+	Limits      Limits        // TelegramLimits when zero
+	Now         func() time.Time
+
+	// Referral says whether a flow node shows the referral list, for the anonymous counts.
+	Referral func(node string) bool
+}
+
+// Bot is puente on Telegram.
+type Bot struct {
+	cfg     Config
+	db      *store.DB
+	keys    *store.Keys
+	engine  Engine
+	sp      speaker
+	log     *slog.Logger
+	api     *api
+	out     *outbox
+	hooks   chan submission // webhook updates waiting for the batcher
+	stopped chan struct{}   // closed when Run has returned
+	pending []*item         // what Prepare found in the outbox
+}
+
+// New prepares the bot; Run starts it.
+func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales.Catalog, log *slog.Logger) (*Bot, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("TELEGRAM_BOT_TOKEN: not set")
+	}
+	if cfg.DeleteAfter <= 0 || cfg.DeleteAfter >= 48*time.Hour {
+		return nil, errors.New("PUENTE_DELETE_AFTER: must be under 48h, because Telegram lets bots delete messages only for 48h")
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 50 * time.Second
+	}
+	if cfg.SweepEvery <= 0 {
+		cfg.SweepEvery = time.Minute
+	}
+	if cfg.Limits == (Limits{}) {
+		cfg.Limits = TelegramLimits
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	a, err := newAPI(cfg.APIURL, cfg.Token, cfg.PollTimeout)
+	if err != nil {
+		return nil, err
+	}
+	b := &Bot{
+		cfg: cfg, db: db, keys: keys, engine: engine, log: log, api: a,
+		sp:    speaker{cat: cat},
+		hooks: make(chan submission), stopped: make(chan struct{}),
+	}
+	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now)
+	return b, nil
+}
+
+// Prepare reads what an earlier run left in the outbox and sets the bot up on Telegram. It
+// fails if Telegram refuses the token. Run may follow.
+func (b *Bot) Prepare(ctx context.Context) error {
+	pending, err := b.out.load(ctx)
+	if err != nil {
+		return err
+	}
+	if err := b.setup(ctx); err != nil {
+		return err
+	}
+	b.pending = pending
+	return nil
+}
+
+// Run runs the bot until ctx ends: outbox, intake, and the sweep of old messages. It returns
+// once everything it started has stopped. Prepare must have succeeded first.
+func (b *Bot) Run(ctx context.Context) {
+	defer close(b.stopped)
+	var wg sync.WaitGroup
+	wg.Go(func() { b.out.run(ctx, b.pending) })
+	wg.Go(func() { b.sweep(ctx) })
+	if b.cfg.WebhookURL != "" {
+		wg.Go(func() { b.batch(ctx) })
+	} else {
+		wg.Go(func() { b.poll(ctx) })
+	}
+	wg.Wait()
+}
+
+// poll is the long-polling intake: it confirms a batch (by asking for the next offset) only
+// after the batch was handled and committed, so Telegram keeps what a crash interrupted.
+// After a restart it asks without an offset: Telegram then sends every unconfirmed update.
+func (b *Bot) poll(ctx context.Context) {
+	var offset int64
+	var wait time.Duration
+	for {
+		if wait > 0 {
+			select {
+			case <-ctx.Done():
+				return
+			case <-time.After(wait):
+			}
+		}
+		updates, err := b.api.getUpdates(ctx, offset)
+		if ctx.Err() != nil {
+			return
+		}
+		if err != nil {
+			wait = b.backoff(wait, err)
+			b.log.Warn("Fetching updates failed; retrying", "wait", wait, "err", err)
+			continue
+		}
+		wait = 0
+		if len(updates) == 0 {
+			continue
+		}
+		if err := b.handle(ctx, updates); err != nil {
+			if ctx.Err() != nil {
+				return
+			}
+			wait = b.backoff(wait, err)
+			b.log.Error("Handling updates failed; they will come again", "err", err)
+			continue
+		}
+		offset = updates[len(updates)-1].ID + 1
+	}
+}
+
+// backoff is the wait before trying again after err: Telegram's retry_after, else doubling.
+func (b *Bot) backoff(prev time.Duration, err error) time.Duration {
+	var ra *errRetryAfter
+	if errors.As(err, &ra) {
+		return time.Duration(max(1, ra.seconds)) * b.cfg.Limits.RetryUnit
+	}
+	return min(max(2*prev, b.cfg.Limits.BackoffMin), b.cfg.Limits.BackoffMax)
+}
+
+// job is one chat's share of a batch of updates, handled in order.
+type job struct {
+	key     []byte
+	chat    int64
+	ins     []incoming
+	group   bool
+	had     bool    // a session existed before the batch
+	sess    session // after the batch
+	reqs    []request
+	track   []int // the person's messages to delete later
+	exit    bool  // the person left: erase the conversation, forget the session
+	exitAt  int   // where in reqs the deletions go
+	erase   []int // messages of this batch to delete with the ones already tracked
+	forget  bool  // the person blocked the bot
+	counted []counted
+}
+
+// handle handles a batch of updates: each chat in order, chats in parallel, and everything
+// they change committed in one transaction together with their update ids.
+func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
+	ids := make([]int64, 0, len(updates))
+	for _, u := range updates {
+		ids = append(ids, u.ID)
+	}
+	seen, err := b.db.SeenUpdates(ctx, ids)
+	if err != nil {
+		return err
+	}
+	var jobs []*job
+	byChat := map[int64]*job{}
+	fresh := make([]int64, 0, len(updates))
+	slices.SortStableFunc(updates, func(x, y models.Update) int { return compareInt(x.ID, y.ID) })
+	for i := range updates {
+		u := &updates[i]
+		if seen[u.ID] {
+			continue
+		}
+		seen[u.ID] = true
+		fresh = append(fresh, u.ID)
+		in, ok := b.safeRead(u)
+		if !ok || in.kind == inNone {
+			continue
+		}
+		j, ok := byChat[in.chat]
+		if !ok {
+			j = &job{key: b.keys.Lookup("telegram", strconv.FormatInt(in.chat, 10)), chat: in.chat, group: in.kind == inStranger}
+			byChat[in.chat] = j
+			jobs = append(jobs, j)
+		}
+		j.ins = append(j.ins, in)
+	}
+	if len(fresh) == 0 {
+		return nil
+	}
+	if err := b.run(ctx, jobs); err != nil {
+		return err
+	}
+	now := b.cfg.Now()
+	var items []*item
+	var forget []string
+	err = b.db.Write(ctx, func(tx *sql.Tx) error {
+		items, forget = items[:0], forget[:0]
+		if err := store.MarkUpdatesTx(ctx, tx, fresh, now); err != nil {
+			return err
+		}
+		for _, j := range jobs {
+			its, err := b.commitJob(ctx, tx, j, now)
+			if err != nil {
+				return err
+			}
+			if j.exit || j.forget {
+				forget = append(forget, string(j.key))
+			}
+			items = append(items, its...)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	b.out.enqueue(ctx, addition{forget: forget, items: items})
+	return nil
+}
+
+func compareInt(a, b int64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// safeRead reads an update, treating one that makes the reader panic as needing nothing:
+// its id is still recorded, so it cannot block the ones after it.
+func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("Unreadable update skipped", "update_id", u.ID)
+			ok = false
+		}
+	}()
+	return read(u), true
+}
+
+// run works out every job's effects, in parallel across chats.
+func (b *Bot) run(ctx context.Context, jobs []*job) error {
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	errs := make([]error, len(jobs))
+	var wg sync.WaitGroup
+	for i, j := range jobs {
+		sem <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-sem }()
+			errs[i] = b.runJob(ctx, j)
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+func (b *Bot) runJob(ctx context.Context, j *job) error {
+	if j.group {
+		// A group or channel: only a linked organisation's group may keep the bot, and
+		// linking comes with handoff; until then the bot leaves without a word.
+		j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
+		return nil
+	}
+	sealed, err := b.db.Session(ctx, j.key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+	case err != nil:
+		return err
+	default:
+		plain, err := b.keys.Open(sealed, j.key)
+		if err == nil {
+			err = json.Unmarshal(plain, &j.sess)
+		}
+		// A session that does not open (the secret changed) starts over.
+		j.had = true
+		if err != nil {
+			j.sess = session{}
+		}
+	}
+	for _, in := range j.ins {
+		b.step(j, in)
+	}
+	return nil
+}
+
+// step handles one thing the person did. A panic here is recovered: the person is told
+// something went wrong, and their session is left as it was.
+func (b *Bot) step(j *job, in incoming) {
+	before := j.sess
+	nreqs := len(j.reqs)
+	ntrack := len(j.track)
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("Handling an update panicked", "panic", fmt.Sprintf("%T", r))
+			j.sess, j.reqs, j.track = before, j.reqs[:nreqs], j.track[:ntrack]
+			if in.callback != "" {
+				j.reqs = append(j.reqs, request{Kind: kindAnswer, Chat: j.chat, Callback: in.callback})
+			}
+			if in.msgID != 0 && in.kind != inButton {
+				j.track = append(j.track, in.msgID)
+			}
+			lang := b.sp.lang(before.Flow, in.hint)
+			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, "ui.notice.error"), Silent: before.Silent, Track: true})
+		}
+	}()
+	if in.kind == inBlocked {
+		j.forget, j.reqs, j.track, j.erase, j.sess = true, nil, nil, nil, session{}
+		return
+	}
+	j.forget = false
+	if in.callback != "" {
+		j.reqs = append(j.reqs, request{Kind: kindAnswer, Chat: j.chat, Callback: in.callback})
+	}
+	if in.msgID != 0 && in.kind != inButton {
+		j.track = append(j.track, in.msgID)
+	}
+	lang := b.sp.lang(j.sess.Flow, in.hint)
+	send := func(id string) {
+		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
+	}
+	var ev flows.Event
+	switch in.kind {
+	case inMedia:
+		send("bot.input.media")
+		return
+	case inPersonal:
+		send("bot.input.personal")
+		return
+	case inText:
+		if silentCommands[commandName(in.text)] {
+			j.sess.Silent = !j.sess.Silent
+			if j.sess.Silent {
+				send("bot.silent.on")
+			} else {
+				send("bot.silent.off")
+			}
+			return
+		}
+		ev = flows.Event{Kind: flows.EventText, Text: in.text, LangHint: in.hint, Now: b.cfg.Now()}
+	case inButton:
+		ev = flows.Event{Kind: flows.EventButton, Token: in.token, LangHint: in.hint, Now: b.cfg.Now()}
+	}
+	next, out := b.engine.Step(j.sess.Flow, ev)
+	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
+	if out.Exit {
+		j.exit = true
+		j.erase = append(j.erase, j.track...)
+		if in.kind == inButton && in.msgID != 0 {
+			j.erase = append(j.erase, in.msgID)
+		}
+		j.track = nil
+		var kept []request
+		for _, r := range j.reqs {
+			if r.Kind == kindAnswer {
+				kept = append(kept, r)
+			}
+		}
+		j.reqs, j.exitAt = kept, len(kept)
+		// The closing message is not tracked: nothing about the person is kept after exit.
+		j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, 0, false, false)...)
+		j.sess = session{}
+		return
+	}
+	j.sess.Flow = next
+	editID := 0
+	if in.kind == inButton {
+		editID = in.msgID
+	}
+	j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, editID, j.sess.Silent, true)...)
+	if out.Handoff != nil {
+		send("ui.notice.handoff_unavailable")
+	}
+}
+
+// commitJob writes one chat's effects inside the batch's transaction and returns the
+// outbox items it queued.
+func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]*item, error) {
+	if j.forget {
+		return nil, forgetChatTx(ctx, tx, j.key)
+	}
+	reqs := j.reqs
+	if j.exit {
+		tracked, err := store.ChatMessagesTx(ctx, tx, j.key)
+		if err != nil {
+			return nil, err
+		}
+		ids := slices.Clone(j.erase)
+		for _, id := range tracked {
+			ids = append(ids, int(id))
+		}
+		slices.Sort(ids)
+		ids = slices.Compact(ids)
+		var dels []request
+		for c := range slices.Chunk(ids, 100) {
+			dels = append(dels, request{Kind: kindDelete, Chat: j.chat, Delete: c})
+		}
+		reqs = slices.Concat(reqs[:j.exitAt], dels, reqs[j.exitAt:])
+		if err := forgetChatTx(ctx, tx, j.key); err != nil {
+			return nil, err
+		}
+	}
+	if !j.group {
+		if j.sess.empty() {
+			if j.had || j.exit {
+				if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+					return nil, err
+				}
+			}
+		} else {
+			plain, err := json.Marshal(j.sess)
+			if err != nil {
+				return nil, fmt.Errorf("encode session: %w", err)
+			}
+			if err := store.PutSessionTx(ctx, tx, j.key, b.keys.Seal(plain, j.key), now); err != nil {
+				return nil, err
+			}
+		}
+		for _, id := range j.track {
+			m := store.TrackedMessage{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), MessageID: int64(id)}
+			if err := store.TrackMessageTx(ctx, tx, m, now); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, c := range j.counted {
+		if err := store.CountTx(ctx, tx, store.Week(now), c.lang, c.need, c.event); err != nil {
+			// A count is not worth losing the conversation for.
+			b.log.Warn("Counting failed", "event", c.event, "err", err)
+		}
+	}
+	items := make([]*item, 0, len(reqs))
+	for _, r := range reqs {
+		plain, err := json.Marshal(r)
+		if err != nil {
+			return nil, fmt.Errorf("encode request: %w", err)
+		}
+		id, err := store.EnqueueTx(ctx, tx, j.key, b.keys.Seal(plain, j.key), now)
+		if err != nil {
+			return nil, err
+		}
+		items = append(items, &item{id: id, key: string(j.key), req: r})
+	}
+	return items, nil
+}

@@ -1,0 +1,99 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// menuCommands are the commands in Telegram's menu, in order; their names and descriptions
+// come from bot.cmd.<name>.name and bot.cmd.<name>.about in each language.
+var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "exit"}
+
+var validCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
+
+// telegramCode is the language code Telegram uses for a shipped tag: ISO 639-1, so "pt" for
+// "pt-BR"; English is also the default for every other language.
+func telegramCode(tag string) string {
+	base, _, _ := strings.Cut(tag, "-")
+	return strings.ToLower(base)
+}
+
+// setup points Telegram at the intake (webhook or polling) and sets the bot's neutral name,
+// descriptions and command menu in every language. Only a refused token stops the start;
+// a profile that cannot be set now is logged and tried again at the next start.
+func (b *Bot) setup(ctx context.Context) error {
+	var err error
+	if b.cfg.WebhookURL != "" {
+		_, err = b.api.tg.SetWebhook(ctx, &tg.SetWebhookParams{
+			URL: b.cfg.WebhookURL, SecretToken: b.cfg.WebhookSecret, AllowedUpdates: allowedUpdates, MaxConnections: 40,
+		})
+	} else {
+		_, err = b.api.tg.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
+	}
+	if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {
+		return errors.New("TELEGRAM_BOT_TOKEN: Telegram does not accept this token")
+	}
+	if err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		b.log.Warn("Could not set how Telegram delivers updates; check TELEGRAM_API_URL and PUENTE_WEBHOOK_URL")
+	}
+	failed := 0
+	for _, tag := range b.sp.cat.Tags() {
+		codes := []string{telegramCode(tag)}
+		if codes[0] == "en" {
+			codes = append(codes, "")
+		}
+		for _, code := range codes {
+			failed += b.profile(ctx, tag, code)
+		}
+	}
+	if failed > 0 {
+		b.log.Warn("Could not set part of the bot's name, descriptions or commands", "failed", failed)
+	}
+	return nil
+}
+
+// profile sets one language's name, descriptions and commands where they differ from what
+// Telegram has (setMyName in particular is rate-limited) and says how many calls failed.
+func (b *Bot) profile(ctx context.Context, tag, code string) int {
+	failed := 0
+	check := func(err error) {
+		if err != nil {
+			failed++
+		}
+	}
+	name := b.sp.text(tag, "bot.profile.name")
+	if got, err := b.api.tg.GetMyName(ctx, &tg.GetMyNameParams{LanguageCode: code}); err != nil || got.Name != name {
+		_, err := b.api.tg.SetMyName(ctx, &tg.SetMyNameParams{Name: name, LanguageCode: code})
+		check(err)
+	}
+	desc := b.sp.text(tag, "bot.profile.description")
+	if got, err := b.api.tg.GetMyDescription(ctx, &tg.GetMyDescriptionParams{LanguageCode: code}); err != nil || got.Description != desc {
+		_, err := b.api.tg.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: desc, LanguageCode: code})
+		check(err)
+	}
+	short := b.sp.text(tag, "bot.profile.short_description")
+	if got, err := b.api.tg.GetMyShortDescription(ctx, &tg.GetMyShortDescriptionParams{LanguageCode: code}); err != nil || got.ShortDescription != short {
+		_, err := b.api.tg.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: short, LanguageCode: code})
+		check(err)
+	}
+	var cmds []models.BotCommand
+	for _, c := range menuCommands {
+		n := b.sp.text(tag, "bot.cmd."+c+".name")
+		if !validCommand.MatchString(n) {
+			b.log.Warn("A command name is not a-z, 0-9 or _; left out of the menu", "lang", tag, "command", c)
+			continue
+		}
+		cmds = append(cmds, models.BotCommand{Command: n, Description: b.sp.text(tag, "bot.cmd."+c+".about")})
+	}
+	_, err := b.api.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
+	check(err)
+	return failed
+}

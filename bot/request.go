@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"strconv"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+)
+
+// Kinds of request the outbox sends.
+const (
+	kindSend   = "send"   // sendMessage
+	kindEdit   = "edit"   // editMessageText, falling back to sendMessage
+	kindDelete = "delete" // deleteMessages (at most 100 ids)
+	kindAnswer = "answer" // answerCallbackQuery
+	kindLeave  = "leave"  // leaveChat
+)
+
+// request is one call to the Bot API as the outbox keeps it (sealed) until Telegram has it.
+type request struct {
+	Kind      string     `json:"k"`
+	Chat      int64      `json:"c"`
+	Group     bool       `json:"g,omitempty"` // a group chat: 20 messages a minute
+	Text      string     `json:"t,omitempty"`
+	Keyboard  [][]button `json:"b,omitempty"`
+	MessageID int        `json:"m,omitempty"`  // the message to edit
+	Delete    []int      `json:"d,omitempty"`  // the messages to delete
+	Callback  string     `json:"q,omitempty"`  // the callback query to answer
+	Silent    bool       `json:"s,omitempty"`  // disable_notification
+	Track     bool       `json:"tr,omitempty"` // delete the sent message later
+}
+
+// button is an inline keyboard button: exactly one of Data, URL and Copy is set.
+type button struct {
+	Text string `json:"t"`
+	Data string `json:"d,omitempty"`
+	URL  string `json:"u,omitempty"`
+	Copy string `json:"c,omitempty"`
+}
+
+// paced says whether the request counts against Telegram's message limits.
+func (r *request) paced() bool { return r.Kind != kindAnswer }
+
+// inlineKeyboard is reply_markup with pointer fields, because go-telegram/bot's own button
+// type always sends an empty copy_text, which Telegram can refuse.
+type inlineKeyboard struct {
+	InlineKeyboard [][]inlineButton `json:"inline_keyboard"`
+}
+
+type inlineButton struct {
+	Text         string    `json:"text"`
+	CallbackData string    `json:"callback_data,omitempty"`
+	URL          string    `json:"url,omitempty"`
+	CopyText     *copyText `json:"copy_text,omitempty"`
+}
+
+type copyText struct {
+	Text string `json:"text"`
+}
+
+func markup(rows [][]button) models.ReplyMarkup {
+	if len(rows) == 0 {
+		return nil
+	}
+	kb := inlineKeyboard{InlineKeyboard: make([][]inlineButton, len(rows))}
+	for i, row := range rows {
+		kb.InlineKeyboard[i] = make([]inlineButton, len(row))
+		for j, b := range row {
+			ib := inlineButton{Text: b.Text, CallbackData: b.Data, URL: b.URL}
+			if b.Copy != "" {
+				ib.CopyText = &copyText{Text: b.Copy}
+			}
+			kb.InlineKeyboard[i][j] = ib
+		}
+	}
+	return kb
+}
+
+var errUnknownKind = errors.New("unknown request kind")
+
+// do makes the call and returns the id of the message sent, if any.
+func (a *api) do(ctx context.Context, r *request) (int, error) {
+	switch r.Kind {
+	case kindSend:
+		m, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{
+			ChatID:              r.Chat,
+			Text:                r.Text,
+			ReplyMarkup:         markup(r.Keyboard),
+			ProtectContent:      true,
+			DisableNotification: r.Silent,
+		})
+		if err != nil {
+			return 0, err
+		}
+		return m.ID, nil
+	case kindEdit:
+		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{
+			ChatID:      r.Chat,
+			MessageID:   r.MessageID,
+			Text:        r.Text,
+			ReplyMarkup: markup(r.Keyboard),
+		})
+		return 0, err
+	case kindDelete:
+		_, err := a.tg.DeleteMessages(ctx, &tg.DeleteMessagesParams{ChatID: r.Chat, MessageIDs: r.Delete})
+		return 0, err
+	case kindAnswer:
+		_, err := a.tg.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: r.Callback})
+		return 0, err
+	case kindLeave:
+		_, err := a.tg.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: strconv.FormatInt(r.Chat, 10)})
+		return 0, err
+	}
+	return 0, errUnknownKind
+}

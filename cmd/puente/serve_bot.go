@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/puente-bot/puente/bot"
+	"github.com/puente-bot/puente/flows"
+)
+
+// defaultWebhookAddr is where the webhook listens unless PUENTE_WEBHOOK_ADDR says otherwise:
+// on its own port, so a reverse proxy can publish the webhook without the volunteers' page.
+const defaultWebhookAddr = "127.0.0.1:8443"
+
+// startBot starts the bot when TELEGRAM_BOT_TOKEN is set (and does nothing otherwise): it
+// sets the bot up on Telegram (a refused token fails the start), then takes updates by long
+// polling or, with PUENTE_WEBHOOK_URL, on a webhook served at PUENTE_WEBHOOK_ADDR. Once ctx
+// ends it stops taking updates, finishes the requests on the wire and returns; wait blocks
+// until then.
+func startBot(ctx context.Context, a *app, getenv func(string) string) (wait func() error, err error) {
+	if a.cfg.BotToken == "" {
+		return func() error { return nil }, nil
+	}
+	eng, err := newEngine(a.cfg)
+	if err != nil {
+		return nil, err
+	}
+	set, err := flows.Load()
+	if err != nil {
+		return nil, err
+	}
+	b, err := bot.New(bot.Config{
+		Token:         a.cfg.BotToken,
+		APIURL:        a.cfg.APIURL,
+		WebhookURL:    a.cfg.WebhookURL,
+		WebhookSecret: a.cfg.WebhookSecret,
+		DeleteAfter:   a.cfg.DeleteAfter,
+		Referral: func(node string) bool {
+			n, ok := set.Nodes[node]
+			return ok && n.Do == flows.DoShowReferrals
+		},
+	}, a.db, a.keys, eng, eng.Catalog(), a.log)
+	if err != nil {
+		return nil, err
+	}
+	if err := b.Prepare(ctx); err != nil {
+		return nil, err
+	}
+	var srv *http.Server
+	serveErr := make(chan error, 1)
+	if a.cfg.WebhookURL != "" {
+		srv, err = listenWebhook(a, getenv, b.WebhookHandler(), serveErr)
+		if err != nil {
+			return nil, err
+		}
+		a.log.Info("Telegram sends updates to the webhook")
+	} else {
+		serveErr <- nil
+		a.log.Info("Telegram updates come by long polling")
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		b.Run(ctx)
+	}()
+	return func() error {
+		<-done
+		if srv != nil {
+			sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(sctx); err != nil {
+				return fmt.Errorf("stop webhook: %w", err)
+			}
+		}
+		return <-serveErr
+	}, nil
+}
+
+// listenWebhook takes the webhook's port (so a busy port fails the start) and serves the
+// webhook path of PUENTE_WEBHOOK_URL on it; serveErr gets the outcome once it stops.
+func listenWebhook(a *app, getenv func(string) string, h http.Handler, serveErr chan<- error) (*http.Server, error) {
+	addr := getenv("PUENTE_WEBHOOK_ADDR")
+	if addr == "" {
+		addr = defaultWebhookAddr
+	}
+	u, err := url.Parse(a.cfg.WebhookURL)
+	if err != nil {
+		return nil, fmt.Errorf("PUENTE_WEBHOOK_URL: %w", err)
+	}
+	path := u.EscapedPath()
+	if path == "" {
+		path = "/"
+	}
+	mux := http.NewServeMux()
+	mux.Handle(path, h)
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second,
+		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute}
+	go func() {
+		err := srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		serveErr <- err
+	}()
+	return srv, nil
+}
