@@ -39,7 +39,7 @@ type listingFilter struct {
 func (f listingFilter) keep(r listingRow) bool {
 	l := r.L
 	switch {
-	case f.Need != "" && !l.ServesNeed(directory.Need(f.Need)):
+	case f.Need != "" && !slices.Contains(l.Needs, directory.Need(f.Need)):
 		return false
 	case f.Lang != "" && !slices.Contains(l.Languages, f.Lang) && !slices.Contains(l.Interpreting, f.Lang):
 		return false

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -216,7 +217,7 @@ func TestNewListing(t *testing.T) {
 	r = b.post("/listings/new", f)
 	wantStatus(t, "new listing", r, http.StatusSeeOther)
 	l := s.listingByName("Casa Amiga")
-	if !l.ServesNeed(directory.Housing) || l.Status != directory.Active {
+	if !slices.Contains(l.Needs, directory.Housing) || l.Status != directory.Active {
 		t.Errorf("new listing = %+v", l)
 	}
 	trail := s.trail("listing:" + l.ID)
