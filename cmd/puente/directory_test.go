@@ -1,56 +1,184 @@
 package main
 
 import (
-	"context"
+	"archive/zip"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
 	"path/filepath"
-	"slices"
+	"strings"
 	"testing"
-	"time"
-
-	"github.com/puente-bot/puente/directory"
-	"github.com/puente-bot/puente/store"
 )
 
-// Ensure a running puente picks up listings that volunteers change, and reloads only then.
-func TestLiveDirectoryFollowsChanges(t *testing.T) {
-	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "puente.db"))
-	if err != nil {
-		t.Fatal(err)
+func TestMatch(t *testing.T) {
+	vars := map[string]string{"PUENTE_DATA_DIR": t.TempDir()}
+	tests := []struct {
+		name string
+		args []string
+		want []string // in this order
+	}{
+		{"Portuguese-speaking woman in London on a Sunday night", []string{"match", "--need", "domestic_abuse", "--lang", "pt-BR", "--region", "london", "--women-only", "--at", "2026-11-29T23:00"},
+			[]string{"need domestic_abuse, language pt-BR, region london, women only, at Sun 29 Nov 2026 23:00 London time; shown in pt-BR",
+				"1. Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres · horário não conhecido",
+				"2. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas"}},
+		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
+			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
+		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
+			[]string{"Modern Slavery & Exploitation Helpline (Unseen)", "con intérprete en tu idioma (español) · en todo el Reino Unido · abierto las 24 horas"}},
 	}
-	defer db.Close()
-	live, err := openDirectory(ctx, db)
-	if err != nil {
-		t.Fatal(err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			out, stderr, err := runIn(t, vars, tt.args...)
+			if err != nil {
+				t.Fatalf("%v: %s", err, stderr)
+			}
+			rest := out
+			for _, w := range tt.want {
+				i := strings.Index(rest, w)
+				if i < 0 {
+					t.Fatalf("output lacks %q (in order):\n%s", w, out)
+				}
+				rest = rest[i+len(w):]
+			}
+		})
 	}
-	names := func() []string {
-		var out []string
-		for _, l := range live.cur.Load().Listings() {
-			out = append(out, l.Name)
-		}
-		return out
-	}
-	if len(names()) == 0 {
-		t.Fatal("the starter directory was not loaded on first start")
-	}
-	// Seeding bumped the version after it was read: one reload, then none.
-	if _, err := live.refresh(ctx); err != nil {
-		t.Fatal(err)
-	}
-	if changed, err := live.refresh(ctx); err != nil || changed {
-		t.Fatalf("refresh with no change: changed=%v err=%v, want false", changed, err)
-	}
+}
 
-	l := *live.cur.Load().Listings()[0]
-	l.Name = "Renamed by a volunteer"
-	if _, err := db.ImportDirectory(ctx, []*directory.Listing{&l}, time.Now()); err != nil {
-		t.Fatal(err)
+func TestMatchBadFlags(t *testing.T) {
+	_, stderr, err := runIn(t, map[string]string{"PUENTE_DATA_DIR": t.TempDir()},
+		"match", "--need", "domestic_abus", "--lang", "portugese", "--region", "londn", "--at", "tomorrow")
+	if !errors.Is(err, errUsage) {
+		t.Fatalf("err = %v, want errUsage", err)
 	}
-	changed, err := live.refresh(ctx)
+	for _, w := range []string{`--need: "domestic_abus" is not a need; did you mean domestic_abuse?`,
+		`--lang: "portugese" is not a language code; did you mean pt?`,
+		`--region: "londn" is not a region; did you mean london?`,
+		`--at: "tomorrow" is not a time; write 2026-11-29T23:00 (London time)`} {
+		if !strings.Contains(stderr, w) {
+			t.Errorf("stderr lacks %q:\n%s", w, stderr)
+		}
+	}
+}
+
+func TestImportExport(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(dir, "data")}
+	example := filepath.Join("..", "..", "directory", "example.csv")
+	steps := []struct {
+		name string
+		args []string
+		err  error
+		want string
+	}{
+		{"dry run changes nothing", []string{"import", example, "--dry-run"}, nil, "Dry run: 3 listings would be added, 0 changed, 0 left as they are. Nothing was changed."},
+		{"import", []string{"import", example}, nil, "Imported: 3 listings added, 0 changed, 0 left as they are."},
+		{"import again changes nothing", []string{"import", example}, nil, "Imported: 0 listings added, 0 changed, 3 left as they are."},
+	}
+	for _, st := range steps {
+		out, stderr, err := runIn(t, vars, st.args...)
+		if !errors.Is(err, st.err) {
+			t.Fatalf("%s: err = %v (%s)", st.name, err, stderr)
+		}
+		if !strings.Contains(out, st.want) {
+			t.Errorf("%s: output %q, want %q", st.name, out, st.want)
+		}
+	}
+	// The starter directory (loaded on first start) and the imported rows export and
+	// import back unchanged.
+	csvPath := filepath.Join(dir, "out.csv")
+	if _, stderr, err := runIn(t, vars, "export", "--out", csvPath); err != nil {
+		t.Fatalf("export: %v %s", err, stderr)
+	}
+	first, err := os.ReadFile(csvPath)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !changed || !slices.Contains(names(), "Renamed by a volunteer") {
-		t.Errorf("after a change: changed=%v, names %q, want the new name", changed, names())
+	if got, want := bytes.Count(first, []byte("\r\n")), 1+41+3; got != want {
+		t.Errorf("exported %d lines, want %d", got, want)
+	}
+	out, _, err := runIn(t, vars, "import", csvPath)
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+		t.Errorf("re-import of the export: %v %q", err, out)
+	}
+	stdout, _, err := runIn(t, vars, "export")
+	if err != nil || stdout != string(first) {
+		t.Errorf("export to stdout differs from export to a file (err %v)", err)
+	}
+	jsonPath := filepath.Join(dir, "out.json")
+	if _, _, err := runIn(t, vars, "export", "--format", "hsds", "--out", jsonPath); err != nil {
+		t.Fatal(err)
+	}
+	var services []map[string]any
+	data, _ := os.ReadFile(jsonPath)
+	if err := json.Unmarshal(data, &services); err != nil || len(services) != 44 {
+		t.Fatalf("HSDS export: %d services, %v", len(services), err)
+	}
+	out, _, err = runIn(t, vars, "import", jsonPath)
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+		t.Errorf("re-import of the HSDS export: %v %q", err, out)
+	}
+	zipPath := filepath.Join(dir, "out.zip")
+	if _, _, err := runIn(t, vars, "export", "--format", "hsds-csv", "--out", zipPath); err != nil {
+		t.Fatal(err)
+	}
+	if zr, err := zip.OpenReader(zipPath); err != nil || len(zr.File) != 10 {
+		t.Errorf("datapackage zip: %v", err)
+	} else {
+		zr.Close()
+	}
+	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
+		t.Errorf("unknown format: %v %q", err, stderr)
+	}
+}
+
+func TestImportBadFiles(t *testing.T) {
+	dir := t.TempDir()
+	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(dir, "data")}
+	if _, _, err := runIn(t, vars, "import", filepath.Join("..", "..", "directory", "example.csv")); err != nil {
+		t.Fatal(err)
+	}
+	bad := filepath.Join(dir, "bad.csv")
+	if err := os.WriteFile(bad, []byte("name,kind,needs,languages\r\nA,service,housing,portugese\r\nB,service,housing,es\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	big := filepath.Join(dir, "big.csv")
+	f, err := os.Create(big)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Truncate(50 << 20); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	tests := []struct {
+		name string
+		args []string
+		want []string
+	}{
+		{"a bad row stops the whole file", []string{"import", bad},
+			[]string{`bad.csv: row 2: languages: "portugese" is not a language code; did you mean pt?`, "Nothing was imported"}},
+		{"a dry run reports the same", []string{"import", "--dry-run", bad},
+			[]string{`row 2: languages: "portugese" is not a language code; did you mean pt?`, "Nothing was imported"}},
+		{"a 50 MB file is refused", []string{"import", big},
+			[]string{"the file is 50 MB; the largest file puente imports is 10 MB: split it into smaller files. Nothing was imported."}},
+	}
+	for _, tt := range tests {
+		out, _, err := runIn(t, vars, tt.args...)
+		if !errors.Is(err, errFailed) {
+			t.Errorf("%s: err = %v, want errFailed", tt.name, err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("%s: output lacks %q:\n%s", tt.name, w, out)
+			}
+		}
+	}
+	out, _, err := runIn(t, vars, "export")
+	if err != nil || strings.Count(out, "\r\n") != 1+41+3 {
+		t.Errorf("after refused imports the directory changed: %v\n%s", err, out)
+	}
+	if _, _, err := runIn(t, vars, "import"); !errors.Is(err, errUsage) {
+		t.Errorf("import without a file: err = %v, want errUsage", err)
 	}
 }
