@@ -20,8 +20,8 @@ func TestMatch(t *testing.T) {
 	}{
 		{"Portuguese-speaking woman in London on a Sunday night", []string{"match", "--need", "domestic_abuse", "--lang", "pt-BR", "--region", "london", "--women-only", "--at", "2026-11-29T23:00"},
 			[]string{"need domestic_abuse, language pt-BR, region london, women only, at Sun 29 Nov 2026 23:00 London time; shown in pt-BR",
-				"1. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas",
-				"Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres"}},
+				"1. Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres · horário não conhecido",
+				"2. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas"}},
 		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
 			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
 		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
