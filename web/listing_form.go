@@ -167,7 +167,7 @@ func formRecord(form url.Values, base map[string]string) map[string]string {
 		for _, f := range g.Fields {
 			var v string
 			if f.Widget == wChecks {
-				v = strings.Join(form[f.Col], "; ")
+				v = strings.Join(keepOrder(splitCell(base[f.Col]), form[f.Col]), "; ")
 			} else {
 				v = strings.TrimSpace(strings.ReplaceAll(form.Get(f.Col), "\r\n", "\n"))
 			}
@@ -177,6 +177,23 @@ func formRecord(form url.Values, base map[string]string) map[string]string {
 		}
 	}
 	return rec
+}
+
+// keepOrder lists the chosen codes in the order the cell had them, then new ones: ticking
+// boxes in the form's order must not show up as a change of order in the trail.
+func keepOrder(was, chosen []string) []string {
+	var out []string
+	for _, c := range was {
+		if slices.Contains(chosen, c) {
+			out = append(out, c)
+		}
+	}
+	for _, c := range chosen {
+		if !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func splitCell(s string) []string {

@@ -124,6 +124,9 @@ func TestHugeFormRefused(t *testing.T) {
 	wantBody(t, "10 MB form", r, "too much to send at once")
 	r = s.browser().do("POST", "/login", strings.NewReader(big), "application/x-www-form-urlencoded")
 	wantStatus(t, "10 MB sign-in", r, http.StatusRequestEntityTooLarge)
+	r = admin.upload("directory.csv", "name,kind,needs\n"+strings.Repeat("x", 10<<20))
+	wantStatus(t, "10 MB spreadsheet", r, http.StatusRequestEntityTooLarge)
+	wantBody(t, "10 MB spreadsheet", r, "Spreadsheets can be up to 4 MB")
 }
 
 func TestNotFound(t *testing.T) {

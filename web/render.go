@@ -32,6 +32,7 @@ type pages map[string]*template.Template
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
 		"t":     func(string, ...any) string { return "" },
+		"has":   func(string) bool { return false },
 		"tn":    func(string, int, ...any) string { return "" },
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
@@ -88,6 +89,12 @@ func (v *viewer) IsAdmin() bool { return v.User != nil && v.User.Role == store.R
 // t renders message id in the viewer's language; args are name, value pairs.
 func (v *viewer) t(id string, args ...any) string {
 	return v.cat.Text(v.Lang, id, pairs(args))
+}
+
+// has says whether message id exists, for optional texts such as a field's hint.
+func (v *viewer) has(id string) bool {
+	_, ok := v.cat.Lookup(v.Lang, id)
+	return ok
 }
 
 func (v *viewer) tn(id string, n int, args ...any) string {
@@ -161,7 +168,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn})
+		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
