@@ -127,6 +127,10 @@ func TestImportExport(t *testing.T) {
 	} else {
 		zr.Close()
 	}
+	out, _, err = runIn(t, vars, "import", zipPath)
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+		t.Errorf("re-import of the HSDS data package: %v %q", err, out)
+	}
 	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
 		t.Errorf("unknown format: %v %q", err, stderr)
 	}
