@@ -18,11 +18,28 @@ func TestRoutesNeedSignIn(t *testing.T) {
 	s := newSite(t)
 	editor := s.account("ed@example.org", store.RoleEditor)
 	admin := s.account("admin@example.org", store.RoleAdmin)
+	id := firstSeed(s).ID
 	tests := []struct {
 		method, path string
 		adminOnly    bool
 	}{
 		{"GET", "/", false},
+		{"GET", "/listings", false},
+		{"GET", "/listings/stale", false},
+		{"GET", "/listings/new", false},
+		{"POST", "/listings/new", false},
+		{"GET", "/listings/" + id, false},
+		{"POST", "/listings/" + id, false},
+		{"POST", "/listings/" + id + "/verify", false},
+		{"POST", "/listings/" + id + "/deactivate", false},
+		{"POST", "/listings/" + id + "/activate", false},
+		{"GET", "/import", false},
+		{"POST", "/import", false},
+		{"POST", "/import/apply", false},
+		{"GET", "/export/directory.csv", false},
+		{"GET", "/export/hsds.json", false},
+		{"GET", "/preview", false},
+		{"POST", "/audit/1/revert", true},
 		{"GET", "/counts", false},
 		{"GET", "/audit", false},
 		{"POST", "/logout", false},

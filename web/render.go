@@ -15,6 +15,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -38,6 +39,9 @@ func parsePages() (pages, error) {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
+		"langname":   directory.LanguageName,
+		// trailPage hands the audit trail template a page of its own, for a listing's page.
+		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -178,6 +182,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 // shown, so the address cannot put words on the page.
 var flashes = map[string]string{
 	"saved":       "web.done.saved",
+	"unchanged":   "web.done.unchanged",
 	"verified":    "web.done.verified",
 	"deactivated": "web.done.deactivated",
 	"activated":   "web.done.activated",

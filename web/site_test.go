@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 	"github.com/puente-bot/puente/web"
@@ -22,6 +24,7 @@ import (
 type site struct {
 	t   *testing.T
 	db  *store.DB
+	cat *locales.Catalog
 	srv *httptest.Server
 	mu  sync.Mutex
 	now time.Time
@@ -38,8 +41,19 @@ func newSite(t *testing.T) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	srv, err := web.New(web.Config{DB: db, Catalog: cat, Now: s.clock})
+	set, err := flows.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err := directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, cat: cat, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	if _, err := db.SeedDirectory(context.Background(), seed, s.now); err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Catalog: cat, Flows: set, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +150,7 @@ func (s *site) account(email string, role store.Role) *browser {
 func wantStatus(t *testing.T, what string, r resp, want int) {
 	t.Helper()
 	if r.status != want {
-		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, r.body)
+		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, excerpt(r.body))
 	}
 }
 
@@ -144,7 +158,7 @@ func wantBody(t *testing.T, what string, r resp, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(r.body, p) {
-			t.Errorf("%s: the page lacks %q\n%s", what, p, r.body)
+			t.Errorf("%s: the page lacks %q", what, p)
 		}
 	}
 }
@@ -156,4 +170,15 @@ func (s *site) trail(subject string) []store.AuditEntry {
 		s.t.Fatal(err)
 	}
 	return entries
+}
+
+// excerpt is the part of a page worth reading in a failure: its main content, cut short.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500] + "…"
+	}
+	return body
 }

@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -21,7 +22,11 @@ import (
 type Config struct {
 	DB      *store.DB
 	Catalog *locales.Catalog
-	Log     *slog.Logger
+	// Flows and Engine are the conversation the preview walks, with the engine's settings
+	// as the bot uses them.
+	Flows  *flows.Set
+	Engine flows.Config
+	Log    *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
 }
@@ -30,10 +35,13 @@ type Config struct {
 type Server struct {
 	db      *store.DB
 	cat     *locales.Catalog
+	flows   *flows.Set
+	flowCfg flows.Config
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
 	logins  *loginLimiter
+	pending *pendingImports
 	handler http.Handler
 }
 
@@ -47,10 +55,10 @@ const (
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Catalog == nil {
-		return nil, errors.New("web: a database and a catalog are required")
+	if cfg.DB == nil || cfg.Catalog == nil || cfg.Flows == nil {
+		return nil, errors.New("web: a database, a catalog and the flows are required")
 	}
-	s := &Server{db: cfg.DB, cat: cfg.Catalog, log: cfg.Log, now: cfg.Now}
+	s := &Server{db: cfg.DB, cat: cfg.Catalog, flows: cfg.Flows, flowCfg: cfg.Engine, log: cfg.Log, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -62,6 +70,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.logins = newLoginLimiter()
+	s.pending = &pendingImports{m: map[string]pendingImport{}}
 	s.handler = s.routes()
 	return s, nil
 }
