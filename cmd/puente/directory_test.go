@@ -24,6 +24,8 @@ func TestMatch(t *testing.T) {
 				"2. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas"}},
 		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
 			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
+		{"a year from now the starter directory needs verifying", []string{"match", "--need", "housing", "--lang", "en", "--at", "2027-12-01T12:00"},
+			[]string{"volunteers: not shown to people until someone verifies them (not verified for over a year):", "Latin American Women's Aid (LAWA)"}},
 		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
 			[]string{"Modern Slavery & Exploitation Helpline (Unseen)", "con intérprete en tu idioma (español) · en todo el Reino Unido · abierto las 24 horas"}},
 	}
@@ -126,6 +128,10 @@ func TestImportExport(t *testing.T) {
 		t.Errorf("datapackage zip: %v", err)
 	} else {
 		zr.Close()
+	}
+	out, _, err = runIn(t, vars, "import", zipPath)
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+		t.Errorf("re-import of the HSDS data package: %v %q", err, out)
 	}
 	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
 		t.Errorf("unknown format: %v %q", err, stderr)
