@@ -218,6 +218,11 @@ func (s *Server) exportHSDS(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.export(w, r, v, "application/json", "puente-directory-hsds.json", directory.WriteHSDS)
 }
 
+// exportHSDSPackage downloads the directory as the HSDS 3.0 tabular data package (zip of CSVs).
+func (s *Server) exportHSDSPackage(w http.ResponseWriter, r *http.Request, v *viewer) {
+	s.export(w, r, v, "application/zip", "puente-directory-hsds.zip", directory.WriteHSDSPackage)
+}
+
 func (s *Server) export(w http.ResponseWriter, r *http.Request, v *viewer, contentType, name string, write func(io.Writer, []*directory.Listing) error) {
 	listings, err := s.db.DirectoryListings(r.Context())
 	if err != nil {

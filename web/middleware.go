@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -58,7 +59,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, r, v, http.StatusUnauthorized, "web.error.signed_out")
 		return
 	}
-	http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 }
 
 // session finds the signed-in volunteer from the cookie, or nil, and keeps the session alive.

@@ -38,6 +38,7 @@ func TestRoutesNeedSignIn(t *testing.T) {
 		{"POST", "/import/apply", false},
 		{"GET", "/export/directory.csv", false},
 		{"GET", "/export/hsds.json", false},
+		{"GET", "/export/hsds.zip", false},
 		{"GET", "/preview", false},
 		{"POST", "/audit/1/revert", true},
 		{"GET", "/counts", false},
@@ -152,7 +153,7 @@ func TestCounts(t *testing.T) {
 	}
 	r := s.account("ed@example.org", store.RoleEditor).get("/counts")
 	wantStatus(t, "counts", r, http.StatusOK)
-	wantBody(t, "counts", r, week, "domestic_abuse", "<td>7</td>", "<td>fewer than 5</td>")
+	wantBody(t, "counts", r, week, "Domestic abuse", `<td lang="es">español</td>`, "<td>7</td>", "<td>fewer than 5</td>")
 	if strings.Contains(r.body, "<td>3</td>") {
 		t.Error("a count under 5 is shown as a number")
 	}

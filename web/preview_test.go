@@ -2,12 +2,15 @@ package web_test
 
 import (
 	"html"
+	"io/fs"
 	"net/http"
 	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+	"testing/fstest"
 
+	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -72,4 +75,33 @@ func TestPreviewPicker(t *testing.T) {
 	for _, lang := range []string{"en", "es", "pt-BR"} {
 		wantBody(t, "picker", r, html.EscapeString(s.cat.Text(lang, "ui.language.name", nil)))
 	}
+}
+
+// A right-to-left language reads right to left in the preview and on the pages themselves.
+func TestPreviewRightToLeft(t *testing.T) {
+	fsys := fstest.MapFS{
+		"ui.ar.json": {Data: []byte(`{"ui.language.name": {"description": "name", "other": "العربية"}}`)},
+	}
+	shipped, err := fs.Glob(locales.Files(), "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range shipped {
+		data, err := fs.ReadFile(locales.Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	cat, err := locales.LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSiteWith(t, cat)
+	b := s.account("ed@example.org", store.RoleEditor)
+	r := b.get("/preview?lang=ar")
+	wantStatus(t, "Arabic preview", r, http.StatusOK)
+	wantBody(t, "Arabic preview", r, `<div class="bubble" lang="ar" dir="rtl">`)
+	b.post("/language", url.Values{"lang": {"ar"}})
+	wantBody(t, "pages in Arabic", b.get("/"), `<html lang="ar" dir="rtl">`)
 }

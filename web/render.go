@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -223,8 +222,6 @@ func (s *Server) internal(w http.ResponseWriter, r *http.Request, v *viewer, err
 	s.log.Error("A page failed", "pattern", r.Pattern, "err", err)
 	s.fail(w, r, v, http.StatusInternalServerError, "web.error.internal")
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // localPath returns next if it is a path on this site, else "/": a sign-in page must not
 // send anyone to another site.

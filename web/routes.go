@@ -33,6 +33,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /import/apply", s.editor(s.importApply))
 	mux.Handle("GET /export/directory.csv", s.editor(s.exportCSV))
 	mux.Handle("GET /export/hsds.json", s.editor(s.exportHSDS))
+	mux.Handle("GET /export/hsds.zip", s.editor(s.exportHSDSPackage))
 	mux.Handle("GET /preview", s.editor(s.preview))
 	mux.Handle("GET /counts", s.editor(s.counts))
 	mux.Handle("GET /audit", s.editor(s.audit))

@@ -32,15 +32,21 @@ type site struct {
 
 func newSite(t *testing.T) *site {
 	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSiteWith(t, cat)
+}
+
+// newSiteWith is newSite with the given messages, say with a language that is not shipped yet.
+func newSiteWith(t *testing.T, cat *locales.Catalog) *site {
+	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "puente.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	set, err := flows.Load()
 	if err != nil {
 		t.Fatal(err)
