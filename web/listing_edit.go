@@ -2,7 +2,10 @@ package web
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"net/http"
 	"time"
@@ -13,6 +16,7 @@ import (
 
 type editData struct {
 	New      bool
+	Version  string     // version of the listing the form was filled from
 	Row      listingRow // the listing as stored; empty for a new one
 	Groups   []formGroup
 	Problems []directory.Problem // problems of no single field
@@ -65,7 +69,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	groups, _ := fillForm(l.Record(), nil)
-	s.renderListing(w, r, v, http.StatusOK, l, editData{Groups: groups})
+	s.renderListing(w, r, v, http.StatusOK, l, editData{Groups: groups, Version: version(l)})
 }
 
 func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, v *viewer, status int, l *directory.Listing, d editData) {
@@ -89,6 +93,14 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	rec := formRecord(r.PostForm, old.Record())
+	if r.PostFormValue("version") != version(old) {
+		// Someone saved this listing since the form was opened: saving over it would undo
+		// their work unseen. The form comes back as typed, against the listing as it is now.
+		groups, _ := fillForm(rec, nil)
+		s.renderListing(w, r, v, http.StatusConflict, old, editData{Groups: groups, Version: version(old), Invalid: true,
+			Problems: []directory.Problem{{Message: v.t("web.listing.changed_meanwhile")}}})
+		return
+	}
 	l, err := directory.FromRecord(rec)
 	if err != nil {
 		probs, ok := problemsOf(err)
@@ -97,7 +109,7 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *view
 			return
 		}
 		groups, other := fillForm(rec, probs)
-		s.renderListing(w, r, v, http.StatusUnprocessableEntity, old, editData{Groups: groups, Problems: other, Invalid: true})
+		s.renderListing(w, r, v, http.StatusUnprocessableEntity, old, editData{Groups: groups, Problems: other, Invalid: true, Version: version(old)})
 		return
 	}
 	// The id is the listing's, whatever its name becomes: links and imports keep finding it.
@@ -178,6 +190,14 @@ func (s *Server) saveListing(ctx context.Context, v *viewer, action string, befo
 		return err
 	})
 	return changes, err
+}
+
+// version identifies a listing's stored content, so a form can tell whether it was saved
+// by someone else since it was opened.
+func version(l *directory.Listing) string {
+	b, _ := json.Marshal(l.Record()) // a map of strings always marshals, keys sorted
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
 }
 
 func (s *Server) pathListing(w http.ResponseWriter, r *http.Request, v *viewer) (*directory.Listing, bool) {

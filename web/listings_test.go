@@ -50,9 +50,16 @@ func (s *site) put(l *directory.Listing) {
 	}
 }
 
+var versionField = regexp.MustCompile(`name="version" value="([^"]+)"`)
+
 // formOf is the edit form of l as the page would send it back unchanged.
-func formOf(l *directory.Listing) url.Values {
-	f := url.Values{}
+func formOf(b *browser, l *directory.Listing) url.Values {
+	b.s.t.Helper()
+	m := versionField.FindStringSubmatch(b.get("/listings/" + l.ID).body)
+	if m == nil {
+		b.s.t.Fatalf("the form of %s has no version", l.ID)
+	}
+	f := url.Values{"version": {m[1]}}
 	for col, v := range l.Record() {
 		if col == "id" || col == "status" {
 			continue
@@ -138,7 +145,7 @@ func TestEditListing(t *testing.T) {
 	wantBody(t, "edit page", r, `name="name" value="`+html.EscapeString(l.Name)+`"`, `<label for="f-hours">`)
 
 	// A bad website and an empty needs list: both messages in place, everything typed kept.
-	f := formOf(l)
+	f := formOf(b, l)
 	f.Set("name", "Renamed service")
 	f.Set("area", "Brixton, Lambeth")
 	f.Set("website", "not a website")
@@ -154,9 +161,10 @@ func TestEditListing(t *testing.T) {
 		t.Errorf("an invalid edit left %d audit entries", n)
 	}
 
-	f = formOf(l)
+	f = formOf(b, l)
 	f.Set("name", "Renamed service")
 	f.Set("area", "Brixton, Lambeth")
+	stale := f
 	r = b.post("/listings/"+l.ID, f)
 	wantStatus(t, "valid edit", r, http.StatusSeeOther)
 	if got, want := r.header.Get("Location"), "/listings/"+l.ID+"?done=saved"; got != want {
@@ -173,7 +181,18 @@ func TestEditListing(t *testing.T) {
 	wantChanges(t, trail[0].Changes, store.Change{Field: "name", Before: l.Name, After: "Renamed service"},
 		store.Change{Field: "area", Before: l.Area, After: "Brixton, Lambeth"})
 
+	// A form opened before someone else saved comes back as typed, with nothing saved over
+	// the other edit.
+	stale.Set("area", "Peckham")
+	r = b.post("/listings/"+l.ID, stale)
+	wantStatus(t, "form opened before another save", r, http.StatusConflict)
+	wantBody(t, "form opened before another save", r, "changed this listing", `value="Peckham"`)
+	if got := s.listing(l.ID).Area; got != "Brixton, Lambeth" {
+		t.Errorf("a stale form was saved over a later edit: area %q", got)
+	}
+
 	// The same boxes ticked in another order are no change.
+	f = formOf(b, s.listing(l.ID))
 	slices.Reverse(f["needs"])
 	r = b.post("/listings/"+l.ID, f)
 	if got, want := r.header.Get("Location"), "/listings/"+l.ID+"?done=unchanged"; got != want {
@@ -270,7 +289,7 @@ func TestRevert(t *testing.T) {
 	admin := s.account("admin@example.org", store.RoleAdmin)
 	editor := s.account("ed@example.org", store.RoleEditor)
 	l := firstSeed(s)
-	f := formOf(l)
+	f := formOf(editor, l)
 	f.Set("area", "Somewhere wrong")
 	wantStatus(t, "edit", editor.post("/listings/"+l.ID, f), http.StatusSeeOther)
 	edit := s.trail("listing:" + l.ID)[0]
@@ -295,11 +314,13 @@ func TestRevert(t *testing.T) {
 	wantBody(t, "second revert", r, "undone already")
 
 	// A change whose fields were edited again since is not undone over the later work.
+	f = formOf(editor, l)
 	f.Set("area", "First")
-	editor.post("/listings/"+l.ID, f)
+	wantStatus(t, "first edit", editor.post("/listings/"+l.ID, f), http.StatusSeeOther)
 	first := s.trail("listing:" + l.ID)[0]
+	f = formOf(editor, l)
 	f.Set("area", "Second")
-	editor.post("/listings/"+l.ID, f)
+	wantStatus(t, "second edit", editor.post("/listings/"+l.ID, f), http.StatusSeeOther)
 	r = admin.post("/audit/"+itoa(first.ID)+"/revert", nil)
 	wantStatus(t, "revert under later work", r, http.StatusConflict)
 	wantBody(t, "revert under later work", r, "changed again since")
@@ -402,7 +423,7 @@ func TestHostileListing(t *testing.T) {
 	b := s.account("admin@example.org", store.RoleAdmin)
 	const evil = `<script>alert("x")</script><img src=x onerror=alert(1)>`
 	l := firstSeed(s)
-	f := formOf(l)
+	f := formOf(b, l)
 	f.Set("name", "Evil "+evil)
 	f.Set("description_en", evil)
 	f.Set("description_es", evil)

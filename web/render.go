@@ -25,14 +25,13 @@ var assets embed.FS
 // pages are the parsed templates, one per page, each with the layout.
 type pages map[string]*template.Template
 
-// parsePages parses every page once at start. The "t" and "tn" functions are placeholders
+// parsePages parses every page once at start. The "t" and "has" functions are placeholders
 // here; render binds them to the viewer's language on a clone, so one request's language
 // never leaks into another's.
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
 		"t":     func(string, ...any) string { return "" },
 		"has":   func(string) bool { return false },
-		"tn":    func(string, int, ...any) string { return "" },
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"navlink": func(p page, href, nav, label string) navItem {
@@ -96,12 +95,6 @@ func (v *viewer) has(id string) bool {
 	return ok
 }
 
-func (v *viewer) tn(id string, n int, args ...any) string {
-	data := pairs(args)
-	data["Count"] = n
-	return v.cat.Plural(v.Lang, id, n, data)
-}
-
 func pairs(args []any) map[string]any {
 	data := make(map[string]any, len(args)/2+1)
 	for i := 0; i+1 < len(args); i += 2 {
@@ -116,7 +109,7 @@ const langCookie = "puente_lang"
 
 // viewerFor works out who is asking and in which language: the language chosen on the
 // page (a cookie), else the browser's preference, else English.
-func (s *Server) viewerFor(w http.ResponseWriter, r *http.Request) *viewer {
+func (s *Server) viewerFor(r *http.Request) *viewer {
 	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.Languages(), cat: s.cat}
 	tags := s.cat.Tags()
 	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(tags, c.Value) {
@@ -167,7 +160,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has})
+		t.Funcs(template.FuncMap{"t": v.t, "has": v.has})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
@@ -197,7 +190,6 @@ var flashes = map[string]string{
 	"password":    "web.done.password",
 	"disabled":    "web.done.disabled",
 	"enabled":     "web.done.enabled",
-	"language":    "web.done.language",
 }
 
 // redirect answers a successful post by sending the browser to target (post, redirect, get).
