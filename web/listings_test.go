@@ -430,8 +430,27 @@ func TestHostileListing(t *testing.T) {
 	f.Set("area", evil)
 	wantStatus(t, "saving hostile text", b.post("/listings/"+l.ID, f), http.StatusSeeOther)
 	escaped := html.EscapeString(evil)
-	for _, path := range []string{"/listings", "/listings/stale", "/listings/" + l.ID, "/audit", "/listings?q=" + url.QueryEscape("<script>")} {
-		r := b.get(path)
+	// The preview's referral list for the listing's need, in English.
+	en := func(id string) string { return s.cat.Text("en", id, nil) }
+	chat := b.get("/preview?lang=en")
+	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_work", "content.common.btn.prefer_not", "content.ref.btn.any"} {
+		chat = press(t, b, chat, en(id))
+	}
+	// The list shows a few at a time: page on until the listing is on screen.
+	for range 10 {
+		if strings.Contains(chat.body, "Evil &lt;") {
+			break
+		}
+		chat = press(t, b, chat, en("ui.referral.more"))
+	}
+	for path, r := range map[string]resp{
+		"/listings":         b.get("/listings"),
+		"/listings/stale":   b.get("/listings/stale"),
+		"/listings/" + l.ID: b.get("/listings/" + l.ID),
+		"/audit":            b.get("/audit"),
+		"search":            b.get("/listings?q=" + url.QueryEscape("<script>")),
+		"preview":           chat,
+	} {
 		wantStatus(t, path, r, http.StatusOK)
 		if strings.Contains(r.body, "<script>alert") || strings.Contains(r.body, "<img src=x") {
 			t.Errorf("%s: the listing's markup reached the page as markup", path)

@@ -51,8 +51,8 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 		ev.Kind = flows.EventStart
 	}
-	// The engine is built for each step over the directory as stored now (it costs well under
-	// a millisecond), so an edit shows in the preview at once.
+	// The engine is built for each step over the directory as stored now, so an edit shows
+	// in the preview at once; a whole step takes about 2 ms (BenchmarkPreviewStep).
 	listings, err := s.db.DirectoryListings(r.Context())
 	if err != nil {
 		s.internal(w, r, v, err)

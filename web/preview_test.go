@@ -105,3 +105,20 @@ func TestPreviewRightToLeft(t *testing.T) {
 	b.post("/language", url.Values{"lang": {"ar"}})
 	wantBody(t, "pages in Arabic", b.get("/"), `<html lang="ar" dir="rtl">`)
 }
+
+// BenchmarkPreviewStep is one button press in the preview, end to end: the request, the
+// directory read, the engine built over it, the step, and the page
+// (go test -run XXX -bench PreviewStep -benchmem ./web/).
+func BenchmarkPreviewStep(b *testing.B) {
+	s := newSite(b)
+	br := s.account("ed@example.org", store.RoleEditor)
+	r := br.get("/preview?lang=es")
+	state := html.UnescapeString(stateRE.FindStringSubmatch(r.body)[1])
+	token := html.UnescapeString(buttonRE.FindStringSubmatch(r.body)[1])
+	path := "/preview?" + url.Values{"state": {state}, "token": {token}}.Encode()
+	for b.Loop() {
+		if r := br.get(path); r.status != http.StatusOK {
+			b.Fatalf("status %d", r.status)
+		}
+	}
+}

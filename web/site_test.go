@@ -22,7 +22,7 @@ import (
 
 // site is the web page on a test server over a fresh database, with a clock tests move.
 type site struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
 	cat *locales.Catalog
 	srv *httptest.Server
@@ -30,7 +30,7 @@ type site struct {
 	now time.Time
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
 	t.Helper()
 	cat, err := locales.Load()
 	if err != nil {
@@ -40,7 +40,7 @@ func newSite(t *testing.T) *site {
 }
 
 // newSiteWith is newSite with the given messages, say with a language that is not shipped yet.
-func newSiteWith(t *testing.T, cat *locales.Catalog) *site {
+func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "puente.db"))
 	if err != nil {
