@@ -5,13 +5,18 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 )
 
 // maxPreviewState bounds the state a preview form may carry back; real ones are far smaller.
 const maxPreviewState = 8 << 10
+
+// Conversation is the bot's engine as the preview drives it: the same Step over the same
+// directory the bot ranks with, so volunteers see exactly what a person sees.
+type Conversation interface {
+	Step(s flows.State, ev flows.Event) (flows.State, flows.Output)
+}
 
 type previewReply struct {
 	flows.Reply
@@ -51,19 +56,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 		ev.Kind = flows.EventStart
 	}
-	// The engine is built for each step over the directory as stored now, so an edit shows
-	// in the preview at once; a whole step takes about 2 ms (BenchmarkPreviewStep).
-	listings, err := s.db.DirectoryListings(r.Context())
-	if err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	eng, err := flows.New(s.flows, s.cat, directory.New(listings), s.flowCfg)
-	if err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	st, out := eng.Step(st, ev)
+	st, out := s.conv.Step(st, ev)
 	state, err := json.Marshal(st)
 	if err != nil {
 		s.internal(w, r, v, err)

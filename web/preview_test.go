@@ -107,7 +107,7 @@ func TestPreviewRightToLeft(t *testing.T) {
 }
 
 // BenchmarkPreviewStep is one button press in the preview, end to end: the request, the
-// directory read, the engine built over it, the step, and the page
+// step (ranking over the listings read from the database, in tests), and the page
 // (go test -run XXX -bench PreviewStep -benchmem ./web/).
 func BenchmarkPreviewStep(b *testing.B) {
 	s := newSite(b)

@@ -59,13 +59,32 @@ func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 	if _, err := db.SeedDirectory(context.Background(), seed, s.now); err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{DB: db, Catalog: cat, Flows: set, Now: s.clock})
+	eng, err := flows.New(set, cat, storedDirectory{t: t, db: db}, flows.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Catalog: cat, Conversation: eng, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.srv = httptest.NewServer(srv)
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// storedDirectory ranks with the listings as stored at each call, so a test sees its edits
+// in the preview at once (serve reloads the bot's directory every few seconds instead).
+type storedDirectory struct {
+	t  testing.TB
+	db *store.DB
+}
+
+func (d storedDirectory) Rank(p directory.Profile, now time.Time) []directory.Match {
+	ls, err := d.db.DirectoryListings(context.Background())
+	if err != nil {
+		d.t.Errorf("ranking: %v", err)
+	}
+	return directory.New(ls).Rank(p, now)
 }
 
 func (s *site) clock() time.Time {

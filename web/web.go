@@ -13,7 +13,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -22,11 +21,9 @@ import (
 type Config struct {
 	DB      *store.DB
 	Catalog *locales.Catalog
-	// Flows and Engine are the conversation the preview walks, with the engine's settings
-	// as the bot uses them.
-	Flows  *flows.Set
-	Engine flows.Config
-	Log    *slog.Logger
+	// Conversation is the bot's engine, which the preview walks.
+	Conversation Conversation
+	Log          *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
 }
@@ -35,8 +32,7 @@ type Config struct {
 type Server struct {
 	db      *store.DB
 	cat     *locales.Catalog
-	flows   *flows.Set
-	flowCfg flows.Config
+	conv    Conversation
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
@@ -55,10 +51,10 @@ const (
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Catalog == nil || cfg.Flows == nil {
-		return nil, errors.New("web: a database, a catalog and the flows are required")
+	if cfg.DB == nil || cfg.Catalog == nil || cfg.Conversation == nil {
+		return nil, errors.New("web: a database, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, cat: cfg.Catalog, flows: cfg.Flows, flowCfg: cfg.Engine, log: cfg.Log, now: cfg.Now}
+	s := &Server{db: cfg.DB, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net"
-	"time"
 
-	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/web"
 )
@@ -19,31 +17,16 @@ func startWeb(ctx context.Context, a *app) (wait func() error, err error) {
 	if err != nil {
 		return nil, err
 	}
-	set, err := flows.Load()
+	// The preview runs the bot's engine over the bot's directory: what a person sees now.
+	eng, err := newEngine(a.cfg, a.dir)
 	if err != nil {
 		return nil, err
 	}
-	// The starter directory is loaded on the first start only, so volunteers have listings
-	// to keep from the first day.
-	if _, err := loadDirectory(ctx, a.db, time.Now()); err != nil {
-		if ctx.Err() != nil {
-			// Asked to stop while starting: not a failure, and nothing to wait for.
-			return func() error { return nil }, nil
-		}
-		return nil, err
-	}
-	cfg := a.cfg
-	srv, err := web.New(web.Config{
-		DB:      a.db,
-		Catalog: cat,
-		Flows:   set,
-		Engine:  flows.Config{Vars: engineVars(cfg.OperatorName, cfg.OperatorContact, cfg.SessionIdle, cfg.DeleteAfter)},
-		Log:     a.log,
-	})
+	srv, err := web.New(web.Config{DB: a.db, Catalog: cat, Conversation: eng, Log: a.log})
 	if err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	ln, err := net.Listen("tcp", a.cfg.HTTPAddr)
 	if err != nil {
 		return nil, fmt.Errorf("PUENTE_HTTP_ADDR: %w", err)
 	}
