@@ -174,3 +174,23 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		t.Errorf("read back %q, %q, %q; want the original text", back[0].Name, back[0].Area, back[0].Contacts[0].Value)
 	}
 }
+
+// TestColumnsDocumented keeps README-columns.md in step with the columns import reads.
+func TestColumnsDocumented(t *testing.T) {
+	doc, err := os.ReadFile("README-columns.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range Columns {
+		if !strings.Contains(string(doc), "| `"+c.Name+"`") {
+			t.Errorf("README-columns.md does not document column %s", c.Name)
+		}
+	}
+	for _, v := range []string{join(allNeeds), join(allCommunities), join(allRegions), join(allAudiences)} {
+		for _, code := range strings.Split(v, "; ") {
+			if !strings.Contains(string(doc), "`"+code+"`") {
+				t.Errorf("README-columns.md does not list %s", code)
+			}
+		}
+	}
+}

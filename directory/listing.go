@@ -78,9 +78,6 @@ func (l *Listing) MenOnly() bool {
 		!slices.Contains(l.Serves, Anyone)
 }
 
-// ServesNeed reports whether the listing serves the need.
-func (l *Listing) ServesNeed(n Need) bool { return slices.Contains(l.Needs, n) }
-
 // DescriptionIn returns the description in the person's language, else in English
 // with fallback true so the caller can mark it.
 func (l *Listing) DescriptionIn(lang string) (text string, fallback bool) {
