@@ -5,9 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -514,55 +512,50 @@ func (b *Bot) personClosing(c store.Case, group int64, by string) closing {
 }
 
 // commitHandoff writes what the job did to cases and links, and queues what it sends to
-// other chats than its own.
-func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]*item, error) {
+// other chats than its own in w.
+func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
 	h := &j.h
-	var items []*item
 	for _, c := range h.opened {
 		if err := store.OpenCaseTx(ctx, tx, c); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, id := range h.touched {
 		if err := store.TouchCaseTx(ctx, tx, id, now); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	for _, r := range h.rated {
 		if _, err := store.RateCaseTx(ctx, tx, r.caseID, j.key, store.Week(now), r.helpful); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	out := h.out
 	if h.link != nil {
 		reqs, err := b.commitLink(ctx, tx, j, now)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		j.reqs = append(j.reqs, reqs...)
 	}
 	if h.unlink != "" {
 		if err := store.UnlinkTx(ctx, tx, h.unlink); err != nil {
-			return nil, err
+			return err
 		}
 		b.relinked()
 	}
 	for _, cl := range h.closes {
-		its, err := b.closeTx(ctx, tx, cl, now)
-		if err != nil {
-			return nil, err
+		if err := b.closeTx(ctx, tx, cl, now, w); err != nil {
+			return err
 		}
-		items = append(items, its...)
 	}
-	its, err := b.enqueueTx(ctx, tx, out, now)
-	return append(items, its...), err
+	return b.queueTx(ctx, tx, h.out, w)
 }
 
 // closeTx closes a case and queues its notes, unless it was closed already.
-func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time) ([]*item, error) {
+func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time, w *batchWrite) error {
 	open, err := store.CloseCaseTx(ctx, tx, cl.c.ID, now)
 	if err != nil || !open {
-		return nil, err
+		return err
 	}
 	if err := store.CountTx(ctx, tx, store.Week(now), cl.c.Lang, cl.c.Need, store.EventHandoffClosed); err != nil {
 		// A count is not worth losing the case's notes for.
@@ -570,37 +563,30 @@ func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time
 	}
 	if cl.forget {
 		if err := store.ForgetCasePersonTx(ctx, tx, cl.c.ID); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return b.enqueueTx(ctx, tx, cl.out, now)
+	return b.queueTx(ctx, tx, cl.out, w)
 }
 
-// enqueueTx queues requests for other chats. One for a person goes only while its case is
+// queueTx queues requests for other chats. A copy for a person goes only while its case is
 // open, so nothing reaches someone who left in the same batch.
-func (b *Bot) enqueueTx(ctx context.Context, tx *sql.Tx, out []keyed, now time.Time) ([]*item, error) {
-	var items []*item
+func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrite) error {
 	for _, k := range out {
 		if k.caseID != "" && k.req.Kind == kindCopy {
 			open, err := store.CaseOpenTx(ctx, tx, k.caseID)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if !open {
 				continue
 			}
 		}
-		plain, err := json.Marshal(k.req)
-		if err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
+		if err := w.queue(b.keys, k.key, k.req); err != nil {
+			return err
 		}
-		id, err := store.EnqueueTx(ctx, tx, k.key, b.keys.Seal(plain, k.key), now)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, &item{id: id, key: string(k.key), req: k.req})
 	}
-	return items, nil
+	return nil
 }
 
 // sweepCases closes idle cases, forgets closed ones and old link codes, until ctx ends.
@@ -644,15 +630,15 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 		}
 		var items []*item
 		err = b.db.Write(ctx, func(tx *sql.Tx) error {
-			items = items[:0]
+			var w batchWrite
 			for _, cl := range closes {
-				its, err := b.closeTx(ctx, tx, cl, now)
-				if err != nil {
+				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
 					return err
 				}
-				items = append(items, its...)
 			}
-			return nil
+			var err error
+			items, err = w.flush(ctx, tx, now)
+			return err
 		})
 		if err != nil {
 			return err

@@ -210,39 +210,46 @@ func formatRange(s Slot) string {
 	return clock(s.Open) + "-" + c
 }
 
-// String is the canonical spec ParseHours reads back: consecutive days with the same
-// times are joined ("Mo-Fr 09:00-17:00, Sa 10:00-13:00").
+// String is the canonical spec ParseHours reads back: days with the same times share a
+// rule, consecutive days are joined ("Mo-Th,Sa 09:00-17:00, Fr 09:00-13:00").
 func (h Hours) String() string {
 	if h.Always {
 		return "24/7"
 	}
-	// Group days by their list of ranges, Monday first.
-	var byDay [7][]string
+	var byDay [7]string // Monday first
 	for _, s := range h.Weekly {
-		byDay[s.Day] = append(byDay[s.Day], formatRange(s))
+		i := (int(s.Day) + 6) % 7
+		byDay[i] = strings.TrimPrefix(byDay[i]+","+formatRange(s), ",")
 	}
 	var rules []string
-	order := []time.Weekday{1, 2, 3, 4, 5, 6, 0}
-	for i := 0; i < 7; {
-		d := order[i]
-		r := strings.Join(byDay[d], ",")
-		if r == "" {
-			i++
+	done := [7]bool{}
+	for i, r := range byDay {
+		if r == "" || done[i] {
 			continue
 		}
-		j := i
-		for j+1 < 7 && strings.Join(byDay[order[j+1]], ",") == r {
-			j++
+		var runs []string
+		for j := i; j < 7; j++ {
+			if byDay[j] != r || done[j] {
+				continue
+			}
+			k := j
+			for k+1 < 7 && byDay[k+1] == r {
+				k++
+			}
+			for x := j; x <= k; x++ {
+				done[x] = true
+			}
+			run := dayNames[(j+1)%7]
+			switch {
+			case k == j+1:
+				run += "," + dayNames[(k+1)%7]
+			case k > j+1:
+				run += "-" + dayNames[(k+1)%7]
+			}
+			runs = append(runs, run)
+			j = k
 		}
-		days := dayNames[d]
-		switch {
-		case j == i+1:
-			days += "," + dayNames[order[j]]
-		case j > i+1:
-			days += "-" + dayNames[order[j]]
-		}
-		rules = append(rules, days+" "+r)
-		i = j + 1
+		rules = append(rules, strings.Join(runs, ",")+" "+r)
 	}
 	return strings.Join(rules, ", ")
 }

@@ -337,6 +337,11 @@ func ReadHSDS(r io.Reader) ([]*Listing, Problems) {
 	if err != nil {
 		return nil, Problems{{Message: "not HSDS JSON: " + err.Error()}}
 	}
+	return readServices(services)
+}
+
+// readServices checks services like CSV rows and returns their listings.
+func readServices(services []hsdsService) ([]*Listing, Problems) {
 	var out []*Listing
 	var probs Problems
 	seen := map[string]int{}
@@ -472,7 +477,8 @@ func hhmm(s string) string {
 
 // WriteHSDSPackage writes the HSDS 3.0 tabular data package: a zip of one CSV per table
 // (services, organizations, phones, schedules, languages, service_areas, attributes,
-// taxonomies, taxonomy_terms) and datapackage.json describing them.
+// taxonomies, taxonomy_terms) and datapackage.json describing them. services.csv has one
+// extension column, x_translations (JSON), for descriptions in other languages.
 func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 	type table struct {
 		name, path string
@@ -481,7 +487,7 @@ func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 	}
 	tables := []*table{
 		{name: "organization", path: "organizations.csv", cols: []string{"id", "name", "description", "website"}},
-		{name: "service", path: "services.csv", cols: []string{"id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services", "eligibility_description", "assured_date"}},
+		{name: "service", path: "services.csv", cols: []string{"id", "organization_id", "name", "description", "url", "email", "status", "interpretation_services", "eligibility_description", "assured_date", "x_translations"}},
 		{name: "phone", path: "phones.csv", cols: []string{"id", "service_id", "number", "type", "description"}},
 		{name: "schedule", path: "schedules.csv", cols: []string{"id", "service_id", "freq", "byday", "opens_at", "closes_at", "description"}},
 		{name: "language", path: "languages.csv", cols: []string{"id", "service_id", "name", "code", "note"}},
@@ -505,7 +511,15 @@ func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 			orgs[o.ID] = true
 			get("organization").rows = append(get("organization").rows, []string{o.ID, o.Name, o.Description, o.Website})
 		}
-		get("service").rows = append(get("service").rows, []string{s.ID, s.OrganizationID, s.Name, s.Description, s.URL, s.Email, s.Status, s.InterpretationServices, s.EligibilityDescription, s.AssuredDate})
+		translations := ""
+		if len(s.Translations) > 0 {
+			b, err := json.Marshal(s.Translations)
+			if err != nil {
+				return err
+			}
+			translations = string(b)
+		}
+		get("service").rows = append(get("service").rows, []string{s.ID, s.OrganizationID, s.Name, s.Description, s.URL, s.Email, s.Status, s.InterpretationServices, s.EligibilityDescription, s.AssuredDate, translations})
 		for _, p := range s.Phones {
 			get("phone").rows = append(get("phone").rows, []string{p.ID, p.ServiceID, p.Number, p.Type, p.Description})
 			for _, a := range p.Attributes {
@@ -593,4 +607,117 @@ func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 		return err
 	}
 	return zw.Close()
+}
+
+// ReadHSDSPackage reads services from an HSDS 3.0 tabular data package (a zip as
+// WriteHSDSPackage writes it), with the checks of ReadHSDS.
+func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
+	if size > MaxFileSize {
+		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
+	}
+	zr, err := zip.NewReader(r, size)
+	if err != nil {
+		return nil, Problems{{Message: "not an HSDS data package (a zip of CSV files): " + err.Error()}}
+	}
+	tables := map[string][]map[string]string{}
+	var total uint64
+	for _, f := range zr.File {
+		// A small zip can hold a huge file: count what it unpacks to.
+		if total += f.UncompressedSize64; total > MaxFileSize {
+			return nil, Problems{{Message: fmt.Sprintf("the data package unpacks to more than %d MB; split it", MaxFileSize>>20)}}
+		}
+		if !strings.HasSuffix(f.Name, ".csv") {
+			continue
+		}
+		rows, err := readZipCSV(f)
+		if err != nil {
+			return nil, Problems{{Label: f.Name, Message: err.Error()}}
+		}
+		tables[strings.TrimSuffix(f.Name, ".csv")] = rows
+	}
+	if tables["services"] == nil {
+		return nil, Problems{{Message: "the data package has no services.csv"}}
+	}
+	byService := func(table string) map[string][]map[string]string {
+		m := map[string][]map[string]string{}
+		for _, row := range tables[table] {
+			m[row["service_id"]] = append(m[row["service_id"]], row)
+		}
+		return m
+	}
+	phones, schedules, languages, areas := byService("phones"), byService("schedules"), byService("languages"), byService("service_areas")
+	attrs := map[string][]hsdsAttribute{}
+	for _, a := range tables["attributes"] {
+		attrs[a["link_id"]] = append(attrs[a["link_id"]], hsdsAttribute{ID: a["id"], LinkID: a["link_id"],
+			TaxonomyTermID: a["taxonomy_term_id"], LinkType: a["link_type"], LinkEntity: a["link_entity"], Value: a["value"]})
+	}
+	orgs := map[string]*hsdsOrganization{}
+	for _, o := range tables["organizations"] {
+		orgs[o["id"]] = &hsdsOrganization{ID: o["id"], Name: o["name"], Description: o["description"], Website: o["website"]}
+	}
+	var services []hsdsService
+	for _, row := range tables["services"] {
+		s := hsdsService{ID: row["id"], OrganizationID: row["organization_id"], Name: row["name"],
+			Description: row["description"], URL: row["url"], Email: row["email"], Status: row["status"],
+			AssuredDate: row["assured_date"], Organization: orgs[row["organization_id"]], Attributes: attrs[row["id"]]}
+		if t := row["x_translations"]; t != "" {
+			if err := json.Unmarshal([]byte(t), &s.Translations); err != nil {
+				return nil, Problems{{Label: "services.csv", Column: "x_translations", Message: "not JSON: " + err.Error()}}
+			}
+		}
+		for _, p := range phones[s.ID] {
+			s.Phones = append(s.Phones, hsdsPhone{ID: p["id"], ServiceID: s.ID, Number: p["number"], Type: p["type"],
+				Description: p["description"], Attributes: attrs[p["id"]]})
+		}
+		for _, x := range schedules[s.ID] {
+			s.Schedules = append(s.Schedules, hsdsSchedule{ID: x["id"], ServiceID: s.ID, Freq: x["freq"], Byday: x["byday"],
+				OpensAt: x["opens_at"], ClosesAt: x["closes_at"]})
+		}
+		for _, x := range languages[s.ID] {
+			s.Languages = append(s.Languages, hsdsLanguage{ID: x["id"], ServiceID: s.ID, Name: x["name"], Code: x["code"]})
+		}
+		for _, x := range areas[s.ID] {
+			s.ServiceAreas = append(s.ServiceAreas, hsdsServiceArea{ID: x["id"], ServiceID: s.ID, Name: x["name"]})
+		}
+		services = append(services, s)
+	}
+	return readServices(services)
+}
+
+func readZipCSV(f *zip.File) ([]map[string]string, error) {
+	rc, err := f.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	data, err := io.ReadAll(io.LimitReader(rc, MaxFileSize+1))
+	if err != nil {
+		return nil, err
+	}
+	data, p := decodeText(data)
+	if p != nil {
+		return nil, errors.New(p.Message)
+	}
+	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	if err != nil {
+		return nil, errors.New(csvError(err))
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	var out []map[string]string
+	for _, rec := range recs[1:] {
+		row := map[string]string{}
+		for i, c := range recs[0] {
+			if i < len(rec) {
+				v, err := unneutralise(rec[i])
+				if err != nil {
+					return nil, err
+				}
+				row[strings.TrimSpace(c)] = v
+			}
+		}
+		out = append(out, row)
+	}
+	return out, nil
 }

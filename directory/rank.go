@@ -119,8 +119,8 @@ type scored struct {
 
 // Rank returns the best listings for the profile at now (at most MaxMatches), best
 // first, each with its reasons. Listings are ordered by score (fit first, then being open
-// now, then trust); if the best one is not open now, the best one that is open goes
-// first, so the first option is one the person can reach now. The list is never empty:
+// now, then trust), except that one of the first two can always be reached now (see
+// promoteOpen). The list is never empty:
 // when nothing fits, helplines for the need are the floor, then the emergency services.
 func (d *Directory) Rank(p Profile, now time.Time) []Match {
 	q := newQuery(p, now)
@@ -146,13 +146,7 @@ func (d *Directory) Rank(p Profile, now time.Time) []Match {
 		}
 		return 0
 	})
-	if len(found) > 0 && !found[0].open {
-		if i := slices.IndexFunc(found, func(s scored) bool { return s.open }); i > 0 {
-			best := found[i]
-			copy(found[1:i+1], found[:i])
-			found[0] = best
-		}
-	}
+	promoteOpen(found)
 	if len(found) > MaxMatches {
 		found = found[:MaxMatches]
 	}
@@ -161,6 +155,26 @@ func (d *Directory) Rank(p Profile, now time.Time) []Match {
 		out[i] = q.match(s, floor)
 	}
 	return out
+}
+
+// promoteOpen makes sure one of the first two options can be reached now: the best
+// open listing goes first when the best one is known to be closed, and second when the
+// best one's hours are not known (it may be open; it may not).
+func promoteOpen(found []scored) {
+	if len(found) < 2 || found[0].open || found[1].open {
+		return
+	}
+	i := slices.IndexFunc(found, func(s scored) bool { return s.open })
+	if i < 0 {
+		return
+	}
+	to := 0
+	if !found[0].e.l.Hours.Known() {
+		to = 1
+	}
+	best := found[i]
+	copy(found[to+1:i+1], found[to:i])
+	found[to] = best
 }
 
 func newQuery(p Profile, now time.Time) *query {

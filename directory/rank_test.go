@@ -230,3 +230,30 @@ func TestRankNeverEmpty(t *testing.T) {
 		}
 	}
 }
+
+func TestPromoteOpen(t *testing.T) {
+	known, unknown := &Listing{Name: "known", Hours: Hours{Always: true}}, &Listing{Name: "unknown"}
+	mk := func(l *Listing, open bool) scored { return scored{e: &entry{l: l}, open: open} }
+	tests := []struct {
+		name string
+		in   []scored
+		want []bool // open, in order, after promotion
+		top  string
+	}{
+		{"best is open: no change", []scored{mk(known, true), mk(known, false), mk(known, true)}, []bool{true, false, true}, "known"},
+		{"second is open: no change", []scored{mk(known, false), mk(known, true)}, []bool{false, true}, "known"},
+		{"best is closed: the open one goes first", []scored{mk(known, false), mk(known, false), mk(known, true)}, []bool{true, false, false}, "known"},
+		{"best has unknown hours: the open one goes second", []scored{mk(unknown, false), mk(known, false), mk(known, true)}, []bool{false, true, false}, "unknown"},
+		{"nothing open", []scored{mk(known, false), mk(known, false)}, []bool{false, false}, "known"},
+	}
+	for _, tt := range tests {
+		promoteOpen(tt.in)
+		var got []bool
+		for _, s := range tt.in {
+			got = append(got, s.open)
+		}
+		if !slices.Equal(got, tt.want) || tt.in[0].e.l.Name != tt.top {
+			t.Errorf("%s: open = %v, first %q; want %v, first %q", tt.name, got, tt.in[0].e.l.Name, tt.want, tt.top)
+		}
+	}
+}

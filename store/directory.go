@@ -100,7 +100,7 @@ func (db *DB) ImportDirectory(ctx context.Context, listings []*directory.Listing
 	var c DirectoryChanges
 	err := db.Write(ctx, func(tx *sql.Tx) error {
 		var err error
-		c, err = importListingsTx(ctx, tx, listings, now)
+		c, err = ImportDirectoryTx(ctx, tx, listings, now)
 		return err
 	})
 	if err != nil {
@@ -109,7 +109,9 @@ func (db *DB) ImportDirectory(ctx context.Context, listings []*directory.Listing
 	return c, nil
 }
 
-func importListingsTx(ctx context.Context, tx *sql.Tx, listings []*directory.Listing, now time.Time) (DirectoryChanges, error) {
+// ImportDirectoryTx is ImportDirectory inside the caller's transaction, so that the web
+// page's audit entry commits with the change it records.
+func ImportDirectoryTx(ctx context.Context, tx *sql.Tx, listings []*directory.Listing, now time.Time) (DirectoryChanges, error) {
 	var c DirectoryChanges
 	for _, l := range listings {
 		var old string
@@ -175,7 +177,7 @@ func (db *DB) SeedDirectory(ctx context.Context, seed []*directory.Listing, now 
 			return err
 		}
 		seeded = true
-		_, err = importListingsTx(ctx, tx, seed, now)
+		_, err = ImportDirectoryTx(ctx, tx, seed, now)
 		return err
 	})
 	if err != nil {

@@ -41,10 +41,12 @@ func (s *Server) trail(r *http.Request, subject string, before int64) (auditData
 	return d, nil
 }
 
-// revertable says whether an admin may undo the entry: a change to a listing that has not
-// been undone yet.
+// revertable says whether an admin may undo the entry: a change to a listing that existed
+// before it (a listing is never deleted from the page, so making one is not undone), not
+// undone yet.
 func revertable(e store.AuditEntry) bool {
-	return strings.HasPrefix(e.Subject, listingSubject) && e.RevertedBy == 0 && len(e.Changes) > 0
+	return strings.HasPrefix(e.Subject, listingSubject) && e.RevertedBy == 0 && len(e.Changes) > 0 &&
+		e.Action != "listing.create" && e.Action != "listing.import_new"
 }
 
 // listingSubject prefixes a listing's id in the trail's subject column.

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -19,14 +20,14 @@ const sessionCookie = "puente_session"
 // anyone serves h to signed-in and signed-out viewers alike.
 func (s *Server) anyone(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h(w, r, s.viewerFor(w, r))
+		h(w, r, s.viewerFor(r))
 	})
 }
 
 // editor serves h to any signed-in volunteer and sends everyone else to /login.
 func (s *Server) editor(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.viewerFor(w, r)
+		v := s.viewerFor(r)
 		if v.User == nil {
 			s.toLogin(w, r, v)
 			return
@@ -38,7 +39,7 @@ func (s *Server) editor(h handler) http.Handler {
 // admin serves h to admins only; editors get a page saying so.
 func (s *Server) admin(h handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		v := s.viewerFor(w, r)
+		v := s.viewerFor(r)
 		switch {
 		case v.User == nil:
 			s.toLogin(w, r, v)
@@ -58,7 +59,7 @@ func (s *Server) toLogin(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, r, v, http.StatusUnauthorized, "web.error.signed_out")
 		return
 	}
-	http.Redirect(w, r, "/login?next="+urlQueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+	http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 }
 
 // session finds the signed-in volunteer from the cookie, or nil, and keeps the session alive.
@@ -146,7 +147,8 @@ func limitBody(next http.Handler) http.Handler {
 			limit = maxUploadBytes
 		}
 		if r.ContentLength > limit {
-			// Refuse before reading a byte; the connection closes rather than drain the rest.
+			// Known to be too big: close the connection after the answer rather than read
+			// the rest of the body.
 			w.Header().Set("Connection", "close")
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, limit)

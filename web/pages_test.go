@@ -18,11 +18,29 @@ func TestRoutesNeedSignIn(t *testing.T) {
 	s := newSite(t)
 	editor := s.account("ed@example.org", store.RoleEditor)
 	admin := s.account("admin@example.org", store.RoleAdmin)
+	id := firstSeed(s).ID
 	tests := []struct {
 		method, path string
 		adminOnly    bool
 	}{
 		{"GET", "/", false},
+		{"GET", "/listings", false},
+		{"GET", "/listings/stale", false},
+		{"GET", "/listings/new", false},
+		{"POST", "/listings/new", false},
+		{"GET", "/listings/" + id, false},
+		{"POST", "/listings/" + id, false},
+		{"POST", "/listings/" + id + "/verify", false},
+		{"POST", "/listings/" + id + "/deactivate", false},
+		{"POST", "/listings/" + id + "/activate", false},
+		{"GET", "/import", false},
+		{"POST", "/import", false},
+		{"POST", "/import/apply", false},
+		{"GET", "/export/directory.csv", false},
+		{"GET", "/export/hsds.json", false},
+		{"GET", "/export/hsds.zip", false},
+		{"GET", "/preview", false},
+		{"POST", "/audit/1/revert", true},
 		{"GET", "/counts", false},
 		{"GET", "/audit", false},
 		{"POST", "/logout", false},
@@ -107,6 +125,9 @@ func TestHugeFormRefused(t *testing.T) {
 	wantBody(t, "10 MB form", r, "too much to send at once")
 	r = s.browser().do("POST", "/login", strings.NewReader(big), "application/x-www-form-urlencoded")
 	wantStatus(t, "10 MB sign-in", r, http.StatusRequestEntityTooLarge)
+	r = admin.upload("directory.csv", "name,kind,needs\n"+strings.Repeat("x", 10<<20))
+	wantStatus(t, "10 MB spreadsheet", r, http.StatusRequestEntityTooLarge)
+	wantBody(t, "10 MB spreadsheet", r, "Spreadsheets can be up to 4 MB")
 }
 
 func TestNotFound(t *testing.T) {
@@ -132,7 +153,7 @@ func TestCounts(t *testing.T) {
 	}
 	r := s.account("ed@example.org", store.RoleEditor).get("/counts")
 	wantStatus(t, "counts", r, http.StatusOK)
-	wantBody(t, "counts", r, week, "domestic_abuse", "<td>7</td>", "<td>fewer than 5</td>")
+	wantBody(t, "counts", r, week, "Domestic abuse", `<td lang="es">español</td>`, "<td>7</td>", "<td>fewer than 5</td>")
 	if strings.Contains(r.body, "<td>3</td>") {
 		t.Error("a count under 5 is shown as a number")
 	}

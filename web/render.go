@@ -7,7 +7,6 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
-	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -15,6 +14,7 @@ import (
 
 	"golang.org/x/text/language"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -25,19 +25,22 @@ var assets embed.FS
 // pages are the parsed templates, one per page, each with the layout.
 type pages map[string]*template.Template
 
-// parsePages parses every page once at start. The "t" and "tn" functions are placeholders
+// parsePages parses every page once at start. The "t" and "has" functions are placeholders
 // here; render binds them to the viewer's language on a clone, so one request's language
 // never leaks into another's.
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
 		"t":     func(string, ...any) string { return "" },
-		"tn":    func(string, int, ...any) string { return "" },
+		"has":   func(string) bool { return false },
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"navlink": func(p page, href, nav, label string) navItem {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
+		"langname":   directory.LanguageName,
+		// trailPage hands the audit trail template a page of its own, for a listing's page.
+		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(assets, "templates/layout.html")
 	if err != nil {
@@ -86,10 +89,10 @@ func (v *viewer) t(id string, args ...any) string {
 	return v.cat.Text(v.Lang, id, pairs(args))
 }
 
-func (v *viewer) tn(id string, n int, args ...any) string {
-	data := pairs(args)
-	data["Count"] = n
-	return v.cat.Plural(v.Lang, id, n, data)
+// has says whether message id exists, for optional texts such as a field's hint.
+func (v *viewer) has(id string) bool {
+	_, ok := v.cat.Lookup(v.Lang, id)
+	return ok
 }
 
 func pairs(args []any) map[string]any {
@@ -106,7 +109,7 @@ const langCookie = "puente_lang"
 
 // viewerFor works out who is asking and in which language: the language chosen on the
 // page (a cookie), else the browser's preference, else English.
-func (s *Server) viewerFor(w http.ResponseWriter, r *http.Request) *viewer {
+func (s *Server) viewerFor(r *http.Request) *viewer {
 	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.Languages(), cat: s.cat}
 	tags := s.cat.Tags()
 	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(tags, c.Value) {
@@ -157,7 +160,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn})
+		t.Funcs(template.FuncMap{"t": v.t, "has": v.has})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
@@ -178,6 +181,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 // shown, so the address cannot put words on the page.
 var flashes = map[string]string{
 	"saved":       "web.done.saved",
+	"unchanged":   "web.done.unchanged",
 	"verified":    "web.done.verified",
 	"deactivated": "web.done.deactivated",
 	"activated":   "web.done.activated",
@@ -186,7 +190,6 @@ var flashes = map[string]string{
 	"password":    "web.done.password",
 	"disabled":    "web.done.disabled",
 	"enabled":     "web.done.enabled",
-	"language":    "web.done.language",
 }
 
 // redirect answers a successful post by sending the browser to target (post, redirect, get).
@@ -211,8 +214,6 @@ func (s *Server) internal(w http.ResponseWriter, r *http.Request, v *viewer, err
 	s.log.Error("A page failed", "pattern", r.Pattern, "err", err)
 	s.fail(w, r, v, http.StatusInternalServerError, "web.error.internal")
 }
-
-func urlQueryEscape(s string) string { return url.QueryEscape(s) }
 
 // localPath returns next if it is a path on this site, else "/": a sign-in page must not
 // send anyone to another site.

@@ -13,6 +13,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 	"github.com/puente-bot/puente/web"
@@ -20,32 +22,69 @@ import (
 
 // site is the web page on a test server over a fresh database, with a clock tests move.
 type site struct {
-	t   *testing.T
+	t   testing.TB
 	db  *store.DB
+	cat *locales.Catalog
 	srv *httptest.Server
 	mu  sync.Mutex
 	now time.Time
 }
 
-func newSite(t *testing.T) *site {
+func newSite(t testing.TB) *site {
+	t.Helper()
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return newSiteWith(t, cat)
+}
+
+// newSiteWith is newSite with the given messages, say with a language that is not shipped yet.
+func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "puente.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	cat, err := locales.Load()
+	set, err := flows.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &site{t: t, db: db, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
-	srv, err := web.New(web.Config{DB: db, Catalog: cat, Now: s.clock})
+	seed, err := directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &site{t: t, db: db, cat: cat, now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)}
+	if _, err := db.SeedDirectory(context.Background(), seed, s.now); err != nil {
+		t.Fatal(err)
+	}
+	eng, err := flows.New(set, cat, storedDirectory{t: t, db: db}, flows.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := web.New(web.Config{DB: db, Catalog: cat, Conversation: eng, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}
 	s.srv = httptest.NewServer(srv)
 	t.Cleanup(s.srv.Close)
 	return s
+}
+
+// storedDirectory ranks with the listings as stored at each call, so a test sees its edits
+// in the preview at once (serve reloads the bot's directory every few seconds instead).
+type storedDirectory struct {
+	t  testing.TB
+	db *store.DB
+}
+
+func (d storedDirectory) Rank(p directory.Profile, now time.Time) []directory.Match {
+	ls, err := d.db.DirectoryListings(context.Background())
+	if err != nil {
+		d.t.Errorf("ranking: %v", err)
+	}
+	return directory.New(ls).Rank(p, now)
 }
 
 func (s *site) clock() time.Time {
@@ -136,7 +175,7 @@ func (s *site) account(email string, role store.Role) *browser {
 func wantStatus(t *testing.T, what string, r resp, want int) {
 	t.Helper()
 	if r.status != want {
-		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, r.body)
+		t.Fatalf("%s: status %d, want %d\n%s", what, r.status, want, excerpt(r.body))
 	}
 }
 
@@ -144,7 +183,7 @@ func wantBody(t *testing.T, what string, r resp, parts ...string) {
 	t.Helper()
 	for _, p := range parts {
 		if !strings.Contains(r.body, p) {
-			t.Errorf("%s: the page lacks %q\n%s", what, p, r.body)
+			t.Errorf("%s: the page lacks %q", what, p)
 		}
 	}
 }
@@ -156,4 +195,15 @@ func (s *site) trail(subject string) []store.AuditEntry {
 		s.t.Fatal(err)
 	}
 	return entries
+}
+
+// excerpt is the part of a page worth reading in a failure: its main content, cut short.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500] + "…"
+	}
+	return body
 }

@@ -21,7 +21,9 @@ import (
 type Config struct {
 	DB      *store.DB
 	Catalog *locales.Catalog
-	Log     *slog.Logger
+	// Conversation is the bot's engine, which the preview walks.
+	Conversation Conversation
+	Log          *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
 }
@@ -30,10 +32,12 @@ type Config struct {
 type Server struct {
 	db      *store.DB
 	cat     *locales.Catalog
+	conv    Conversation
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
 	logins  *loginLimiter
+	pending *pendingImports
 	handler http.Handler
 }
 
@@ -47,10 +51,10 @@ const (
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Catalog == nil {
-		return nil, errors.New("web: a database and a catalog are required")
+	if cfg.DB == nil || cfg.Catalog == nil || cfg.Conversation == nil {
+		return nil, errors.New("web: a database, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, cat: cfg.Catalog, log: cfg.Log, now: cfg.Now}
+	s := &Server{db: cfg.DB, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -62,6 +66,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.logins = newLoginLimiter()
+	s.pending = &pendingImports{m: map[string]pendingImport{}}
 	s.handler = s.routes()
 	return s, nil
 }

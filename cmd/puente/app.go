@@ -14,6 +14,7 @@ type app struct {
 	db   *store.DB
 	keys *store.Keys
 	log  *slog.Logger
+	dir  *liveDirectory
 }
 
 // openApp opens the database and derives the keys. The caller closes the app.
@@ -34,7 +35,12 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, keys: keys, log: log}, nil
+	dir, err := openDirectory(ctx, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return &app{cfg: cfg, db: db, keys: keys, log: log, dir: dir}, nil
 }
 
 func (a *app) close() error {

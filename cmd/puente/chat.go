@@ -8,6 +8,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -35,7 +36,12 @@ func runChat(ctx context.Context, e env, args []string) error {
 	if err := validate(); err != nil {
 		return err
 	}
-	eng, err := newEngine(cfg)
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	eng, err := newEngine(cfg, a.dir)
 	if err != nil {
 		return err
 	}
@@ -48,11 +54,6 @@ func runChat(ctx context.Context, e env, args []string) error {
 		}
 		choice = l
 	}
-	a, err := openApp(ctx, cfg, e)
-	if err != nil {
-		return err
-	}
-	defer a.close()
 	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
 	return c.run(ctx, e.stdin, choice, localeHint(e.getenv("LANG")))
 }
@@ -69,8 +70,8 @@ func localeHint(posix string) string {
 }
 
 // newEngine builds the conversation engine from the embedded flows and
-// messages and the starter directory, with the configuration texts use.
-func newEngine(cfg *config) (*flows.Engine, error) {
+// messages, ranking with rank, with the configuration the texts quote.
+func newEngine(cfg *config, rank directory.Ranker) (*flows.Engine, error) {
 	set, err := flows.Load()
 	if err != nil {
 		return nil, err
@@ -79,22 +80,27 @@ func newEngine(cfg *config) (*flows.Engine, error) {
 	if err != nil {
 		return nil, err
 	}
-	listings, err := directory.Seed()
-	if err != nil {
-		return nil, err
-	}
 	vars := engineVars(cfg.OperatorName, cfg.OperatorContact, cfg.SessionIdle, cfg.DeleteAfter)
-	return flows.New(set, cat, directory.New(listings), flows.Config{Vars: vars})
+	return flows.New(set, cat, rank, flows.Config{Vars: vars})
 }
 
 // engineVars are the values the privacy texts quote. Names typed by the
-// operator are isolated, so they read right inside right-to-left text.
+// operator are isolated, so they read right inside right-to-left text. Where
+// the operator has not set them (the bot refuses to start so; the terminal and
+// the preview do not), the variable's name shows what to set. Hours are
+// rounded up, so the statement never promises a shorter time than the real one.
 func engineVars(operator, contact string, sessionIdle, deleteAfter time.Duration) map[string]any {
+	if operator == "" {
+		operator = "PUENTE_OPERATOR_NAME"
+	}
+	if contact == "" {
+		contact = "PUENTE_OPERATOR_CONTACT"
+	}
 	return map[string]any{
 		"OperatorName":    locales.FSI(operator),
 		"OperatorContact": locales.FSI(contact),
-		"SessionHours":    int(sessionIdle.Hours()),
-		"DeleteHours":     int(deleteAfter.Hours()),
+		"SessionHours":    int(math.Ceil(sessionIdle.Hours())),
+		"DeleteHours":     int(math.Ceil(deleteAfter.Hours())),
 	}
 }
 
@@ -120,9 +126,13 @@ func (c *chat) run(ctx context.Context, in io.Reader, choice, hint string) error
 	}
 	fmt.Fprintf(c.out, "(%s)\n", c.eng.Catalog().Text(c.last.Lang, "ui.chat.hint", nil))
 	lines := bufio.NewScanner(in)
-	for lines.Scan() {
+	for first := true; lines.Scan(); first = false {
 		if err := ctx.Err(); err != nil {
 			return err
+		}
+		// The first screen was just shown: a /start typed out of habit would only repeat it.
+		if first && strings.TrimSpace(lines.Text()) == "/start" {
+			continue
 		}
 		s, err := c.load(ctx)
 		if err != nil {

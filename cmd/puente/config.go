@@ -109,6 +109,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 				errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))
 			}
 		}
+		if c.BotToken != "" && (c.OperatorName == "" || c.OperatorContact == "") {
+			errs = append(errs, errors.New("PUENTE_OPERATOR_NAME and PUENTE_OPERATOR_CONTACT: the bot tells people who runs it (/privacy), so both must be set when TELEGRAM_BOT_TOKEN is"))
+		}
 		if c.SessionIdle < time.Minute {
 			errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
 		}

@@ -20,10 +20,12 @@ func TestMatch(t *testing.T) {
 	}{
 		{"Portuguese-speaking woman in London on a Sunday night", []string{"match", "--need", "domestic_abuse", "--lang", "pt-BR", "--region", "london", "--women-only", "--at", "2026-11-29T23:00"},
 			[]string{"need domestic_abuse, language pt-BR, region london, women only, at Sun 29 Nov 2026 23:00 London time; shown in pt-BR",
-				"1. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas",
-				"Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres"}},
+				"1. Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres · horário não conhecido",
+				"2. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas"}},
 		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
 			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
+		{"a year from now the starter directory needs verifying", []string{"match", "--need", "housing", "--lang", "en", "--at", "2027-12-01T12:00"},
+			[]string{"volunteers: not shown to people until someone verifies them (not verified for over a year):", "Latin American Women's Aid (LAWA)"}},
 		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
 			[]string{"Modern Slavery & Exploitation Helpline (Unseen)", "con intérprete en tu idioma (español) · en todo el Reino Unido · abierto las 24 horas"}},
 	}
@@ -126,6 +128,10 @@ func TestImportExport(t *testing.T) {
 		t.Errorf("datapackage zip: %v", err)
 	} else {
 		zr.Close()
+	}
+	out, _, err = runIn(t, vars, "import", zipPath)
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+		t.Errorf("re-import of the HSDS data package: %v %q", err, out)
 	}
 	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
 		t.Errorf("unknown format: %v %q", err, stderr)

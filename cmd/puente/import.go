@@ -13,14 +13,14 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// runImport reads a directory file (CSV, or Open Referral HSDS JSON) and adds or updates
+// runImport reads a directory file (CSV, or Open Referral HSDS JSON or data package) and adds or updates
 // its listings in one transaction: puente import FILE [--dry-run].
 func runImport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv)
 	dryRun := fs.Bool("dry-run", false, "list every row's problems and what would change, and change nothing")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: puente import [--dry-run] FILE\n\nFILE is a directory CSV (see the README for its columns) or HSDS 3.0 JSON (.json).\nAll rows are imported or none; listings not in FILE are kept.")
+		fmt.Fprintln(fs.Output(), "Usage: puente import [--dry-run] FILE\n\nFILE is a directory CSV (see the README for its columns), HSDS 3.0 JSON (.json),\nor an HSDS 3.0 CSV data package (.zip) as puente export writes them.\nAll rows are imported or none; listings not in FILE are kept.")
 		fs.PrintDefaults()
 	}
 	// Flags may follow the file name: puente import FILE --dry-run.
@@ -54,9 +54,16 @@ func runImport(ctx context.Context, e env, args []string) error {
 	}
 	var listings []*directory.Listing
 	var probs directory.Problems
-	if strings.EqualFold(filepath.Ext(name), ".json") {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".json":
 		listings, probs = directory.ReadHSDS(f)
-	} else {
+	case ".zip":
+		st, err := f.Stat()
+		if err != nil {
+			return fmt.Errorf("import: %w", err)
+		}
+		listings, probs = directory.ReadHSDSPackage(f, st.Size())
+	default:
 		listings, probs = directory.ReadCSV(f)
 	}
 	for _, p := range probs {

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"time"
 
@@ -91,7 +92,24 @@ func runMatch(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	printMatches(e.stdout, cat, p, now, d.Rank(p, now))
+	printHidden(e.stdout, p, now, d.Listings())
 	return nil
+}
+
+// printHidden names the listings that would fit but that people do not see because
+// nobody has verified them for a year, so volunteers know what to check.
+func printHidden(w io.Writer, p directory.Profile, now time.Time, ls []*directory.Listing) {
+	var names []string
+	for _, l := range ls {
+		fits := p.Need == "" || slices.Contains(l.Needs, p.Need)
+		old := l.VerifiedAt.IsZero() || now.Sub(l.VerifiedAt) > directory.HiddenAfter
+		if fits && old && l.Status != directory.Inactive && l.Kind != directory.Emergency {
+			names = append(names, l.Name)
+		}
+	}
+	if len(names) > 0 {
+		fmt.Fprintf(w, "\nvolunteers: not shown to people until someone verifies them (not verified for over a year): %s\n", strings.Join(names, "; "))
+	}
 }
 
 // parseAt reads a moment in London time (2026-11-29T23:00) or with its offset (RFC 3339).

@@ -41,6 +41,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	}
 	var wg sync.WaitGroup
 	wg.Go(func() { a.janitor(ctx) })
+	wg.Go(func() { a.dir.follow(ctx, a.log) })
 	<-ctx.Done()
 	wg.Wait()
 	if err := waitWeb(); err != nil {

@@ -26,7 +26,7 @@ func startBot(ctx context.Context, a *app, getenv func(string) string) (wait fun
 	if a.cfg.BotToken == "" {
 		return func() error { return nil }, nil
 	}
-	eng, err := newEngine(a.cfg)
+	eng, err := newEngine(a.cfg, a.dir)
 	if err != nil {
 		return nil, err
 	}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 )
 
@@ -18,7 +19,7 @@ import (
 func TestPrivacyStatementMatchesRetention(t *testing.T) {
 	cfg := &config{OperatorName: "Test Org", OperatorContact: "privacy@example.org",
 		SessionIdle: 13 * time.Hour, DeleteAfter: 7 * time.Hour}
-	eng, err := newEngine(cfg)
+	eng, err := newEngine(cfg, directory.New(nil))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -46,10 +47,12 @@ func TestServeRunsTheBot(t *testing.T) {
 	dataDir := filepath.Join(t.TempDir(), "data")
 	var errOut syncBuffer
 	vars := map[string]string{
-		"PUENTE_DATA_DIR":    dataDir,
-		"PUENTE_HTTP_ADDR":   "127.0.0.1:0",
-		"TELEGRAM_BOT_TOKEN": fake.Token,
-		"TELEGRAM_API_URL":   fake.URL,
+		"PUENTE_DATA_DIR":         dataDir,
+		"PUENTE_HTTP_ADDR":        "127.0.0.1:0",
+		"TELEGRAM_BOT_TOKEN":      fake.Token,
+		"TELEGRAM_API_URL":        fake.URL,
+		"PUENTE_OPERATOR_NAME":    "Test Org",
+		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
 	}
 	e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &errOut}
 	done := make(chan error, 1)

@@ -17,7 +17,12 @@ func startWeb(ctx context.Context, a *app) (wait func() error, err error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := web.New(web.Config{DB: a.db, Catalog: cat, Log: a.log})
+	// The preview runs the bot's engine over the bot's directory: what a person sees now.
+	eng, err := newEngine(a.cfg, a.dir)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := web.New(web.Config{DB: a.db, Catalog: cat, Conversation: eng, Log: a.log})
 	if err != nil {
 		return nil, err
 	}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"context"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// directoryPoll is how often a running puente looks for changes to the directory. The look
+// is one row read; a change is seen by the bot within this time.
+const directoryPoll = 5 * time.Second
+
+// liveDirectory is the directory the bot and the preview rank with. It is reloaded from the
+// database when listings change, while people keep being answered from the copy in hand.
+type liveDirectory struct {
+	db      *store.DB
+	cur     atomic.Pointer[directory.Directory]
+	version int64 // of cur; only the goroutine that calls refresh touches it
+}
+
+var _ directory.Ranker = (*liveDirectory)(nil)
+
+// openDirectory loads the starter directory on first start and then the database's listings.
+func openDirectory(ctx context.Context, db *store.DB) (*liveDirectory, error) {
+	l := &liveDirectory{db: db, version: -1}
+	if _, err := l.refresh(ctx); err != nil {
+		return nil, err
+	}
+	return l, nil
+}
+
+// Rank ranks with the listings as last loaded.
+func (l *liveDirectory) Rank(p directory.Profile, now time.Time) []directory.Match {
+	return l.cur.Load().Rank(p, now)
+}
+
+// refresh reloads the listings if they changed since the last load, and says whether it did.
+func (l *liveDirectory) refresh(ctx context.Context) (bool, error) {
+	v, err := l.db.DirectoryVersion(ctx)
+	if err != nil {
+		return false, err
+	}
+	if v == l.version {
+		return false, nil
+	}
+	d, err := loadDirectory(ctx, l.db, time.Now())
+	if err != nil {
+		return false, err
+	}
+	// v was read before loading, so a change made during the load is picked up next time
+	// (seeding the directory on first start costs one extra reload).
+	l.cur.Store(d)
+	l.version = v
+	return true, nil
+}
+
+// follow keeps the directory fresh until ctx ends.
+func (l *liveDirectory) follow(ctx context.Context, log *slog.Logger) {
+	t := time.NewTicker(directoryPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		changed, err := l.refresh(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("Reloading the directory failed; the bot keeps the listings it had", "err", err)
+		case changed:
+			log.Info("Reloaded the directory")
+		}
+	}
+}

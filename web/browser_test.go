@@ -1,0 +1,226 @@
+package web_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// screenshots is where the browser test saves pictures of the main pages (git-ignored).
+const screenshots = "testdata/screenshots"
+
+// chrome is a headless Chromium driving the site as a volunteer on a phone would.
+type chrome struct {
+	t   *testing.T
+	s   *site
+	ctx context.Context
+}
+
+// newChrome starts Chromium with a fresh profile. Without a chromium binary the test is
+// skipped, except in CI, where it must run.
+func newChrome(t *testing.T, s *site) *chrome {
+	t.Helper()
+	path := ""
+	for _, name := range []string{"chromium", "chromium-browser"} {
+		if p, err := exec.LookPath(name); err == nil {
+			path = p
+			break
+		}
+	}
+	if path == "" {
+		if os.Getenv("CI") == "true" {
+			t.Fatal("no chromium binary in CI: apt-get install -y chromium")
+		}
+		t.Skip("no chromium binary: install it (apt-get install -y chromium) to run the browser tests")
+	}
+	opts := []chromedp.ExecAllocatorOption{
+		chromedp.ExecPath(path),
+		chromedp.Headless,
+		chromedp.NoSandbox,
+		chromedp.DisableGPU,
+		chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true),
+		chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true),
+		chromedp.UserDataDir(t.TempDir()),
+		chromedp.WindowSize(412, 915), // a common phone
+	}
+	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancelAlloc)
+	ctx, cancel := chromedp.NewContext(actx)
+	t.Cleanup(cancel)
+	// The first run starts the browser; it gets no timeout of its own (see chromedp.Run).
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatalf("start chromium: %v", err)
+	}
+	if err := os.MkdirAll(screenshots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return &chrome{t: t, s: s, ctx: ctx}
+}
+
+func (c *chrome) timeout() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(c.ctx, 20*time.Second)
+}
+
+// do runs steps that stay on the page.
+func (c *chrome) do(what string, steps ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+}
+
+// navigate runs steps that load a page (a link, a form) and waits for it, checking its status.
+func (c *chrome) navigate(what string, status int64, steps ...chromedp.Action[chromedp.Void]) {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	res, err := chromedp.RunResponse(ctx, steps...)
+	if err != nil {
+		c.t.Fatalf("%s: %v", what, err)
+	}
+	if res.Status != status {
+		c.t.Fatalf("%s: status %d, want %d", what, res.Status, status)
+	}
+}
+
+func (c *chrome) open(path string) {
+	c.t.Helper()
+	c.navigate("open "+path, 200, chromedp.Navigate(c.s.srv.URL+path))
+}
+
+// text is the visible text of the first element matching css.
+func (c *chrome) text(css string) string {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	s, err := chromedp.Run(ctx, chromedp.Text(chromedp.CSS(css)))
+	if err != nil {
+		c.t.Fatalf("text of %s: %v", css, err)
+	}
+	return s
+}
+
+func (c *chrome) wantText(css, want string) {
+	c.t.Helper()
+	if got := c.text(css); !strings.Contains(got, want) {
+		c.t.Errorf("%s reads %q, want it to contain %q", css, got, want)
+	}
+}
+
+// shot saves a full-page screenshot as testdata/screenshots/NAME.png.
+func (c *chrome) shot(name string) {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		c.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+// buttonLabelled selects the button whose text is label.
+func buttonLabelled(label string) chromedp.JSPath {
+	l, _ := json.Marshal(label) // a string always marshals
+	return chromedp.JSPath(`[...document.querySelectorAll("button")].find(b => b.textContent.trim() === ` + string(l) + `)`)
+}
+
+func TestBrowser(t *testing.T) {
+	s := newSite(t)
+	c := newChrome(t, s)
+	s.account("ana@example.org", store.RoleAdmin)
+	l := firstSeed(s)
+	l.VerifiedAt = time.Date(2025, 3, 1, 0, 0, 0, 0, time.UTC)
+	s.put(l)
+
+	// Sign in.
+	c.open("/listings/stale")
+	c.wantText("h1", "Sign in")
+	c.shot("login")
+	c.do("fill in the sign-in form",
+		chromedp.SendKeys(chromedp.CSS("#email"), "ana@example.org"),
+		chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
+	c.navigate("sign in", 200, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
+	c.wantText("h1", "To check")
+	c.shot("to-check")
+
+	// Edit a listing.
+	c.open("/listings/" + l.ID)
+	c.shot("listing")
+	c.do("change the area", chromedp.SetValue(chromedp.CSS("#f-area"), "Brixton, Lambeth"))
+	c.navigate("save", 200, chromedp.Click(buttonLabelled("Save")))
+	c.wantText(".flash", "Saved.")
+	if got := s.listing(l.ID).Area; got != "Brixton, Lambeth" {
+		t.Errorf("area after saving in the browser = %q", got)
+	}
+
+	// A mistake is explained beside the field and nothing typed is lost.
+	c.do("type a bad website", chromedp.SetValue(chromedp.CSS("#f-website"), "www.example"),
+		chromedp.SetValue(chromedp.CSS("#f-area"), "Somewhere new"))
+	c.navigate("save with a mistake", 422, chromedp.Click(buttonLabelled("Save")))
+	c.wantText("#f-website-err", "is not a web address")
+	ctx, cancel := c.timeout()
+	area, err := chromedp.Run(ctx, chromedp.Value(chromedp.CSS("#f-area")))
+	cancel()
+	if err != nil || area != "Somewhere new" {
+		t.Errorf("the area typed before the mistake reads %q (%v)", area, err)
+	}
+	c.shot("listing-error")
+
+	// Mark it verified.
+	c.open("/listings/" + l.ID)
+	c.navigate("mark as checked", 200, chromedp.Click(buttonLabelled("Mark as checked today")))
+	c.wantText(".flash", "Marked as checked today")
+	if got := s.listing(l.ID); got.VerifiedBy != "ana@example.org" || got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" {
+		t.Errorf("after marking as checked: %v by %q", got.VerifiedAt, got.VerifiedBy)
+	}
+
+	// Import a spreadsheet with one bad row: its message shows, nothing is written.
+	csv := filepath.Join(t.TempDir(), "directory.csv")
+	content := "name,kind,needs,languages,regions,phone,verified_at\n" +
+		"Casa Amiga,service,domestic_abuse,es,london,020 7946 0000,2026-11-01\n" +
+		"Broken row,service,domestic_abuse,portugese,london,020 7946 0001,2026-11-01\n"
+	if err := os.WriteFile(csv, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	c.open("/import")
+	c.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{csv}))
+	c.navigate("check the file", 422, chromedp.Click(buttonLabelled("Check the file")))
+	c.wantText("table", "did you mean pt?")
+	c.wantText("table", "Row 3")
+	c.shot("import-problems")
+	if _, err := s.db.DirectoryListing(context.Background(), directory.DeriveID("", "Casa Amiga")); err == nil {
+		t.Error("a file with a bad row wrote a listing")
+	}
+
+	// Walk the preview to a referral, in Spanish.
+	es := func(id string) string { return s.cat.Text("es", id, nil) }
+	c.open("/preview?lang=es")
+	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_home", "content.ref.btn.london", "content.ref.btn.women"} {
+		c.navigate("press "+es(id), 200, chromedp.Click(buttonLabelled(es(id))))
+	}
+	c.wantText(".chat", strings.SplitN(es("content.ref.intro"), "\n", 2)[0])
+	c.wantText(".chat", "Latin American Women's Aid")
+	c.shot("preview-es")
+
+	for _, p := range []struct{ path, name string }{{"/listings", "listings"}, {"/audit", "changes"}, {"/users", "people"}, {"/", "home"}} {
+		c.open(p.path)
+		c.shot(p.name)
+	}
+}

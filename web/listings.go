@@ -1,0 +1,127 @@
+package web
+
+import (
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+)
+
+// listingRow is a listing as the list and the to-do pages show it.
+type listingRow struct {
+	L        *directory.Listing
+	Inactive bool
+	Age      int  // days since last verified; -1 when never
+	Stale    bool // over directory.StaleAfter: ranks lower
+	Hidden   bool // over directory.HiddenAfter: not shown to people until verified
+}
+
+func (s *Server) row(l *directory.Listing, now time.Time) listingRow {
+	r := listingRow{L: l, Inactive: l.Status == directory.Inactive, Age: -1}
+	if l.VerifiedAt.IsZero() {
+		r.Stale, r.Hidden = true, true
+		return r
+	}
+	age := now.Sub(l.VerifiedAt)
+	r.Age = int(age.Hours() / 24)
+	r.Stale, r.Hidden = age > directory.StaleAfter, age > directory.HiddenAfter
+	return r
+}
+
+// listingFilter is the list page's search form, as sent.
+type listingFilter struct {
+	Q, Need, Lang, Region, Status string
+	Stale, Handoff                bool
+}
+
+func (f listingFilter) keep(r listingRow) bool {
+	l := r.L
+	switch {
+	case f.Need != "" && !slices.Contains(l.Needs, directory.Need(f.Need)):
+		return false
+	case f.Lang != "" && !slices.Contains(l.Languages, f.Lang) && !slices.Contains(l.Interpreting, f.Lang):
+		return false
+	case f.Region != "" && !slices.Contains(l.Regions, directory.Region(f.Region)):
+		return false
+	case f.Stale && !r.Stale:
+		return false
+	case f.Handoff && !l.AcceptsHandoff:
+		return false
+	case f.Status == "active" && r.Inactive, f.Status == "inactive" && !r.Inactive:
+		return false
+	}
+	if f.Q == "" {
+		return true
+	}
+	q := strings.ToLower(f.Q)
+	for _, s := range []string{l.Name, l.Organisation, l.Area, l.Source} {
+		if strings.Contains(strings.ToLower(s), q) {
+			return true
+		}
+	}
+	for _, d := range l.Description {
+		if strings.Contains(strings.ToLower(d), q) {
+			return true
+		}
+	}
+	return false
+}
+
+type listingsData struct {
+	Filter    listingFilter
+	Rows      []listingRow
+	Total     int
+	Needs     []directory.Need
+	Regions   []directory.Region
+	Languages []string // language codes listings speak, for the filter
+}
+
+// listings is the directory with search and filters.
+func (s *Server) listings(w http.ResponseWriter, r *http.Request, v *viewer) {
+	q := r.URL.Query()
+	f := listingFilter{
+		Q: strings.TrimSpace(q.Get("q")), Need: q.Get("need"), Lang: q.Get("lang"), Region: q.Get("region"),
+		Status: q.Get("status"), Stale: q.Get("stale") != "", Handoff: q.Get("handoff") != "",
+	}
+	all, err := s.db.DirectoryListings(r.Context())
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	now := s.now()
+	d := listingsData{Filter: f, Total: len(all), Needs: directory.Needs(), Regions: directory.Regions()}
+	langs := map[string]bool{}
+	for _, l := range all {
+		for _, c := range append(slices.Clone(l.Languages), l.Interpreting...) {
+			langs[c] = true
+		}
+		if row := s.row(l, now); f.keep(row) {
+			d.Rows = append(d.Rows, row)
+		}
+	}
+	for c := range langs {
+		d.Languages = append(d.Languages, c)
+	}
+	slices.Sort(d.Languages)
+	s.render(w, r, v, http.StatusOK, "listings", page{Title: "web.listings.title", Nav: "listings", Data: d})
+}
+
+// stale is the volunteers' weekly to-do list: active listings, the longest unverified first.
+func (s *Server) stale(w http.ResponseWriter, r *http.Request, v *viewer) {
+	all, err := s.db.DirectoryListings(r.Context())
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	now := s.now()
+	var rows []listingRow
+	for _, l := range all {
+		if l.Status != directory.Inactive {
+			rows = append(rows, s.row(l, now))
+		}
+	}
+	slices.SortStableFunc(rows, func(a, b listingRow) int { return a.L.VerifiedAt.Compare(b.L.VerifiedAt) })
+	s.render(w, r, v, http.StatusOK, "stale", page{Title: "web.stale.title", Nav: "stale", Data: rows})
+}

@@ -1,0 +1,74 @@
+package web
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+)
+
+// maxPreviewState bounds the state a preview form may carry back; real ones are far smaller.
+const maxPreviewState = 8 << 10
+
+// Conversation is the bot's engine as the preview drives it: the same Step over the same
+// directory the bot ranks with, so volunteers see exactly what a person sees.
+type Conversation interface {
+	Step(s flows.State, ev flows.Event) (flows.State, flows.Output)
+}
+
+type previewReply struct {
+	flows.Reply
+	Dir string // "rtl" for right-to-left languages
+}
+
+type previewData struct {
+	Lang    string // the conversation's language, "" for the picker
+	State   string // the engine's state as JSON, carried by the page's forms
+	Replies []previewReply
+	Exit    bool
+	Handoff bool
+}
+
+// preview walks the conversation. It changes nothing, so it is a GET: the state travels in
+// the page's forms and the address. ?lang= starts over in a language (empty: the picker);
+// ?token= presses a button; ?text= sends a typed message or command.
+func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
+	q := r.URL.Query()
+	var (
+		st flows.State
+		ev = flows.Event{Now: s.now()}
+	)
+	raw := q.Get("state")
+	switch {
+	case raw != "" && len(raw) <= maxPreviewState && json.Unmarshal([]byte(raw), &st) == nil && (q.Has("token") || q.Has("text")):
+		if q.Has("token") {
+			ev.Kind, ev.Token = flows.EventButton, q.Get("token")
+		} else {
+			ev.Kind, ev.Text = flows.EventText, q.Get("text")
+		}
+	default:
+		// A new conversation, in the chosen language if it is shipped (else the picker).
+		st = flows.State{}
+		if lang := q.Get("lang"); slices.Contains(s.cat.Tags(), lang) {
+			st.Lang = lang
+		}
+		ev.Kind = flows.EventStart
+	}
+	st, out := s.conv.Step(st, ev)
+	state, err := json.Marshal(st)
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	d := previewData{Lang: st.Lang, State: string(state), Exit: out.Exit, Handoff: out.Handoff != nil}
+	for _, rep := range out.Replies {
+		dir := "ltr"
+		if locales.IsRTL(rep.Lang) {
+			dir = "rtl"
+		}
+		d.Replies = append(d.Replies, previewReply{Reply: rep, Dir: dir})
+	}
+	s.render(w, r, v, http.StatusOK, "preview", page{Title: "web.preview.title", Nav: "preview", Data: d})
+}

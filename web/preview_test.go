@@ -1,0 +1,124 @@
+package web_test
+
+import (
+	"html"
+	"io/fs"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/store"
+)
+
+var (
+	buttonRE = regexp.MustCompile(`<button type="submit" name="token" value="([^"]+)">([^<]+)</button>`)
+	stateRE  = regexp.MustCompile(`name="state" value="([^"]*)"`)
+)
+
+// press presses the button labelled label on a preview page and returns the next page.
+func press(t *testing.T, b *browser, r resp, label string) resp {
+	t.Helper()
+	state := stateRE.FindStringSubmatch(r.body)
+	if state == nil {
+		t.Fatalf("no conversation state on the page:\n%s", excerpt(r.body))
+	}
+	for _, m := range buttonRE.FindAllStringSubmatch(r.body, -1) {
+		if html.UnescapeString(m[2]) == label {
+			q := url.Values{"state": {html.UnescapeString(state[1])}, "token": {html.UnescapeString(m[1])}}
+			next := b.get("/preview?" + q.Encode())
+			wantStatus(t, "pressing "+label, next, http.StatusOK)
+			return next
+		}
+	}
+	t.Fatalf("no button %q on the page:\n%s", label, excerpt(r.body))
+	return resp{}
+}
+
+func TestPreviewWalksToAReferralInSpanish(t *testing.T) {
+	s := newSite(t)
+	b := s.account("ed@example.org", store.RoleEditor)
+	es := func(id string) string { return s.cat.Text("es", id, nil) }
+	r := b.get("/preview?lang=es")
+	wantStatus(t, "start in Spanish", r, http.StatusOK)
+	wantBody(t, "start in Spanish", r, `<div class="bubble" lang="es" dir="ltr">`)
+	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_home", "content.ref.btn.london", "content.ref.btn.women"} {
+		r = press(t, b, r, es(id))
+	}
+	intro := es("content.ref.intro")
+	if !strings.Contains(html.UnescapeString(r.body), strings.SplitN(intro, "\n", 2)[0]) {
+		t.Errorf("the last screen is not the referral list (%q):\n%s", intro, excerpt(r.body))
+	}
+	l := s.listingByName("Latin American Women's Aid (LAWA)")
+	if !strings.Contains(html.UnescapeString(r.body), l.Name) {
+		t.Errorf("the referral list lacks %s:\n%s", l.Name, excerpt(r.body))
+	}
+
+	// A typed message gets the engine's answer; a forged token, the current screen again.
+	state := html.UnescapeString(stateRE.FindStringSubmatch(r.body)[1])
+	typed := b.get("/preview?" + url.Values{"state": {state}, "text": {"hola"}}.Encode())
+	wantBody(t, "typed message", typed, html.EscapeString(es("ui.notice.buttons_only"))[:20])
+	forged := b.get("/preview?" + url.Values{"state": {state}, "token": {"forged"}}.Encode())
+	wantStatus(t, "forged token", forged, http.StatusOK)
+	broken := b.get("/preview?" + url.Values{"state": {"{not json"}, "token": {"x"}}.Encode())
+	wantStatus(t, "broken state starts over", broken, http.StatusOK)
+	wantBody(t, "broken state starts over", broken, "bubble")
+}
+
+func TestPreviewPicker(t *testing.T) {
+	s := newSite(t)
+	r := s.account("ed@example.org", store.RoleEditor).get("/preview")
+	wantStatus(t, "picker", r, http.StatusOK)
+	for _, lang := range []string{"en", "es", "pt-BR"} {
+		wantBody(t, "picker", r, html.EscapeString(s.cat.Text(lang, "ui.language.name", nil)))
+	}
+}
+
+// A right-to-left language reads right to left in the preview and on the pages themselves.
+func TestPreviewRightToLeft(t *testing.T) {
+	fsys := fstest.MapFS{
+		"ui.ar.json": {Data: []byte(`{"ui.language.name": {"description": "name", "other": "العربية"}}`)},
+	}
+	shipped, err := fs.Glob(locales.Files(), "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range shipped {
+		data, err := fs.ReadFile(locales.Files(), name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fsys[name] = &fstest.MapFile{Data: data}
+	}
+	cat, err := locales.LoadFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSiteWith(t, cat)
+	b := s.account("ed@example.org", store.RoleEditor)
+	r := b.get("/preview?lang=ar")
+	wantStatus(t, "Arabic preview", r, http.StatusOK)
+	wantBody(t, "Arabic preview", r, `<div class="bubble" lang="ar" dir="rtl">`)
+	b.post("/language", url.Values{"lang": {"ar"}})
+	wantBody(t, "pages in Arabic", b.get("/"), `<html lang="ar" dir="rtl">`)
+}
+
+// BenchmarkPreviewStep is one button press in the preview, end to end: the request, the
+// step (ranking over the listings read from the database, in tests), and the page
+// (go test -run XXX -bench PreviewStep -benchmem ./web/).
+func BenchmarkPreviewStep(b *testing.B) {
+	s := newSite(b)
+	br := s.account("ed@example.org", store.RoleEditor)
+	r := br.get("/preview?lang=es")
+	state := html.UnescapeString(stateRE.FindStringSubmatch(r.body)[1])
+	token := html.UnescapeString(buttonRE.FindStringSubmatch(r.body)[1])
+	path := "/preview?" + url.Values{"state": {state}, "token": {token}}.Encode()
+	for b.Loop() {
+		if r := br.get(path); r.status != http.StatusOK {
+			b.Fatalf("status %d", r.status)
+		}
+	}
+}
