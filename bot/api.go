@@ -39,7 +39,7 @@ func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConns = 256
 	tr.MaxIdleConnsPerHost = 256
-	client := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+	client := &http.Client{Transport: buffered{tr}, Timeout: 30 * time.Second}
 	b, err := tg.New(token,
 		tg.WithServerURL(baseURL),
 		tg.WithSkipGetMe(),
@@ -57,6 +57,27 @@ func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
 		poll:    &http.Client{Transport: tr, Timeout: pollTimeout + 15*time.Second},
 		timeout: pollTimeout,
 	}, nil
+}
+
+// buffered reads a request body into memory before sending it. go-telegram/bot streams its
+// multipart bodies through a pipe, which the transport writes in many small pieces (one
+// system call each); a body of a few hundred bytes goes out in one write this way.
+type buffered struct{ next http.RoundTripper }
+
+func (b buffered) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Body == nil || r.Body == http.NoBody {
+		return b.next.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	r.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	r = r.Clone(r.Context())
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.ContentLength = int64(len(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return b.next.RoundTrip(r)
 }
 
 // errRetryAfter is Telegram asking to wait (429); errors.As finds it.
@@ -91,17 +112,21 @@ func (a *api) getUpdates(ctx context.Context, offset int64) ([]models.Update, er
 		return nil, errors.New("getUpdates: network error")
 	}
 	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
+	if err != nil {
+		return nil, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
+	}
 	var r struct {
-		OK          bool              `json:"ok"`
-		Result      []json.RawMessage `json:"result"`
-		ErrorCode   int               `json:"error_code"`
-		Description string            `json:"description"`
+		OK          bool            `json:"ok"`
+		Result      []models.Update `json:"result"`
+		ErrorCode   int             `json:"error_code"`
+		Description string          `json:"description"`
 		Parameters  struct {
 			RetryAfter int `json:"retry_after"`
 		} `json:"parameters"`
 	}
-	if err := json.NewDecoder(io.LimitReader(resp.Body, 64<<20)).Decode(&r); err != nil {
-		return nil, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return ids(raw, resp.StatusCode)
 	}
 	if !r.OK {
 		if r.ErrorCode == http.StatusTooManyRequests {
@@ -109,16 +134,29 @@ func (a *api) getUpdates(ctx context.Context, offset int64) ([]models.Update, er
 		}
 		return nil, fmt.Errorf("getUpdates: Telegram answered %d", r.ErrorCode)
 	}
+	return r.Result, nil
+}
+
+// ids reads an answer whose updates do not all decode (a field of a newer Bot API, a
+// forged value): each update that does is kept, and one that does not becomes an empty
+// update with its id, so it is confirmed and handled as needing nothing instead of blocking
+// the queue.
+func ids(raw []byte, status int) ([]models.Update, error) {
+	var r struct {
+		OK     bool              `json:"ok"`
+		Result []json.RawMessage `json:"result"`
+	}
+	if err := json.Unmarshal(raw, &r); err != nil || !r.OK {
+		return nil, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", status)
+	}
 	out := make([]models.Update, 0, len(r.Result))
-	for _, raw := range r.Result {
+	for _, one := range r.Result {
 		var u models.Update
-		if err := json.Unmarshal(raw, &u); err != nil {
-			// An update we cannot read is still confirmed (by its id) so it cannot block the
-			// queue; it is handled as one that needs nothing.
+		if err := json.Unmarshal(one, &u); err != nil {
 			var id struct {
 				ID int64 `json:"update_id"`
 			}
-			if json.Unmarshal(raw, &id) != nil {
+			if json.Unmarshal(one, &id) != nil {
 				return nil, errors.New("getUpdates: an update without an id")
 			}
 			u = models.Update{ID: id.ID}

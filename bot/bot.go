@@ -177,8 +177,6 @@ type job struct {
 	reqs    []request
 	track   []int // the person's messages to delete later
 	exit    bool  // the person left: erase the conversation, forget the session
-	exitAt  int   // where in reqs the deletions go
-	erase   []int // messages of this batch to delete with the ones already tracked
 	forget  bool  // the person blocked the bot
 	counted []counted
 }
@@ -220,9 +218,17 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if len(fresh) == 0 {
 		return nil
 	}
-	if err := b.run(ctx, jobs); err != nil {
+	keys := make([][]byte, 0, len(jobs))
+	for _, j := range jobs {
+		if !j.group {
+			keys = append(keys, j.key)
+		}
+	}
+	sealed, err := b.db.SessionsIn(ctx, keys)
+	if err != nil {
 		return err
 	}
+	b.run(jobs, sealed)
 	now := b.cfg.Now()
 	var items []*item
 	var forget []string
@@ -231,17 +237,18 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 		if err := store.MarkUpdatesTx(ctx, tx, fresh, now); err != nil {
 			return err
 		}
+		var w batchWrite
 		for _, j := range jobs {
-			its, err := b.commitJob(ctx, tx, j, now)
-			if err != nil {
+			if err := b.commitJob(ctx, tx, j, now, &w); err != nil {
 				return err
 			}
 			if j.exit || j.forget {
 				forget = append(forget, string(j.key))
 			}
-			items = append(items, its...)
 		}
-		return nil
+		var err error
+		items, err = w.flush(ctx, tx, now)
+		return err
 	})
 	if err != nil {
 		return err
@@ -273,40 +280,33 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 }
 
 // run works out every job's effects, in parallel across chats.
-func (b *Bot) run(ctx context.Context, jobs []*job) error {
+func (b *Bot) run(jobs []*job, sealed map[string][]byte) {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
-	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
-	for i, j := range jobs {
+	for _, j := range jobs {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = b.runJob(ctx, j)
+			b.runJob(j, sealed[string(j.key)])
 		})
 	}
 	wg.Wait()
-	return errors.Join(errs...)
 }
 
-func (b *Bot) runJob(ctx context.Context, j *job) error {
+func (b *Bot) runJob(j *job, sealed []byte) {
 	if j.group {
 		// A group or channel: only a linked organisation's group may keep the bot, and
 		// linking comes with handoff; until then the bot leaves without a word.
 		j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
-		return nil
+		return
 	}
-	sealed, err := b.db.Session(ctx, j.key)
-	switch {
-	case errors.Is(err, store.ErrNotFound):
-	case err != nil:
-		return err
-	default:
+	if sealed != nil {
+		j.had = true
 		plain, err := b.keys.Open(sealed, j.key)
 		if err == nil {
 			err = json.Unmarshal(plain, &j.sess)
 		}
 		// A session that does not open (the secret changed) starts over.
-		j.had = true
 		if err != nil {
 			j.sess = session{}
 		}
@@ -314,7 +314,6 @@ func (b *Bot) runJob(ctx context.Context, j *job) error {
 	for _, in := range j.ins {
 		b.step(j, in)
 	}
-	return nil
 }
 
 // step handles one thing the person did. A panic here is recovered: the person is told
@@ -338,7 +337,7 @@ func (b *Bot) step(j *job, in incoming) {
 		}
 	}()
 	if in.kind == inBlocked {
-		j.forget, j.reqs, j.track, j.erase, j.sess = true, nil, nil, nil, session{}
+		j.forget, j.reqs, j.track, j.sess = true, nil, nil, session{}
 		return
 	}
 	j.forget = false
@@ -378,19 +377,16 @@ func (b *Bot) step(j *job, in incoming) {
 	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
 	if out.Exit {
 		j.exit = true
-		j.erase = append(j.erase, j.track...)
-		if in.kind == inButton && in.msgID != 0 {
-			j.erase = append(j.erase, in.msgID)
-		}
-		j.track = nil
 		var kept []request
 		for _, r := range j.reqs {
 			if r.Kind == kindAnswer {
 				kept = append(kept, r)
 			}
 		}
-		j.reqs, j.exitAt = kept, len(kept)
-		// The closing message is not tracked: nothing about the person is kept after exit.
+		// The outbox erases when it reaches this request: after everything sent before it,
+		// so every message sent so far is known and deleted. The closing message is not
+		// tracked: nothing about the person is kept after exit.
+		j.reqs = append(kept, request{Kind: kindErase, Chat: j.chat})
 		j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, 0, false, false)...)
 		j.sess = session{}
 		return
@@ -406,54 +402,76 @@ func (b *Bot) step(j *job, in incoming) {
 	}
 }
 
-// commitJob writes one chat's effects inside the batch's transaction and returns the
-// outbox items it queued.
-func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]*item, error) {
-	if j.forget {
-		return nil, forgetChatTx(ctx, tx, j.key)
+// batchWrite gathers a batch's rows so they are written in a few statements.
+type batchWrite struct {
+	sessions []store.SessionRow
+	tracked  []store.TrackedMessage
+	outbox   []store.OutboxRow
+	reqs     []request
+}
+
+// flush writes the gathered rows and returns the outbox items, in queue order.
+func (w *batchWrite) flush(ctx context.Context, tx *sql.Tx, now time.Time) ([]*item, error) {
+	if err := store.PutSessionsTx(ctx, tx, w.sessions, now); err != nil {
+		return nil, err
 	}
-	reqs := j.reqs
+	if err := store.TrackMessagesTx(ctx, tx, w.tracked, now); err != nil {
+		return nil, err
+	}
+	ids, err := store.EnqueueAllTx(ctx, tx, w.outbox, now)
+	if err != nil {
+		return nil, err
+	}
+	items := make([]*item, len(ids))
+	for i, id := range ids {
+		items[i] = &item{id: id, key: string(w.outbox[i].ChatKey), req: w.reqs[i]}
+	}
+	return items, nil
+}
+
+// queue seals r for the chat under key and adds it to the batch.
+func (w *batchWrite) queue(keys *store.Keys, key []byte, r request) error {
+	plain, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode request: %w", err)
+	}
+	w.outbox = append(w.outbox, store.OutboxRow{ChatKey: key, Request: keys.Seal(plain, key)})
+	w.reqs = append(w.reqs, r)
+	return nil
+}
+
+// commitJob writes what one chat changed, inside the batch's transaction: the rare changes
+// (exit, forgetting) at once, the rest gathered in w.
+func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
+	if j.forget {
+		return forgetChatTx(ctx, tx, j.key)
+	}
 	if j.exit {
-		tracked, err := store.ChatMessagesTx(ctx, tx, j.key)
-		if err != nil {
-			return nil, err
+		// Waiting requests are dropped (the outbox is told too); the messages go with the
+		// erase request, and the session now.
+		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
+			return err
 		}
-		ids := slices.Clone(j.erase)
-		for _, id := range tracked {
-			ids = append(ids, int(id))
-		}
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		var dels []request
-		for c := range slices.Chunk(ids, 100) {
-			dels = append(dels, request{Kind: kindDelete, Chat: j.chat, Delete: c})
-		}
-		reqs = slices.Concat(reqs[:j.exitAt], dels, reqs[j.exitAt:])
-		if err := forgetChatTx(ctx, tx, j.key); err != nil {
-			return nil, err
+		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+			return err
 		}
 	}
 	if !j.group {
 		if j.sess.empty() {
-			if j.had || j.exit {
+			if j.had && !j.exit {
 				if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
-					return nil, err
+					return err
 				}
 			}
 		} else {
 			plain, err := json.Marshal(j.sess)
 			if err != nil {
-				return nil, fmt.Errorf("encode session: %w", err)
+				return fmt.Errorf("encode session: %w", err)
 			}
-			if err := store.PutSessionTx(ctx, tx, j.key, b.keys.Seal(plain, j.key), now); err != nil {
-				return nil, err
-			}
+			w.sessions = append(w.sessions, store.SessionRow{Key: j.key, State: b.keys.Seal(plain, j.key)})
 		}
 		for _, id := range j.track {
-			m := store.TrackedMessage{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), MessageID: int64(id)}
-			if err := store.TrackMessageTx(ctx, tx, m, now); err != nil {
-				return nil, err
-			}
+			w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), MessageID: int64(id)})
 		}
 	}
 	for _, c := range j.counted {
@@ -462,17 +480,10 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time) 
 			b.log.Warn("Counting failed", "event", c.event, "err", err)
 		}
 	}
-	items := make([]*item, 0, len(reqs))
-	for _, r := range reqs {
-		plain, err := json.Marshal(r)
-		if err != nil {
-			return nil, fmt.Errorf("encode request: %w", err)
+	for _, r := range j.reqs {
+		if err := w.queue(b.keys, j.key, r); err != nil {
+			return err
 		}
-		id, err := store.EnqueueTx(ctx, tx, j.key, b.keys.Seal(plain, j.key), now)
-		if err != nil {
-			return nil, err
-		}
-		items = append(items, &item{id: id, key: string(j.key), req: r})
 	}
-	return items, nil
+	return nil
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 )
@@ -228,5 +229,32 @@ func TestSilent(t *testing.T) {
 	fake.SendText(u, "/menu")
 	if m := h.screen(u, "Hola."); m.Silent {
 		t.Error("a message after turning silence off was silent")
+	}
+}
+
+// Ensure an exit that arrives while replies are still being sent deletes those too: the
+// only message left is the closing one.
+func TestExitWhileSending(t *testing.T) {
+	fake := telegramtest.New(t)
+	fake.SetFaults(func(method string, _ map[string]string) telegramtest.Fault {
+		if method == "sendMessage" {
+			return telegramtest.Fault{Delay: 3 * time.Millisecond}
+		}
+		return telegramtest.Fault{}
+	})
+	h := newHarness(t, fake)
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	for _, line := range []string{"/start", "/privacy", "/menu", "/language", "/menu", "/privacy"} {
+		fake.SendText(u, line)
+	}
+	fake.Wait(t, "the first reply", func() bool { return len(fake.BotMessages(u.ID)) > 0 })
+	fake.SendText(u, "/salir")
+	fake.Wait(t, "only the closing message to be left", func() bool {
+		v := fake.Visible(u.ID)
+		return len(v) == 1 && strings.Contains(v[0].Text, "Listo.") && h.count("outbox") == 0
+	})
+	if h.count("messages") != 0 || h.count("sessions") != 0 {
+		t.Errorf("after exit: tracked messages %d, sessions %d, want 0 and 0", h.count("messages"), h.count("sessions"))
 	}
 }

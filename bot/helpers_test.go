@@ -80,6 +80,7 @@ type harness struct {
 	set    *flows.Set
 	cfg    Config
 	logs   *syncBuffer
+	bot    *Bot
 	stop   func()
 }
 
@@ -150,6 +151,7 @@ func (h *harness) start() {
 	if err != nil {
 		h.t.Fatal(err)
 	}
+	h.bot = b
 	ctx, cancel := context.WithCancel(context.Background())
 	if err := b.Prepare(ctx); err != nil {
 		h.t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"log/slog"
+	"slices"
 	"sync"
 	"time"
 
@@ -147,6 +148,17 @@ type completion struct {
 	chat   int64
 	msgID  int  // a sent message to track for deletion; 0 for none
 	forget bool // the person blocked the bot: forget everything about the chat
+	erase  bool // delete every tracked message of the chat (an erase request)
+	gen    int  // with erase: the chat queue's generation
+}
+
+// erased is the committer's answer to an erase request: the deleteMessages requests it
+// queued, which go first in the chat's queue.
+type erased struct {
+	key   string
+	gen   int
+	items []*item
+	err   error
 }
 
 // outbox sends queued requests in order per chat, paced to Telegram's limits, retrying
@@ -165,11 +177,16 @@ type outbox struct {
 	add     chan addition
 	results chan *item
 	done    chan struct{} // closed when run has returned
+
+	// The committer answers erase requests here, without ever blocking on the scheduler.
+	erasedMu sync.Mutex
+	erased   []erased
+	erasedC  chan struct{} // signalled (capacity 1) when erased grows
 }
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time) *outbox {
 	return &outbox{db: db, keys: keys, api: a, lim: lim, log: log, now: now,
-		add: make(chan addition), results: make(chan *item), done: make(chan struct{})}
+		add: make(chan addition), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
@@ -256,6 +273,14 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 			s.insert(a.items)
 		case it := <-o.results:
 			s.result(it)
+		case <-o.erasedC:
+			o.erasedMu.Lock()
+			es := o.erased
+			o.erased = nil
+			o.erasedMu.Unlock()
+			for _, e := range es {
+				s.erased(e)
+			}
 		case <-timer.C:
 		case <-ctx.Done():
 			for s.inflight > 0 {
@@ -349,6 +374,12 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 		}
 		heap.Pop(&s.ready)
 		q.busy = true
+		if it.req.Kind == kindErase {
+			// Every earlier result of this chat is already on its way to the committer,
+			// which handles them in order: the erase sees every message sent.
+			s.commits <- completion{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen}
+			continue
+		}
 		s.inflight++
 		work <- it
 	}
@@ -362,15 +393,14 @@ func (s *scheduler) result(it *item) {
 	s.inflight--
 	q := s.queues[it.key]
 	q.busy = false
-	stale := it.gen != q.gen
-	if stale {
-		// The chat was forgotten while this was on the wire: nothing more is sent for it,
-		// and a message that did go out is deleted at once.
-		if it.err == nil && it.msgID != 0 {
-			del := &item{key: it.key, gen: q.gen, req: request{Kind: kindDelete, Chat: it.req.Chat, Delete: []int{it.msgID}}}
-			q.items = append([]*item{del}, q.items...)
+	if it.gen != q.gen {
+		// The chat was forgotten while this was on the wire: its queue is already replaced.
+		// A message that went out is tracked, and the erase queued after it deletes it.
+		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
+		if it.err == nil && it.req.Track {
+			c.msgID = it.msgID
 		}
-		s.commits <- completion{rowID: it.id, key: it.key}
+		s.commits <- c
 		s.schedule(q)
 		return
 	}
@@ -411,6 +441,31 @@ func (s *scheduler) result(it *item) {
 	s.schedule(q)
 }
 
+// erased puts the deletions an erase request produced at the head of the chat's queue, in
+// place of the erase request (unless the chat was forgotten again meanwhile).
+func (s *scheduler) erased(e erased) {
+	q, ok := s.queues[e.key]
+	if !ok {
+		return
+	}
+	q.busy = false
+	if e.err != nil {
+		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
+		q.notBef = s.o.now().Add(q.backoff)
+		s.schedule(q)
+		return
+	}
+	rest := q.items
+	if e.gen == q.gen && len(rest) > 0 && rest[0].req.Kind == kindErase {
+		rest = rest[1:]
+	}
+	for _, it := range e.items {
+		it.gen = q.gen
+	}
+	q.items = append(e.items, rest...)
+	s.schedule(q)
+}
+
 // sweep forgets idle queues whose bucket is full again, so memory follows live chats only.
 func (s *scheduler) sweep(now time.Time) {
 	for k, q := range s.queues {
@@ -423,8 +478,13 @@ func (s *scheduler) sweep(now time.Time) {
 // commit records results in batches: one transaction for everything that finished while
 // the previous one was being written.
 func (o *outbox) commit(ctx context.Context, in <-chan completion) {
+	linger := time.NewTimer(0)
+	defer linger.Stop()
 	for c := range in {
 		batch := []completion{c}
+		// Wait a moment for more: one commit (and one fsync) for many sends. A crash in
+		// this window only sends those messages again.
+		linger.Reset(2 * time.Millisecond)
 	more:
 		for len(batch) < 512 {
 			select {
@@ -433,41 +493,98 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 					break more
 				}
 				batch = append(batch, c)
-			default:
+			case <-linger.C:
 				break more
 			}
 		}
-		if err := o.record(ctx, batch); err != nil {
+		es, err := o.record(ctx, batch)
+		if err != nil {
 			// The rows stay: those messages are sent again after a restart.
 			o.log.Error("Recording sent messages failed", "err", err)
+		}
+		if len(es) > 0 {
+			o.erasedMu.Lock()
+			o.erased = append(o.erased, es...)
+			o.erasedMu.Unlock()
+			select {
+			case o.erasedC <- struct{}{}:
+			default:
+			}
 		}
 	}
 }
 
-func (o *outbox) record(ctx context.Context, batch []completion) error {
+// record writes a batch of results in one transaction and answers its erase requests.
+func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, error) {
 	now := o.now()
-	return o.db.Write(ctx, func(tx *sql.Tx) error {
+	var es []erased
+	var ends []int // for each erase, where its requests end in w
+	err := o.db.Write(ctx, func(tx *sql.Tx) error {
+		es, ends = es[:0], ends[:0]
 		var ids []int64
+		var tracked []store.TrackedMessage
+		var w batchWrite
 		for _, c := range batch {
 			if c.rowID != 0 {
 				ids = append(ids, c.rowID)
 			}
 			key := []byte(c.key)
-			if c.forget {
+			if c.forget || c.erase {
+				// Results earlier in this batch come first: write them before forgetting.
+				if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+					return err
+				}
+				tracked = tracked[:0]
+			}
+			switch {
+			case c.forget:
 				if err := forgetChatTx(ctx, tx, key); err != nil {
 					return err
 				}
-				continue
-			}
-			if c.msgID != 0 {
-				m := store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)}
-				if err := store.TrackMessageTx(ctx, tx, m, now); err != nil {
+			case c.erase:
+				msgs, err := store.ChatMessagesTx(ctx, tx, key)
+				if err != nil {
 					return err
 				}
+				if err := store.ForgetChatMessagesTx(ctx, tx, key); err != nil {
+					return err
+				}
+				for part := range slices.Chunk(msgs, 100) {
+					r := request{Kind: kindDelete, Chat: c.chat}
+					for _, id := range part {
+						r.Delete = append(r.Delete, int(id))
+					}
+					if err := w.queue(o.keys, key, r); err != nil {
+						return err
+					}
+				}
+				es = append(es, erased{key: c.key, gen: c.gen})
+				ends = append(ends, len(w.reqs))
+			case c.msgID != 0:
+				tracked = append(tracked, store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)})
 			}
+		}
+		if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+			return err
+		}
+		items, err := w.flush(ctx, tx, now)
+		if err != nil {
+			return err
+		}
+		start := 0
+		for i, end := range ends {
+			es[i].items = items[start:end]
+			start = end
 		}
 		return store.DeleteOutboxTx(ctx, tx, ids)
 	})
+	if err != nil {
+		for i := range es {
+			es[i] = erased{key: es[i].key, gen: es[i].gen, err: err}
+		}
+		return es, err
+	}
+	return es, nil
 }
 
 // forgetChatTx forgets everything kept about a private chat: session, waiting requests,

@@ -16,6 +16,7 @@ const (
 	kindDelete = "delete" // deleteMessages (at most 100 ids)
 	kindAnswer = "answer" // answerCallbackQuery
 	kindLeave  = "leave"  // leaveChat
+	kindErase  = "erase"  // not a call: delete every tracked message of the chat, then go on
 )
 
 // request is one call to the Bot API as the outbox keeps it (sealed) until Telegram has it.
@@ -41,7 +42,7 @@ type button struct {
 }
 
 // paced says whether the request counts against Telegram's message limits.
-func (r *request) paced() bool { return r.Kind != kindAnswer }
+func (r *request) paced() bool { return r.Kind != kindAnswer && r.Kind != kindErase }
 
 // inlineKeyboard is reply_markup with pointer fields, because go-telegram/bot's own button
 // type always sends an empty copy_text, which Telegram can refuse.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
-	"encoding/json"
 	"time"
 
 	"github.com/puente-bot/puente/store"
@@ -39,7 +38,7 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 		}
 		var items []*item
 		err = b.db.Write(ctx, func(tx *sql.Tx) error {
-			items = items[:0]
+			var w batchWrite
 			for len(due) > 0 {
 				n := 1
 				for n < len(due) && n < 100 && bytes.Equal(due[n].ChatKey, due[0].ChatKey) {
@@ -56,15 +55,9 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 					for _, id := range ids {
 						r.Delete = append(r.Delete, int(id))
 					}
-					plain, err := json.Marshal(r)
-					if err != nil {
+					if err := w.queue(b.keys, key, r); err != nil {
 						return err
 					}
-					id, err := store.EnqueueTx(ctx, tx, key, b.keys.Seal(plain, key), now)
-					if err != nil {
-						return err
-					}
-					items = append(items, &item{id: id, key: string(key), req: r})
 				}
 				// Rows that no longer open (the secret changed) are forgotten all the same.
 				if err := store.UntrackMessagesTx(ctx, tx, key, ids); err != nil {
@@ -72,7 +65,9 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 				}
 				due = due[n:]
 			}
-			return nil
+			var err error
+			items, err = w.flush(ctx, tx, now)
+			return err
 		})
 		if err != nil {
 			return err

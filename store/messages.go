@@ -16,12 +16,20 @@ type TrackedMessage struct {
 	MessageID int64
 }
 
-// TrackMessageTx remembers a message to delete later. Tracking one twice is not an error.
-func TrackMessageTx(ctx context.Context, tx *sql.Tx, m TrackedMessage, sentAt time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO messages (chat_key, message_id, chat, sent_at) VALUES (?, ?, ?, ?)`,
-		m.ChatKey, m.MessageID, m.Chat, sentAt.Unix())
-	if err != nil {
-		return fmt.Errorf("track message: %w", err)
+// TrackMessagesTx remembers messages to delete later, in few statements. Tracking one twice
+// is not an error.
+func TrackMessagesTx(ctx context.Context, tx *sql.Tx, ms []TrackedMessage, sentAt time.Time) error {
+	for start := 0; start < len(ms); start += chunk {
+		part := ms[start:min(start+chunk, len(ms))]
+		args := make([]any, 0, 4*len(part))
+		for _, m := range part {
+			args = append(args, m.ChatKey, m.MessageID, m.Chat, sentAt.Unix())
+		}
+		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO messages (chat_key, message_id, chat, sent_at) VALUES (?, ?, ?, ?)`+
+			strings.Repeat(",(?, ?, ?, ?)", len(part)-1), args...)
+		if err != nil {
+			return fmt.Errorf("track messages: %w", err)
+		}
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -16,19 +17,44 @@ type OutboxRow struct {
 	Request []byte
 }
 
-// EnqueueTx adds a sealed request for the chat under chatKey and returns its id, which
-// orders it after every request queued before it.
-func EnqueueTx(ctx context.Context, tx *sql.Tx, chatKey, request []byte, now time.Time) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO outbox (chat_key, request, created_at) VALUES (?, ?, ?)`,
-		chatKey, request, now.Unix())
-	if err != nil {
-		return 0, fmt.Errorf("queue request: %w", err)
+// EnqueueAllTx queues sealed requests, in order, for the chats under their keys and returns
+// their ids in the same order. It uses few statements, for callers that queue many at once.
+func EnqueueAllTx(ctx context.Context, tx *sql.Tx, rows []OutboxRow, now time.Time) ([]int64, error) {
+	ids := make([]int64, 0, len(rows))
+	for start := 0; start < len(rows); start += chunk {
+		part := rows[start:min(start+chunk, len(rows))]
+		args := make([]any, 0, 3*len(part))
+		for _, r := range part {
+			args = append(args, r.ChatKey, r.Request, now.Unix())
+		}
+		res, err := tx.QueryContext(ctx, `INSERT INTO outbox (chat_key, request, created_at) VALUES (?, ?, ?)`+
+			strings.Repeat(",(?, ?, ?)", len(part)-1)+` RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("queue requests: %w", err)
+		}
+		got := make([]int64, 0, len(part))
+		for res.Next() {
+			var id int64
+			if err := res.Scan(&id); err != nil {
+				res.Close()
+				return nil, fmt.Errorf("queue requests: %w", err)
+			}
+			got = append(got, id)
+		}
+		err = res.Err()
+		res.Close()
+		if err != nil {
+			return nil, fmt.Errorf("queue requests: %w", err)
+		}
+		if len(got) != len(part) {
+			return nil, fmt.Errorf("queue requests: %d ids for %d rows", len(got), len(part))
+		}
+		// RETURNING gives no order, but AUTOINCREMENT ids grow in the order rows are
+		// inserted, so sorted ids line up with the rows.
+		slices.Sort(got)
+		ids = append(ids, got...)
 	}
-	id, err := res.LastInsertId()
-	if err != nil {
-		return 0, fmt.Errorf("queue request: %w", err)
-	}
-	return id, nil
+	return ids, nil
 }
 
 // Outbox returns every waiting request in the order it was queued.

@@ -1,0 +1,87 @@
+package bot
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/puente-bot/puente/bot/telegramtest"
+)
+
+// Ensure that after a scripted conversation neither the database file, nor its WAL, nor
+// anything logged holds the person's chat id, user id, name, username or what they typed.
+func TestNothingIdentifyingIsKept(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LastName: "Quintanilla", Username: "zoraida_q77", LanguageCode: "es-MX"}
+	typed := "Mi jefe me quita el pasaporte"
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	fake.SendText(u, typed)
+	fake.Wait(t, "the notice and the screen again", func() bool { return len(fake.BotMessages(u.ID)) == 3 })
+	h.press(u, "En casa")
+	h.screen(u, "casa")
+	h.press(u, "Buscar ayuda")
+	h.screen(u, "¿Dónde estás?")
+	h.press(u, "Londres")
+	h.screen(u, "Estas pueden ayudarte.")
+	fake.SendMessage(u, map[string]any{"location": map[string]any{"latitude": 51.5, "longitude": -0.1}})
+	h.screen(u, "ubicación")
+	fake.SendText(u, "/privacidad")
+	h.screen(u, "7 horas")
+	fake.Wait(t, "everything to be sent", func() bool { return h.count("outbox") == 0 && fake.Pending() == 0 })
+	h.kill()
+
+	id := strconv.FormatInt(u.ID, 10)
+	needles := map[string][]byte{
+		"chat id":            []byte(id),
+		"chat id (binary)":   binary.BigEndian.AppendUint64(nil, uint64(u.ID)),
+		"chat id (little)":   binary.LittleEndian.AppendUint64(nil, uint64(u.ID)),
+		"first name":         []byte(u.FirstName),
+		"last name":          []byte(u.LastName),
+		"username":           []byte(u.Username),
+		"typed text":         []byte(typed),
+		"part of typed text": []byte("pasaporte"),
+		"language code":      []byte(u.LanguageCode),
+	}
+	check := func(what string, data []byte) {
+		t.Helper()
+		for name, needle := range needles {
+			if bytes.Contains(data, needle) {
+				t.Errorf("%s holds the person's %s", what, name)
+			}
+		}
+	}
+	files, err := filepath.Glob(filepath.Join(h.dir, "puente.db*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sawWAL := false
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sawWAL = sawWAL || filepath.Ext(f) == ".db-wal"
+		check(filepath.Base(f), b)
+	}
+	if !sawWAL {
+		t.Errorf("no WAL file among %v; the check would miss what is only in the WAL", files)
+	}
+	check("the log", []byte(h.logs.String()))
+	if h.count("sessions") != 1 || h.count("messages") == 0 {
+		t.Fatalf("sessions = %d, tracked messages = %d: the conversation should still be kept (sealed)", h.count("sessions"), h.count("messages"))
+	}
+	if err := h.db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(filepath.Join(h.dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	check("the database after a checkpoint", b)
+}

@@ -1,0 +1,68 @@
+package bot
+
+import (
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/puente-bot/puente/bot/telegramtest"
+)
+
+// clock is a test clock that moves only when told.
+type clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+func (c *clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Ensure messages of both sides are deleted once they are older than DeleteAfter, and are
+// then no longer tracked.
+func TestOldMessagesAreDeleted(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	c := &clock{now: time.Now()}
+	h.cfg.Now = c.Now
+	h.cfg.SweepEvery = 5 * time.Millisecond
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	fake.SendText(u, "/privacidad")
+	h.screen(u, "7 horas")
+	fake.Wait(t, "the messages to be tracked", func() bool { return h.count("messages") == 4 })
+	c.Advance(6 * time.Hour)
+	fake.Advance(6 * time.Hour)
+	fake.SendText(u, "/menu")
+	h.screen(u, "gestiona este bot")
+	c.Advance(time.Hour + time.Minute)
+	fake.Advance(time.Hour + time.Minute)
+	fake.Wait(t, "the old messages to be deleted", func() bool {
+		return len(fake.Visible(u.ID)) == 2 && h.count("messages") == 2
+	})
+}
+
+// Ensure a person who blocked the bot is forgotten when a send is refused with 403.
+func TestBlockedPersonIsForgotten(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	fake.BlockQuietly(u)
+	fake.SendText(u, "/menu")
+	fake.Wait(t, "the person to be forgotten", func() bool {
+		return h.count("sessions") == 0 && h.count("messages") == 0 && h.count("outbox") == 0
+	})
+}
