@@ -39,6 +39,12 @@ type Config struct {
 
 	// Referral says whether a flow node shows the referral list, for the anonymous counts.
 	Referral func(node string) bool
+
+	// Handoff: the listings a person may be handed to (nil: handoff is unavailable), and
+	// how long a case may stay idle and how long a closed case's person is remembered.
+	Directory  Directory
+	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
+	CaseForget time.Duration // PUENTE_CASE_FORGET; 7 days when zero
 }
 
 // Bot is puente on Telegram.
@@ -52,6 +58,7 @@ type Bot struct {
 	api     *api
 	out     *outbox
 	hooks   chan submission // webhook updates waiting for the batcher
+	ho      *handoff        // what handoff keeps in memory
 	stopped chan struct{}   // closed when Run has returned
 	pending []*item         // what Prepare found in the outbox
 }
@@ -76,6 +83,12 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
+	if cfg.CaseIdle <= 0 {
+		cfg.CaseIdle = 14 * 24 * time.Hour
+	}
+	if cfg.CaseForget <= 0 {
+		cfg.CaseForget = 7 * 24 * time.Hour
+	}
 	a, err := newAPI(cfg.APIURL, cfg.Token, cfg.PollTimeout)
 	if err != nil {
 		return nil, err
@@ -86,6 +99,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now)
+	b.ho = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
 
@@ -110,6 +124,7 @@ func (b *Bot) Run(ctx context.Context) {
 	var wg sync.WaitGroup
 	wg.Go(func() { b.out.run(ctx, b.pending) })
 	wg.Go(func() { b.sweep(ctx) })
+	wg.Go(func() { b.sweepCases(ctx) })
 	if b.cfg.WebhookURL != "" {
 		wg.Go(func() { b.batch(ctx) })
 	} else {
@@ -179,6 +194,7 @@ type job struct {
 	exit    bool  // the person left: erase the conversation, forget the session
 	forget  bool  // the person blocked the bot
 	counted []counted
+	h       handoffJob // what the job does to cases and links
 }
 
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
@@ -228,7 +244,9 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err != nil {
 		return err
 	}
-	b.run(jobs, sealed)
+	if err := b.run(ctx, jobs, sealed); err != nil {
+		return err
+	}
 	now := b.cfg.Now()
 	var items []*item
 	var forget []string
@@ -279,26 +297,27 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 	return read(u), true
 }
 
-// run works out every job's effects, in parallel across chats.
-func (b *Bot) run(jobs []*job, sealed map[string][]byte) {
+// run works out every job's effects, in parallel across chats. Handoff reads cases and
+// asks Telegram about groups on the way, so a job can fail; the batch then comes again.
+func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte) error {
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
-	for _, j := range jobs {
+	for i, j := range jobs {
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			b.runJob(j, sealed[string(j.key)])
+			errs[i] = b.runJob(ctx, j, sealed[string(j.key)])
 		})
 	}
 	wg.Wait()
+	return errors.Join(errs...)
 }
 
-func (b *Bot) runJob(j *job, sealed []byte) {
+func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte) error {
 	if j.group {
-		// A group or channel: only a linked organisation's group may keep the bot, and
-		// linking comes with handoff; until then the bot leaves without a word.
-		j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
-		return
+		// A group or channel: only a linked organisation's group may keep the bot.
+		return b.runGroup(ctx, j)
 	}
 	if sealed != nil {
 		j.had = true
@@ -311,14 +330,18 @@ func (b *Bot) runJob(j *job, sealed []byte) {
 			j.sess = session{}
 		}
 	}
-	for _, in := range j.ins {
-		b.step(j, in)
+	if err := b.loadCase(ctx, j); err != nil {
+		return err
 	}
+	for _, in := range j.ins {
+		b.step(ctx, j, in)
+	}
+	return nil
 }
 
 // step handles one thing the person did. A panic here is recovered: the person is told
 // something went wrong, and their session is left as it was.
-func (b *Bot) step(j *job, in incoming) {
+func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	before := j.sess
 	nreqs := len(j.reqs)
 	ntrack := len(j.track)
@@ -338,6 +361,7 @@ func (b *Bot) step(j *job, in incoming) {
 	}()
 	if in.kind == inBlocked {
 		j.forget, j.reqs, j.track, j.sess = true, nil, nil, session{}
+		b.personGone(j, closedBlocked)
 		return
 	}
 	j.forget = false
@@ -350,6 +374,9 @@ func (b *Bot) step(j *job, in incoming) {
 	lang := b.sp.lang(j.sess.Flow, in.hint)
 	send := func(id string) {
 		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
+	}
+	if b.handoffStep(ctx, j, in, lang) {
+		return
 	}
 	var ev flows.Event
 	switch in.kind {
@@ -377,6 +404,7 @@ func (b *Bot) step(j *job, in incoming) {
 	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
 	if out.Exit {
 		j.exit = true
+		b.personGone(j, closedExit)
 		var kept []request
 		for _, r := range j.reqs {
 			if r.Kind == kindAnswer {
@@ -398,7 +426,7 @@ func (b *Bot) step(j *job, in incoming) {
 	}
 	j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, editID, j.sess.Silent, true)...)
 	if out.Handoff != nil {
-		send("ui.notice.handoff_unavailable")
+		b.offerHandoff(j, out.Handoff, lang)
 	}
 }
 
@@ -443,6 +471,9 @@ func (w *batchWrite) queue(keys *store.Keys, key []byte, r request) error {
 // commitJob writes what one chat changed, inside the batch's transaction: the rare changes
 // (exit, forgetting) at once, the rest gathered in w.
 func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
+	if err := b.commitHandoff(ctx, tx, j, now, w); err != nil {
+		return err
+	}
 	if j.forget {
 		return forgetChatTx(ctx, tx, j.key)
 	}

@@ -21,11 +21,12 @@ type Engine interface {
 type session struct {
 	Flow   flows.State `json:"f"`
 	Silent bool        `json:"s,omitempty"`
+	H      *handoffUI  `json:"h,omitempty"` // a handoff screen waiting for a button
 }
 
 // empty reports a session with nothing worth keeping.
 func (s session) empty() bool {
-	return s.Flow.Lang == "" && s.Flow.Node == "" && s.Flow.View == "" && !s.Silent
+	return s.Flow.Lang == "" && s.Flow.Node == "" && s.Flow.View == "" && !s.Silent && s.H == nil
 }
 
 // inKind is what an update asks of the bot.
@@ -51,6 +52,7 @@ type incoming struct {
 	callback string // callback query id
 	msgID    int    // the person's message, or the message whose button was pressed
 	hint     string // Telegram's language_code: a first guess, never stored
+	grp      *groupIn
 }
 
 // maxToken is Telegram's limit on callback data; anything longer is forged.
@@ -89,7 +91,7 @@ func read(u *models.Update) incoming {
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat.Type != models.ChatTypePrivate {
-			return incoming{kind: inStranger, chat: m.Chat.ID}
+			return readGroup(m)
 		}
 		in := incoming{chat: m.Chat.ID, msgID: m.ID}
 		if m.From != nil {
@@ -117,9 +119,7 @@ func read(u *models.Update) incoming {
 			}
 			return incoming{}
 		}
-		if status == models.ChatMemberTypeMember || status == models.ChatMemberTypeAdministrator || status == models.ChatMemberTypeRestricted {
-			return incoming{kind: inStranger, chat: c.Chat.ID}
-		}
+		return readGroupMember(c)
 	}
 	return incoming{}
 }

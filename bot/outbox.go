@@ -331,7 +331,7 @@ func (s *scheduler) insert(items []*item) {
 	for _, it := range items {
 		q := s.queue(it.key, it.req.Group)
 		it.gen = q.gen
-		q.items = append(q.items, it)
+		q.items = fairInsert(q.items, it)
 		s.schedule(q)
 	}
 }

@@ -31,6 +31,9 @@ type request struct {
 	Callback  string     `json:"q,omitempty"`  // the callback query to answer
 	Silent    bool       `json:"s,omitempty"`  // disable_notification
 	Track     bool       `json:"tr,omitempty"` // delete the sent message later
+	From      int64      `json:"f,omitempty"`  // copyMessage: the chat copied from
+	Thread    int        `json:"th,omitempty"` // the forum topic, in an organisation's group
+	Lane      string     `json:"l,omitempty"`  // the case: a group's budget is shared fairly by lane
 }
 
 // button is an inline keyboard button: exactly one of Data, URL and Copy is set.
@@ -114,5 +117,5 @@ func (a *api) do(ctx context.Context, r *request) (int, error) {
 		_, err := a.tg.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: strconv.FormatInt(r.Chat, 10)})
 		return 0, err
 	}
-	return 0, errUnknownKind
+	return a.doHandoff(ctx, r)
 }

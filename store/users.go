@@ -120,6 +120,23 @@ func SetUserDisabledTx(ctx context.Context, tx *sql.Tx, id int64, disabled bool,
 	return nil
 }
 
+// SetUserRoleTx changes an account's role. It returns ErrNotFound for an unknown id.
+func SetUserRoleTx(ctx context.Context, tx *sql.Tx, id int64, role Role) error {
+	if !role.Valid() {
+		return fmt.Errorf("set role: unknown role %q", role)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id)
+	if err != nil {
+		return fmt.Errorf("set role: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return fmt.Errorf("set role: %w", err)
+	} else if n == 0 {
+		return fmt.Errorf("set role: %w", ErrNotFound)
+	}
+	return nil
+}
+
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(row rowScanner) (User, error) {

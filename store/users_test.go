@@ -67,6 +67,20 @@ func TestUsers(t *testing.T) {
 	if _, err := db.User(ctx, 999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("User(999) err = %v, want ErrNotFound", err)
 	}
+	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserRoleTx(ctx, tx, ana.ID, store.RoleEditor) }); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := db.User(ctx, ana.ID); got.Role != store.RoleEditor {
+		t.Errorf("role after SetUserRoleTx = %q, want editor", got.Role)
+	}
+	for _, tt := range []struct {
+		id   int64
+		role store.Role
+	}{{ana.ID, "owner"}, {999, store.RoleAdmin}} {
+		if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserRoleTx(ctx, tx, tt.id, tt.role) }); err == nil {
+			t.Errorf("SetUserRoleTx(%d, %q) succeeded", tt.id, tt.role)
+		}
+	}
 }
 
 func TestInvites(t *testing.T) {

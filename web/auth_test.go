@@ -197,11 +197,17 @@ func TestPeople(t *testing.T) {
 	wantStatus(t, "new password link", r, http.StatusOK)
 	wantBody(t, "new password link", r, "Send this link to ed@example.org")
 
+	wantStatus(t, "make admin", admin.post("/users/"+itoa(u.ID)+"/role", url.Values{"role": {"admin"}}), http.StatusSeeOther)
+	wantStatus(t, "new admin on the people page", editor.get("/users"), http.StatusOK)
+	wantStatus(t, "unknown role", admin.post("/users/"+itoa(u.ID)+"/role", url.Values{"role": {"owner"}}), http.StatusBadRequest)
+	wantStatus(t, "own role", admin.post("/users/"+itoa(me.ID)+"/role", url.Values{"role": {"editor"}}), http.StatusConflict)
+
 	var got []string
 	for _, e := range s.trail("") {
 		got = append(got, e.Action+" "+e.Label+" by "+e.Actor)
 	}
 	want := []string{
+		"user.role ed@example.org by admin@example.org",
 		"user.link ed@example.org by admin@example.org",
 		"user.enable ed@example.org by admin@example.org",
 		"user.disable ed@example.org by admin@example.org",

@@ -49,6 +49,7 @@ func TestRoutesNeedSignIn(t *testing.T) {
 		{"POST", "/users/1/link", true},
 		{"POST", "/users/1/disable", true},
 		{"POST", "/users/1/enable", true},
+		{"POST", "/users/1/role", true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+" "+tt.path, func(t *testing.T) {

@@ -190,6 +190,7 @@ var flashes = map[string]string{
 	"password":    "web.done.password",
 	"disabled":    "web.done.disabled",
 	"enabled":     "web.done.enabled",
+	"role":        "web.done.role",
 }
 
 // redirect answers a successful post by sending the browser to target (post, redirect, get).

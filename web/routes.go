@@ -44,6 +44,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /users/{id}/link", s.admin(s.newLink))
 	mux.Handle("POST /users/{id}/disable", s.admin(s.disableUser))
 	mux.Handle("POST /users/{id}/enable", s.admin(s.enableUser))
+	mux.Handle("POST /users/{id}/role", s.admin(s.setRole))
 
 	mux.Handle("/", s.anyone(s.notFound))
 

@@ -175,6 +175,42 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, v *viewer, 
 	redirect(w, r, "/users", done)
 }
 
+// setRole makes an editor an admin or the other way round.
+func (s *Server) setRole(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if !s.parseForm(w, r, v) {
+		return
+	}
+	u, ok := s.pathUser(w, r, v)
+	if !ok {
+		return
+	}
+	role := store.Role(r.PostFormValue("role"))
+	switch {
+	case u.ID == v.User.ID:
+		// An admin who demoted themselves could leave no admin at all.
+		s.fail(w, r, v, http.StatusConflict, "web.users.not_yourself")
+		return
+	case !role.Valid():
+		s.fail(w, r, v, http.StatusBadRequest, "web.users.bad_role")
+		return
+	case role == u.Role:
+		redirect(w, r, "/users", "")
+		return
+	}
+	now := s.now()
+	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
+		if err := store.SetUserRoleTx(r.Context(), tx, u.ID, role); err != nil {
+			return err
+		}
+		return auditUser(r.Context(), tx, v.User, "user.role", u, now, store.Change{Field: "role", Before: string(u.Role), After: string(role)})
+	})
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	redirect(w, r, "/users", "role")
+}
+
 func (s *Server) pathUser(w http.ResponseWriter, r *http.Request, v *viewer) (store.User, bool) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil {

@@ -61,6 +61,9 @@ type Message struct {
 	Edits     int
 	Protected bool
 	Silent    bool
+	Thread    int    // the forum topic (message_thread_id); 0 for none
+	Media     string // the kind of file ("photo", "voice"…); "" for text
+	From      int64  // the sender, for messages people wrote in groups
 }
 
 // Call is one request the fake received.
@@ -118,6 +121,7 @@ type Server struct {
 	profile    map[string]string // "name/es" -> value, from setMyName etc.
 	webhook    string
 	nextCB     int
+	forums     map[int64]*forum // forum supergroups, with their topics and admins
 }
 
 // New starts a fake on loopback; it is closed when the test ends.
@@ -135,6 +139,7 @@ func NewWith(t testing.TB, rep Reporter) *Server {
 		chats:      make(map[int64]*chat),
 		users:      make(map[int64]User),
 		profile:    make(map[string]string),
+		forums:     make(map[int64]*forum),
 	}
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL
@@ -261,6 +266,9 @@ func (c *chat) json(s *Server) map[string]any {
 		}
 	} else {
 		m["title"] = c.title
+		if s.forums[c.id] != nil {
+			m["is_forum"] = true
+		}
 	}
 	return m
 }
@@ -310,6 +318,9 @@ func (s *Server) SendMessage(u User, fields map[string]any) int {
 	body := map[string]any{"message_id": m.ID, "from": userJSON(u), "chat": c.json(s), "date": m.Date.Unix()}
 	for k, v := range fields {
 		body[k] = v
+		if k != "caption" && k != "text" {
+			m.Media = k
+		}
 	}
 	s.push("message", body)
 	return m.ID
@@ -546,8 +557,10 @@ func params(r *http.Request) (map[string]string, error) {
 			}
 			return nil, err
 		}
-		for k, v := range r.MultipartForm.Value {
-			out[k] = v[0]
+		if r.MultipartForm != nil {
+			for k, v := range r.MultipartForm.Value {
+				out[k] = v[0]
+			}
 		}
 	case "application/x-www-form-urlencoded":
 		if err := r.ParseForm(); err != nil {
@@ -675,7 +688,9 @@ func (s *Server) checkPrivacy(method string, p map[string]string) {
 	}
 	s.mu.Unlock()
 	for name, v := range p {
-		if name == "chat_id" {
+		// copyMessage names the chat it copies from, but the copy carries no link to it: the
+		// group never sees from_chat_id, unlike forwardMessage's forward_origin.
+		if name == "chat_id" || (method == "copyMessage" && name == "from_chat_id") {
 			continue
 		}
 		for _, u := range users {
@@ -827,8 +842,13 @@ func (s *Server) call(method string, p map[string]string) (any, *Message, *apiEr
 		if aerr != nil {
 			return nil, nil, aerr
 		}
+		thread, aerr := s.thread(c, p)
+		if aerr != nil {
+			return nil, nil, aerr
+		}
 		m := s.addMessage(c, true, text)
 		m.Keyboard = kb
+		m.Thread = thread
 		m.Protected = p["protect_content"] == "true"
 		m.Silent = p["disable_notification"] == "true"
 		sent := *m
@@ -934,5 +954,5 @@ func (s *Server) call(method string, p map[string]string) (any, *Message, *apiEr
 		s.webhook = ""
 		return true, nil, nil
 	}
-	return nil, nil, &apiError{status: 404, desc: "Not Found"}
+	return s.callForum(method, p)
 }

@@ -34,12 +34,19 @@ func startBot(ctx context.Context, a *app, getenv func(string) string) (wait fun
 	if err != nil {
 		return nil, err
 	}
+	dir, err := loadDirectory(ctx, a.db, time.Now())
+	if err != nil {
+		return nil, err
+	}
 	b, err := bot.New(bot.Config{
 		Token:         a.cfg.BotToken,
 		APIURL:        a.cfg.APIURL,
 		WebhookURL:    a.cfg.WebhookURL,
 		WebhookSecret: a.cfg.WebhookSecret,
 		DeleteAfter:   a.cfg.DeleteAfter,
+		Directory:     dir,
+		CaseIdle:      a.cfg.CaseIdle,
+		CaseForget:    a.cfg.CaseForget,
 		Referral: func(node string) bool {
 			n, ok := set.Nodes[node]
 			return ok && n.Do == flows.DoShowReferrals

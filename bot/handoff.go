@@ -1,0 +1,648 @@
+package bot
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/store"
+)
+
+// Directory is what handoff needs of the referral directory: ranking, and the listings.
+type Directory interface {
+	directory.Ranker
+	Listings() []*directory.Listing
+}
+
+// orgLang is the language of what the bot writes in organisations' groups.
+const orgLang = "en"
+
+// maxChoices is how many organisations a person may choose from at once.
+const maxChoices = 3
+
+// Steps of the handoff screens.
+const (
+	stepChoose  = "choose"  // which organisation
+	stepConsent = "consent" // what they will see: yes or no
+	stepFile    = "file"    // a file's hidden details: send it or not
+)
+
+// handoffUI is the handoff screen a person has in front of them, in their sealed session.
+// N grows with every such screen, so the buttons of an older one are stale.
+type handoffUI struct {
+	N       uint32   `json:"n"`
+	Step    string   `json:"s"`
+	Options []string `json:"o,omitempty"` // stepChoose: listing ids, in the order shown
+	Listing string   `json:"l,omitempty"` // stepConsent: the listing chosen
+	File    int      `json:"f,omitempty"` // stepFile: the person's message holding the file
+}
+
+// Why a case closed.
+const (
+	closedByOrg     = "org"     // /close in the topic
+	closedByPerson  = "person"  // /end
+	closedExit      = "exit"    // the person left and erased the chat
+	closedBlocked   = "blocked" // the person blocked the bot
+	closedIdle      = "idle"    // nothing for CaseIdle
+	closedUnlinked  = "unlink"  // the group was unlinked, or removed the bot
+	tokenPrefixUI   = "H"       // buttons of the handoff screens
+	tokenPrefixRate = "R"       // the rating buttons after a case closed
+)
+
+// endCommands end the conversation with an organisation, in every shipped language.
+var endCommands = map[string]bool{"end": true, "terminar": true, "encerrar": true, "fin": true}
+
+// keyed is a request for another chat than the job's own: an organisation's group, or the
+// person of a case. With a case set, a request to a person goes only while it is open.
+type keyed struct {
+	key    []byte
+	req    request
+	caseID string
+}
+
+// closing is a case to close, with what to send to each side if it was still open.
+type closing struct {
+	c      store.Case
+	by     string
+	forget bool // forget who the case belonged to at once
+	out    []keyed
+}
+
+// rating is a person's answer to "did this help?".
+type rating struct {
+	caseID  string
+	helpful bool
+}
+
+// handoffJob is what one chat's share of a batch does to cases and links, written in the
+// batch's transaction.
+type handoffJob struct {
+	cs      *store.Case // the person's open case, read before the steps
+	group   int64       // cs's organisation group
+	opened  []store.Case
+	touched []string
+	closes  []closing
+	rated   []rating
+	out     []keyed
+	link    *linkTry
+	unlink  string // a listing to unlink
+}
+
+// handoff is what handoff keeps in memory: the organisations linked (so the referral step
+// needs no query) and the estimate of each group's budget.
+type handoff struct {
+	mu     sync.Mutex
+	linked map[string]bool // nil until read from the database
+	pace   groupPace
+}
+
+func newHandoff(r Rate) *handoff {
+	return &handoff{pace: groupPace{rate: r, next: map[string]time.Time{}, told: map[string]time.Time{}}}
+}
+
+// loadLinked reads which listings have a group, once; relinked makes it read them again.
+func (b *Bot) loadLinked(ctx context.Context) error {
+	b.ho.mu.Lock()
+	defer b.ho.mu.Unlock()
+	if b.ho.linked != nil {
+		return nil
+	}
+	linked, err := b.db.LinkedListings(ctx)
+	if err != nil {
+		return err
+	}
+	b.ho.linked = linked
+	return nil
+}
+
+// relinked is called inside a transaction that links or unlinks a group: the links are read
+// again by the next batch, after the transaction committed or failed.
+func (b *Bot) relinked() {
+	b.ho.mu.Lock()
+	defer b.ho.mu.Unlock()
+	b.ho.linked = nil
+}
+
+// loadCase reads the person's open case, if any, and its group.
+func (b *Bot) loadCase(ctx context.Context, j *job) error {
+	if err := b.loadLinked(ctx); err != nil {
+		return err
+	}
+	c, err := b.db.OpenCaseOf(ctx, j.key)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	l, err := b.db.LinkByListing(ctx, c.ListingID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	group, err := b.openChat(l.Chat, l.ChatKey)
+	if err != nil {
+		return nil
+	}
+	j.h.cs, j.h.group = &c, group
+	return nil
+}
+
+func (b *Bot) openChat(sealed, key []byte) (int64, error) {
+	plain, err := b.keys.Open(sealed, key)
+	if err != nil {
+		return 0, err
+	}
+	if len(plain) != 8 {
+		return 0, store.ErrSealBroken
+	}
+	return chatFromBytes(plain), nil
+}
+
+// uiToken is the callback data of a handoff screen's button.
+func uiToken(n uint32, act string) string {
+	return tokenPrefixUI + strconv.FormatUint(uint64(n), 10) + "." + act
+}
+
+// nextUI starts a new handoff screen in the session.
+func nextUI(j *job, ui handoffUI) {
+	var n uint32
+	if j.sess.H != nil {
+		n = j.sess.H.N
+	}
+	ui.N = n + 1
+	j.sess.H = &ui
+}
+
+// say queues a text to the person, with buttons.
+func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
+	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.cat.Text(lang, id, data),
+		Keyboard: kb, Silent: j.sess.Silent, Track: true})
+}
+
+// handoffStep handles what belongs to handoff: its buttons, /end, and what the person sends
+// while a case is open. It reports whether it handled in.
+func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string) bool {
+	switch in.kind {
+	case inButton:
+		switch {
+		case strings.HasPrefix(in.token, tokenPrefixUI):
+			b.uiButton(ctx, j, in, lang)
+			return true
+		case strings.HasPrefix(in.token, tokenPrefixRate):
+			b.rateButton(j, in, lang)
+			return true
+		}
+	case inText:
+		name := commandName(in.text)
+		if endCommands[name] {
+			if j.h.cs == nil {
+				b.say(j, lang, "handoff.end.none", nil, nil)
+				return true
+			}
+			b.endCase(j, *j.h.cs, j.h.group, closedByPerson, lang)
+			b.say(j, lang, "handoff.end.done", nil, rateKeyboard(b.sp.cat, lang, j.h.cs.ID))
+			j.h.cs = nil
+			return true
+		}
+		if j.h.cs == nil || name != "" {
+			return false
+		}
+		b.relayFromPerson(j, in.msgID, lang)
+		return true
+	case inMedia:
+		if j.h.cs == nil {
+			return false
+		}
+		nextUI(j, handoffUI{Step: stepFile, File: in.msgID})
+		b.say(j, lang, "handoff.file.warning", nil, [][]button{
+			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_send", nil), Data: uiToken(j.sess.H.N, "fy")}},
+			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_cancel", nil), Data: uiToken(j.sess.H.N, "fn")}},
+		})
+		return true
+	case inPersonal:
+		if j.h.cs == nil {
+			return false
+		}
+		b.say(j, lang, "handoff.personal", nil, nil)
+		return true
+	}
+	return false
+}
+
+// uiButton handles a button of a handoff screen; a stale or forged one gets a short notice.
+func (b *Bot) uiButton(ctx context.Context, j *job, in incoming, lang string) {
+	ui := j.sess.H
+	n, act, _ := strings.Cut(strings.TrimPrefix(in.token, tokenPrefixUI), ".")
+	if ui == nil || n != strconv.FormatUint(uint64(ui.N), 10) {
+		b.say(j, lang, "handoff.expired", nil, nil)
+		return
+	}
+	j.sess.H = nil
+	switch {
+	case ui.Step == stepChoose && strings.HasPrefix(act, "c"):
+		i, err := strconv.Atoi(act[1:])
+		if err != nil || i < 0 || i >= len(ui.Options) {
+			b.say(j, lang, "handoff.expired", nil, nil)
+			return
+		}
+		b.consent(j, ui.Options[i], lang)
+	case ui.Step == stepConsent && act == "ok":
+		b.openCase(ctx, j, ui.Listing, lang)
+	case (ui.Step == stepChoose || ui.Step == stepConsent) && act == "no":
+		b.say(j, lang, "handoff.declined", nil, nil)
+	case ui.Step == stepFile && act == "fy" && j.h.cs != nil:
+		b.relayFromPerson(j, ui.File, lang)
+		b.say(j, lang, "handoff.file.sent", nil, nil)
+	case ui.Step == stepFile && act == "fn":
+		b.say(j, lang, "handoff.file.not_sent", nil, nil)
+	default:
+		b.say(j, lang, "handoff.expired", nil, nil)
+	}
+}
+
+// offerHandoff answers the person asking to talk to an organisation: the organisations of
+// their referral that take handoffs and have linked a group, to choose from.
+func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
+	if b.cfg.Directory == nil {
+		b.say(j, lang, "ui.notice.handoff_unavailable", nil, nil)
+		return
+	}
+	if j.h.cs != nil {
+		b.say(j, lang, "handoff.already", nil, nil)
+		return
+	}
+	b.ho.mu.Lock()
+	linked := b.ho.linked
+	var ids []string
+	var names []string
+	for _, m := range b.cfg.Directory.Rank(profileOf(h), b.cfg.Now()) {
+		if len(ids) == maxChoices {
+			break
+		}
+		if m.Listing.AcceptsHandoff && linked[m.Listing.ID] {
+			ids = append(ids, m.Listing.ID)
+			names = append(names, m.Listing.Name)
+		}
+	}
+	b.ho.mu.Unlock()
+	switch len(ids) {
+	case 0:
+		b.say(j, lang, "handoff.none", nil, nil)
+	case 1:
+		b.consent(j, ids[0], lang)
+	default:
+		nextUI(j, handoffUI{Step: stepChoose, Options: ids})
+		var kb [][]button
+		for i, name := range names {
+			kb = append(kb, []button{{Text: cutRunes(name, 60), Data: uiToken(j.sess.H.N, "c"+strconv.Itoa(i))}})
+		}
+		kb = append(kb, []button{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}})
+		b.say(j, lang, "handoff.choose", nil, kb)
+	}
+}
+
+func profileOf(h *flows.Handoff) directory.Profile {
+	return directory.Profile{Need: directory.Need(h.Need), Lang: h.Lang, Region: directory.Region(h.Region),
+		WomenOnly: h.WomenOnly, Community: h.Community}
+}
+
+// listing finds a listing of the directory by id.
+func (b *Bot) listing(id string) *directory.Listing {
+	if b.cfg.Directory == nil {
+		return nil
+	}
+	for _, l := range b.cfg.Directory.Listings() {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
+// consent shows exactly what the organisation will see, with yes and no.
+func (b *Bot) consent(j *job, listingID, lang string) {
+	l := b.listing(listingID)
+	if l == nil {
+		b.say(j, lang, "handoff.gone", nil, nil)
+		return
+	}
+	nextUI(j, handoffUI{Step: stepConsent, Listing: listingID})
+	b.say(j, lang, "handoff.consent", map[string]any{"Org": locales.FSI(l.Name)}, [][]button{
+		{{Text: b.sp.cat.Text(lang, "handoff.btn.yes", nil), Data: uiToken(j.sess.H.N, "ok")}},
+		{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
+	})
+}
+
+// openCase opens a case with the listing's organisation: a topic named by a new case code
+// in their group, the first card in it, and a note to the person with the hours.
+func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
+	if j.h.cs != nil {
+		b.say(j, lang, "handoff.already", nil, nil)
+		return
+	}
+	l := b.listing(listingID)
+	link, err := b.db.LinkByListing(ctx, listingID)
+	if l == nil || err != nil {
+		b.say(j, lang, "handoff.gone", nil, nil)
+		return
+	}
+	group, err := b.openChat(link.Chat, link.ChatKey)
+	if err != nil {
+		b.say(j, lang, "handoff.gone", nil, nil)
+		return
+	}
+	code := newCaseCode()
+	// The topic is made now, not through the outbox, because every later message needs its
+	// id. A crash before the case is committed leaves an empty topic named by a code only.
+	topic, err := b.api.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: group, Name: code})
+	if err != nil {
+		b.log.Warn("Opening a case topic failed", "listing", listingID)
+		b.say(j, lang, "handoff.open_failed", nil, nil)
+		return
+	}
+	now := b.cfg.Now()
+	f := j.sess.Flow
+	c := store.Case{ID: newCaseID(), Code: code, ListingID: listingID, Lang: lang, Need: f.Need,
+		GroupKey: link.ChatKey, ThreadID: int64(topic.MessageThreadID),
+		PersonKey: j.key, Person: b.keys.Seal(chatBytes(j.chat), j.key), OpenedAt: now, ActiveAt: now}
+	j.h.opened = append(j.h.opened, c)
+	j.h.cs, j.h.group = &c, group
+	j.counted = append(j.counted, counted{lang, f.Need, store.EventHandoffOpened})
+	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
+		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
+	data := map[string]any{"Org": locales.FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
+	b.say(j, lang, "handoff.opened", data, nil)
+	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
+		b.say(j, lang, "handoff.closed_now", nil, nil)
+	}
+}
+
+// card is the first message of a case's topic: what the person chose to tell, nothing else.
+func (b *Bot) card(c store.Case, f flows.State) string {
+	t := func(id string, data map[string]any) string { return b.sp.cat.Text(orgLang, id, data) }
+	notSaid := t("handoff.card.not_said", nil)
+	need, region := notSaid, notSaid
+	if f.Need != "" {
+		need = t("handoff.need."+f.Need, nil)
+	}
+	if f.Region != "" && f.Region != string(directory.UK) {
+		region = t("handoff.region."+f.Region, nil)
+	}
+	var prefs []string
+	if f.WomenOnly {
+		prefs = append(prefs, t("handoff.card.women_only", nil))
+	}
+	if f.Community != "" {
+		prefs = append(prefs, t("handoff.card.community", map[string]any{"Community": strings.ReplaceAll(f.Community, "_", " ")}))
+	}
+	pref := notSaid
+	if len(prefs) > 0 {
+		pref = strings.Join(prefs, ", ")
+	}
+	return t("handoff.card", map[string]any{"Code": c.Code, "Lang": languageName(c.Lang), "Need": need,
+		"Region": region, "Prefs": pref})
+}
+
+// newCaseCode is a short code for people to say, like K7Q2-94; the case's real id is random
+// and long.
+func newCaseCode() string {
+	const letters = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+	raw := make([]byte, 6)
+	rand.Read(raw)
+	var b strings.Builder
+	for _, c := range raw[:4] {
+		b.WriteByte(letters[int(c)%len(letters)])
+	}
+	b.WriteByte('-')
+	for _, c := range raw[4:] {
+		b.WriteByte('0' + c%10)
+	}
+	return b.String()
+}
+
+func newCaseID() string {
+	raw := make([]byte, 16)
+	rand.Read(raw)
+	return hex.EncodeToString(raw)
+}
+
+// rateKeyboard asks whether the case helped; the answer only adds to a weekly count.
+func rateKeyboard(cat *locales.Catalog, lang, caseID string) [][]button {
+	return [][]button{{
+		{Text: cat.Text(lang, "handoff.btn.helpful", nil), Data: tokenPrefixRate + caseID + ".1"},
+		{Text: cat.Text(lang, "handoff.btn.not_helpful", nil), Data: tokenPrefixRate + caseID + ".0"},
+	}}
+}
+
+func (b *Bot) rateButton(j *job, in incoming, lang string) {
+	id, v, ok := strings.Cut(strings.TrimPrefix(in.token, tokenPrefixRate), ".")
+	if !ok || (v != "0" && v != "1") || len(id) != 32 {
+		b.say(j, lang, "handoff.expired", nil, nil)
+		return
+	}
+	j.h.rated = append(j.h.rated, rating{caseID: id, helpful: v == "1"})
+	j.reqs = append(j.reqs, request{Kind: kindEdit, Chat: j.chat, MessageID: in.msgID, Text: b.sp.cat.Text(lang, "handoff.rated", nil)})
+}
+
+// endCase closes the person's case from their side (end, exit or blocking): the
+// organisation is told in the topic, and the topic is closed.
+func (b *Bot) endCase(j *job, c store.Case, group int64, by, lang string) {
+	note := map[string]string{closedByPerson: "handoff.org.ended", closedExit: "handoff.org.left", closedBlocked: "handoff.org.blocked"}[by]
+	cl := closing{c: c, by: by, forget: by != closedByPerson}
+	cl.out = append(cl.out, b.topicNote(c, group, note)...)
+	j.h.closes = append(j.h.closes, cl)
+}
+
+// topicNote is a note in the case's topic followed by closing the topic.
+func (b *Bot) topicNote(c store.Case, group int64, id string) []keyed {
+	text := b.sp.cat.Text(orgLang, id, map[string]any{"Code": c.Code})
+	return []keyed{
+		{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true, Thread: int(c.ThreadID), Lane: c.Code, Text: text}},
+		{key: c.GroupKey, req: request{Kind: kindCloseTopic, Chat: group, Group: true, Thread: int(c.ThreadID), Lane: c.Code}},
+	}
+}
+
+// personGone closes the person's case when they leave (exit) or block the bot.
+func (b *Bot) personGone(j *job, by string) {
+	if j.h.cs == nil {
+		return
+	}
+	b.endCase(j, *j.h.cs, j.h.group, by, orgLang)
+	j.h.cs = nil
+}
+
+// personClosing closes a case from the organisation's side (close, idle, unlink): the person
+// is told, with the question whether it helped, and the organisation too.
+// A group of 0 is one no longer linked: it is told nothing.
+func (b *Bot) personClosing(c store.Case, group int64, by string) closing {
+	chat, err := b.openChat(c.Person, c.PersonKey)
+	cl := closing{c: c, by: by}
+	if err == nil {
+		id := map[string]string{closedByOrg: "handoff.closed.org", closedIdle: "handoff.closed.idle", closedUnlinked: "handoff.closed.unlinked"}[by]
+		l := b.listing(c.ListingID)
+		org := c.Code
+		if l != nil {
+			org = l.Name
+		}
+		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true,
+			Text: b.sp.cat.Text(c.Lang, id, map[string]any{"Org": locales.FSI(org)}), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
+	}
+	switch {
+	case group == 0:
+	case by == closedByOrg:
+		cl.out = append(cl.out, b.topicNote(c, group, "handoff.org.closed")...)
+	case by == closedIdle:
+		cl.out = append(cl.out, b.topicNote(c, group, "handoff.org.idle")...)
+	}
+	return cl
+}
+
+// commitHandoff writes what the job did to cases and links, and queues what it sends to
+// other chats than its own in w.
+func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
+	h := &j.h
+	for _, c := range h.opened {
+		if err := store.OpenCaseTx(ctx, tx, c); err != nil {
+			return err
+		}
+	}
+	for _, id := range h.touched {
+		if err := store.TouchCaseTx(ctx, tx, id, now); err != nil {
+			return err
+		}
+	}
+	for _, r := range h.rated {
+		if _, err := store.RateCaseTx(ctx, tx, r.caseID, j.key, store.Week(now), r.helpful); err != nil {
+			return err
+		}
+	}
+	if h.link != nil {
+		reqs, err := b.commitLink(ctx, tx, j, now)
+		if err != nil {
+			return err
+		}
+		j.reqs = append(j.reqs, reqs...)
+	}
+	if h.unlink != "" {
+		if err := store.UnlinkTx(ctx, tx, h.unlink); err != nil {
+			return err
+		}
+		b.relinked()
+	}
+	for _, cl := range h.closes {
+		if err := b.closeTx(ctx, tx, cl, now, w); err != nil {
+			return err
+		}
+	}
+	return b.queueTx(ctx, tx, h.out, w)
+}
+
+// closeTx closes a case and queues its notes, unless it was closed already.
+func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time, w *batchWrite) error {
+	open, err := store.CloseCaseTx(ctx, tx, cl.c.ID, now)
+	if err != nil || !open {
+		return err
+	}
+	if err := store.CountTx(ctx, tx, store.Week(now), cl.c.Lang, cl.c.Need, store.EventHandoffClosed); err != nil {
+		// A count is not worth losing the case's notes for.
+		b.log.Warn("Counting failed", "event", store.EventHandoffClosed, "err", err)
+	}
+	if cl.forget {
+		if err := store.ForgetCasePersonTx(ctx, tx, cl.c.ID); err != nil {
+			return err
+		}
+	}
+	return b.queueTx(ctx, tx, cl.out, w)
+}
+
+// queueTx queues requests for other chats. A copy for a person goes only while its case is
+// open, so nothing reaches someone who left in the same batch.
+func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrite) error {
+	for _, k := range out {
+		if k.caseID != "" && k.req.Kind == kindCopy {
+			open, err := store.CaseOpenTx(ctx, tx, k.caseID)
+			if err != nil {
+				return err
+			}
+			if !open {
+				continue
+			}
+		}
+		if err := w.queue(b.keys, k.key, k.req); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// sweepCases closes idle cases, forgets closed ones and old link codes, until ctx ends.
+func (b *Bot) sweepCases(ctx context.Context) {
+	t := time.NewTicker(b.cfg.SweepEvery)
+	defer t.Stop()
+	for {
+		if err := b.sweepCasesOnce(ctx); err != nil && ctx.Err() == nil {
+			b.log.Error("Closing idle cases failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+func (b *Bot) sweepCasesOnce(ctx context.Context) error {
+	now := b.cfg.Now()
+	b.ho.pace.prune(now)
+	if _, err := b.db.ForgetClosedCases(ctx, now.Add(-b.cfg.CaseForget)); err != nil {
+		return err
+	}
+	// Codes are kept a day past expiry, so a late one is refused as expired, not unknown.
+	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
+		return err
+	}
+	for {
+		idle, err := b.db.IdleCases(ctx, now.Add(-b.cfg.CaseIdle), 100)
+		if err != nil || len(idle) == 0 {
+			return err
+		}
+		var closes []closing
+		for _, c := range idle {
+			group := int64(0)
+			if l, err := b.db.LinkByListing(ctx, c.ListingID); err == nil {
+				group, _ = b.openChat(l.Chat, l.ChatKey)
+			}
+			closes = append(closes, b.personClosing(c, group, closedIdle))
+		}
+		var items []*item
+		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+			var w batchWrite
+			for _, cl := range closes {
+				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
+					return err
+				}
+			}
+			var err error
+			items, err = w.flush(ctx, tx, now)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		b.out.enqueue(ctx, addition{items: items})
+	}
+}

@@ -1,0 +1,279 @@
+package bot
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/puente-bot/puente/store"
+)
+
+// groupIn is what the bot reads of an update from a group or channel: no names, and the
+// sender's id only to check they are an administrator.
+type groupIn struct {
+	typ      models.ChatType
+	forum    bool
+	thread   int   // the topic of a topic message; 0 in the general chat
+	from     int64 // the sender; 0 when the group itself sent it (an anonymous administrator)
+	fromBot  bool
+	command  string // "link" for "/link@puente_bot ABCD", "" when not a command
+	arg      string
+	relay    bool                  // text or a file a caseworker may send to a person
+	member   models.ChatMemberType // my_chat_member: the bot's new status; "" for a message
+	isMember bool                  // the update is about the bot's membership
+}
+
+// readGroup reads a message in a group or channel.
+func readGroup(m *models.Message) incoming {
+	g := &groupIn{typ: m.Chat.Type, forum: m.Chat.IsForum}
+	if m.IsTopicMessage {
+		g.thread = m.MessageThreadID
+	}
+	switch {
+	case m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID:
+	case m.From != nil:
+		g.from, g.fromBot = m.From.ID, m.From.IsBot
+	}
+	if t := strings.TrimSpace(m.Text); strings.HasPrefix(t, "/") {
+		word, rest, _ := strings.Cut(t, " ")
+		g.command, g.arg = commandName(word), strings.TrimSpace(rest)
+	}
+	g.relay = m.Text != "" || m.Photo != nil || m.Voice != nil || m.Document != nil || m.Audio != nil ||
+		m.Video != nil || m.VideoNote != nil || m.Sticker != nil || m.Animation != nil
+	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, grp: g}
+}
+
+// readGroupMember reads a change of the bot's membership of a group or channel.
+func readGroupMember(c *models.ChatMemberUpdated) incoming {
+	return incoming{kind: inStranger, chat: c.Chat.ID, grp: &groupIn{typ: c.Chat.Type, forum: c.Chat.IsForum,
+		isMember: true, member: c.NewChatMember.Type}}
+}
+
+// linkTry is a /link in a group that passed the checks the bot can make before the code.
+type linkTry struct {
+	code string
+	chat int64
+}
+
+// runGroup handles a group's updates. A group that is not linked gets nothing but answers
+// to /link, and the bot leaves it at anything else; a linked group's topics are cases.
+func (b *Bot) runGroup(ctx context.Context, j *job) error {
+	link, err := b.db.LinkByChat(ctx, j.key)
+	linked := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	for _, in := range j.ins {
+		g := in.grp
+		if g == nil || g.typ == models.ChatTypeChannel {
+			j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
+			return nil
+		}
+		if !linked {
+			if leave := b.strangerStep(ctx, j, in); leave {
+				j.reqs = append(j.reqs, request{Kind: kindLeave, Chat: j.chat, Group: true})
+				return nil
+			}
+			continue
+		}
+		if err := b.linkedStep(ctx, j, link, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// say in a group, in the general chat.
+func (b *Bot) groupSay(j *job, id string, data map[string]any) {
+	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Group: true, Text: b.sp.cat.Text(orgLang, id, data)})
+}
+
+// strangerStep handles an update of a group that is not linked and says whether to leave.
+// Made an administrator, the bot waits for /link; anything else but /link sends it away.
+func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
+	g := in.grp
+	if g.isMember {
+		return g.member == models.ChatMemberTypeMember || g.member == models.ChatMemberTypeRestricted
+	}
+	if g.command != "link" || g.fromBot {
+		return true
+	}
+	switch {
+	case g.typ != models.ChatTypeSupergroup || !g.forum:
+		b.groupSay(j, "handoff.link.not_forum", nil)
+		return false
+	case g.arg == "":
+		b.groupSay(j, "handoff.link.no_code", nil)
+		return false
+	}
+	ok, err := b.botCanManageTopics(ctx, j.chat)
+	if err != nil {
+		b.groupSay(j, "handoff.link.try_again", nil)
+		return false
+	}
+	if !ok {
+		b.groupSay(j, "handoff.link.rights", nil)
+		return false
+	}
+	j.h.link = &linkTry{code: g.arg, chat: j.chat}
+	return false
+}
+
+// botCanManageTopics asks Telegram whether the bot is an administrator of the chat allowed to
+// manage topics. getChatAdministrators names no one in its request, unlike getChatMember.
+func (b *Bot) botCanManageTopics(ctx context.Context, chat int64) (bool, error) {
+	me, err := b.api.tg.GetMe(ctx)
+	if err != nil {
+		return false, err
+	}
+	admins, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: chat})
+	if err != nil {
+		return false, err
+	}
+	for _, a := range admins {
+		if a.Administrator != nil && a.Administrator.User.ID == me.ID {
+			return a.Administrator.CanManageTopics, nil
+		}
+	}
+	return false, nil
+}
+
+// isAdmin says whether the sender of a group message is one of its administrators.
+func (b *Bot) isAdmin(ctx context.Context, chat int64, g *groupIn) (bool, error) {
+	if g.from == 0 {
+		return true, nil // sent as the group itself: only administrators can
+	}
+	admins, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: chat})
+	if err != nil {
+		return false, err
+	}
+	for _, a := range admins {
+		switch {
+		case a.Owner != nil && a.Owner.User != nil && a.Owner.User.ID == g.from:
+			return true, nil
+		case a.Administrator != nil && a.Administrator.User.ID == g.from:
+			return true, nil
+		}
+	}
+	return false, nil
+}
+
+// commitLink spends the code inside the batch's transaction and returns the answer to the
+// group: linked, or why not.
+func (b *Bot) commitLink(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]request, error) {
+	t := j.h.link
+	l := store.Link{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(t.chat), j.key), LinkedAt: now}
+	listing, err := store.LinkWithCodeTx(ctx, tx, b.keys, t.code, l)
+	id := ""
+	switch {
+	case err == nil:
+		id = "handoff.link.done"
+	case errors.Is(err, store.ErrCodeUnknown):
+		id = "handoff.link.unknown"
+	case errors.Is(err, store.ErrCodeExpired):
+		id = "handoff.link.expired"
+	case errors.Is(err, store.ErrCodeUsed):
+		id = "handoff.link.used"
+	case errors.Is(err, store.ErrExists):
+		id = "handoff.link.elsewhere"
+	default:
+		return nil, err
+	}
+	name := ""
+	if l := b.listing(listing); l != nil {
+		name = l.Name
+	}
+	if err == nil {
+		b.relinked()
+	}
+	text := b.sp.cat.Text(orgLang, id, map[string]any{"Org": name})
+	return []request{{Kind: kindSend, Chat: t.chat, Group: true, Text: text}}, nil
+}
+
+// linkedStep handles an update of a linked group: /unlink, /close and caseworkers' messages
+// in case topics. Everything else (the general chat, other topics, other bots) is ignored.
+func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incoming) error {
+	g := in.grp
+	if g.isMember {
+		if g.member == models.ChatMemberTypeLeft || g.member == models.ChatMemberTypeBanned {
+			return b.unlink(ctx, j, link, false)
+		}
+		return nil
+	}
+	if g.fromBot {
+		return nil
+	}
+	switch g.command {
+	case "link":
+		b.groupSay(j, "handoff.link.already", nil)
+		return nil
+	case "unlink":
+		ok, err := b.isAdmin(ctx, j.chat, g)
+		if err != nil {
+			b.groupSay(j, "handoff.link.try_again", nil)
+			return nil
+		}
+		if !ok {
+			b.groupSay(j, "handoff.unlink.not_admin", nil)
+			return nil
+		}
+		return b.unlink(ctx, j, link, true)
+	}
+	if g.thread == 0 {
+		return nil
+	}
+	c, err := b.db.CaseByTopic(ctx, j.key, int64(g.thread))
+	if errors.Is(err, store.ErrNotFound) || (err == nil && c.Closed) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	for _, cl := range j.h.closes {
+		if cl.c.ID == c.ID {
+			return nil // closed earlier in this batch
+		}
+	}
+	if g.command == "close" {
+		j.h.closes = append(j.h.closes, b.personClosing(c, j.chat, closedByOrg))
+		return nil
+	}
+	if !g.relay {
+		return nil
+	}
+	person, err := b.openChat(c.Person, c.PersonKey)
+	if err != nil {
+		return nil
+	}
+	j.h.touched = append(j.h.touched, c.ID)
+	j.h.out = append(j.h.out, keyed{key: c.PersonKey, caseID: c.ID,
+		req: request{Kind: kindCopy, Chat: person, From: j.chat, MessageID: in.msgID, Track: true}})
+	return nil
+}
+
+// unlink stops the group receiving cases: its open cases close (their people are told),
+// the group is told, and the bot leaves it (unless it was removed already).
+func (b *Bot) unlink(ctx context.Context, j *job, link store.Link, say bool) error {
+	cases, err := b.db.OpenCasesOfGroup(ctx, j.key)
+	if err != nil {
+		return err
+	}
+	group := j.chat
+	if !say {
+		group = 0
+	}
+	for _, c := range cases {
+		j.h.closes = append(j.h.closes, b.personClosing(c, group, closedUnlinked))
+	}
+	j.h.unlink = link.ListingID
+	if say {
+		b.groupSay(j, "handoff.unlink.done", nil)
+		j.reqs = append(j.reqs, request{Kind: kindLeave, Chat: j.chat, Group: true})
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// runLink prints a one-time code that links an organisation's Telegram group to a listing,
+// so the group receives that listing's cases.
+func runLink(ctx context.Context, e env, args []string) error {
+	fs := flag.NewFlagSet("link", flag.ContinueOnError)
+	cfg, validate := configFlags(fs, e.getenv)
+	revoke := fs.Bool("revoke", false, "make the listing's unused codes stop working instead of printing a new one")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
+		fs.PrintDefaults()
+	}
+	if err := parseFlags(fs, e, args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
+		fs.Usage()
+		return errUsage
+	}
+	if err := validate(); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, cfg, e)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	now := time.Now()
+	dir, err := loadDirectory(ctx, a.db, now)
+	if err != nil {
+		return err
+	}
+	l, err := findListing(dir.Listings(), fs.Arg(0))
+	if err != nil {
+		return err
+	}
+	if *revoke {
+		n, err := a.db.RevokeLinkCodes(ctx, l.ID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "Revoked %d unused code(s) for %s.\n", n, l.Name)
+		return nil
+	}
+	if !l.AcceptsHandoff {
+		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs (anonymous_handoff is no in the directory); change that first.\n", l.Name)
+		return errFailed
+	}
+	code, err := a.db.CreateLinkCode(ctx, a.keys, l.ID, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stdout, "Link code for %s: %s\n", l.Name, code)
+	fmt.Fprintf(e.stdout, "It works once, until %s. In the organisation's Telegram group (Topics on, the bot an\nadministrator allowed to manage topics), a caseworker sends:\n\n    /link %s\n",
+		now.Add(store.LinkCodeTTL).In(directory.Zone).Format("2006-01-02 15:04 MST"), code)
+	return nil
+}
+
+// findListing finds a listing by id, by exact name, or by the one name containing query.
+func findListing(ls []*directory.Listing, query string) (*directory.Listing, error) {
+	q := strings.ToLower(strings.TrimSpace(query))
+	var found []*directory.Listing
+	for _, l := range ls {
+		switch name := strings.ToLower(l.Name); {
+		case l.ID == query || name == q:
+			return l, nil
+		case strings.Contains(name, q):
+			found = append(found, l)
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, fmt.Errorf("no listing has the id or name %q", query)
+	case 1:
+		return found[0], nil
+	}
+	names := make([]string, 0, len(found))
+	for _, l := range found {
+		names = append(names, l.Name+" ("+l.ID+")")
+	}
+	return nil, fmt.Errorf("%q matches %d listings; give the id or the full name: %s", query, len(found), strings.Join(names, "; "))
+}

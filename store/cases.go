@@ -1,0 +1,214 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Case is one conversation between a person and an organisation, held in a forum topic of
+// the organisation's group. PersonKey is the lookup HMAC of the person's chat and Person
+// the sealed chat id; both are nil once the person is forgotten.
+type Case struct {
+	ID        string
+	Code      string
+	ListingID string
+	Lang      string // the person's language, as the organisation was told
+	Need      string // the need code, "" when none was chosen
+	GroupKey  []byte
+	ThreadID  int64
+	PersonKey []byte
+	Person    []byte
+	Rated     bool // the person said whether it helped
+	OpenedAt  time.Time
+	ActiveAt  time.Time
+	Closed    bool
+}
+
+const caseColumns = `id, code, listing_id, lang, need, group_key, thread_id, person_key, person, rated, opened_at, active_at, closed_at`
+
+func scanCase(scan func(...any) error) (Case, error) {
+	var c Case
+	var opened, active int64
+	var closed sql.NullInt64
+	err := scan(&c.ID, &c.Code, &c.ListingID, &c.Lang, &c.Need, &c.GroupKey, &c.ThreadID, &c.PersonKey, &c.Person, &c.Rated, &opened, &active, &closed)
+	if errors.Is(err, sql.ErrNoRows) {
+		return Case{}, ErrNotFound
+	}
+	if err != nil {
+		return Case{}, fmt.Errorf("read case: %w", err)
+	}
+	c.OpenedAt, c.ActiveAt, c.Closed = time.Unix(opened, 0), time.Unix(active, 0), closed.Valid
+	return c, nil
+}
+
+// OpenCaseTx records a new open case. It returns ErrExists if the code is taken, so the
+// caller can draw another.
+func OpenCaseTx(ctx context.Context, tx *sql.Tx, c Case) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE code = ?`, c.Code).Scan(&n); err != nil {
+		return fmt.Errorf("open case: %w", err)
+	}
+	if n > 0 {
+		return ErrExists
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, code, listing_id, lang, need, group_key, thread_id, person_key, person, opened_at, active_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Code, c.ListingID, c.Lang, c.Need, c.GroupKey, c.ThreadID, c.PersonKey, c.Person, c.OpenedAt.Unix(), c.OpenedAt.Unix())
+	if err != nil {
+		return fmt.Errorf("open case: %w", err)
+	}
+	return nil
+}
+
+// OpenCaseOf returns the person's open case, or ErrNotFound.
+func (db *DB) OpenCaseOf(ctx context.Context, personKey []byte) (Case, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND closed_at IS NULL`, personKey)
+	return scanCase(row.Scan)
+}
+
+// CaseByTopic returns the case held in the group's topic, open or closed, or ErrNotFound.
+func (db *DB) CaseByTopic(ctx context.Context, groupKey []byte, threadID int64) (Case, error) {
+	row := db.read.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE group_key = ? AND thread_id = ?`, groupKey, threadID)
+	return scanCase(row.Scan)
+}
+
+// OpenCasesOfGroup returns the open cases of the group under groupKey.
+func (db *DB) OpenCasesOfGroup(ctx context.Context, groupKey []byte) ([]Case, error) {
+	return db.cases(ctx, `SELECT `+caseColumns+` FROM cases WHERE group_key = ? AND closed_at IS NULL ORDER BY opened_at`, groupKey)
+}
+
+// IdleCases returns up to limit open cases with no message since since.
+func (db *DB) IdleCases(ctx context.Context, since time.Time, limit int) ([]Case, error) {
+	return db.cases(ctx, `SELECT `+caseColumns+` FROM cases WHERE closed_at IS NULL AND active_at < ? ORDER BY active_at LIMIT ?`, since.Unix(), limit)
+}
+
+func (db *DB) cases(ctx context.Context, query string, args ...any) ([]Case, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read cases: %w", err)
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read cases: %w", err)
+	}
+	return out, nil
+}
+
+// CaseOpenTx reports whether the case is still open, inside a transaction that is about to
+// send something for it.
+func CaseOpenTx(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE id = ? AND closed_at IS NULL`, id).Scan(&n); err != nil {
+		return false, fmt.Errorf("read case: %w", err)
+	}
+	return n == 1, nil
+}
+
+// TouchCaseTx marks the case active at now (a message went through it).
+func TouchCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET active_at = max(active_at, ?) WHERE id = ?`, now.Unix(), id); err != nil {
+		return fmt.Errorf("touch case: %w", err)
+	}
+	return nil
+}
+
+// CloseCaseTx closes the case at now. It reports whether the case was open, so a close
+// that happens twice (say, /close and /end at once) is acted on once.
+func CloseCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (bool, error) {
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now.Unix(), id)
+	if err != nil {
+		return false, fmt.Errorf("close case: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, fmt.Errorf("close case: %w", err)
+	}
+	return n == 1, nil
+}
+
+// ForgetCasePersonTx forgets who the case belonged to: the person left or blocked the bot.
+func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("forget case person: %w", err)
+	}
+	return nil
+}
+
+// ForgetClosedCases deletes every case closed before before and says how many it deleted.
+func (db *DB) ForgetClosedCases(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM cases WHERE closed_at IS NOT NULL AND closed_at < ?`, before.Unix())
+		if err != nil {
+			return fmt.Errorf("forget closed cases: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
+// RateCaseTx records whether the closed case helped, in this week's aggregate count only. It
+// reports false (and counts nothing) unless the case is the person's, closed, and not rated
+// yet.
+func RateCaseTx(ctx context.Context, tx *sql.Tx, id string, personKey []byte, week string, helpful bool) (bool, error) {
+	if !countWeek.MatchString(week) {
+		return false, fmt.Errorf("rate case: bad week %q", week)
+	}
+	res, err := tx.ExecContext(ctx, `UPDATE cases SET rated = 1 WHERE id = ? AND person_key = ? AND rated = 0 AND closed_at IS NOT NULL`, id, personKey)
+	if err != nil {
+		return false, fmt.Errorf("rate case: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	h := 0
+	if helpful {
+		h = 1
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO case_ratings (week, helpful, n) VALUES (?, ?, 1)
+		ON CONFLICT (week, helpful) DO UPDATE SET n = n + 1`, week, h)
+	if err != nil {
+		return false, fmt.Errorf("rate case: %w", err)
+	}
+	return true, nil
+}
+
+// CaseRating is one week's ratings of closed cases.
+type CaseRating struct {
+	Week               string
+	Helpful, Unhelpful int64
+}
+
+// CaseRatings returns the ratings of every week, oldest first.
+func (db *DB) CaseRatings(ctx context.Context) ([]CaseRating, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT week, sum(CASE WHEN helpful = 1 THEN n ELSE 0 END), sum(CASE WHEN helpful = 0 THEN n ELSE 0 END)
+		FROM case_ratings GROUP BY week ORDER BY week`)
+	if err != nil {
+		return nil, fmt.Errorf("read case ratings: %w", err)
+	}
+	defer rows.Close()
+	var out []CaseRating
+	for rows.Next() {
+		var r CaseRating
+		if err := rows.Scan(&r.Week, &r.Helpful, &r.Unhelpful); err != nil {
+			return nil, fmt.Errorf("read case ratings: %w", err)
+		}
+		out = append(out, r)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read case ratings: %w", err)
+	}
+	return out, nil
+}
