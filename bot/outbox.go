@@ -107,6 +107,16 @@ type chatQueue struct {
 	index   int // in the ready heap, -1 when not in it
 }
 
+// pop drops the first item. The slot is cleared so the queue's array does not keep a sent
+// request (and its text) alive, and an empty queue lets go of its array.
+func (q *chatQueue) pop() {
+	q.items[0] = nil
+	q.items = q.items[1:]
+	if len(q.items) == 0 {
+		q.items = nil
+	}
+}
+
 type readyHeap []*chatQueue
 
 func (h readyHeap) Len() int { return len(h) }
@@ -405,7 +415,7 @@ func (s *scheduler) result(it *item) {
 		return
 	}
 	if it.err == nil {
-		q.items = q.items[1:]
+		q.pop()
 		q.backoff = 0
 		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
 		if it.req.Track {
@@ -432,7 +442,7 @@ func (s *scheduler) result(it *item) {
 			break
 		}
 		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
-		q.items = q.items[1:]
+		q.pop()
 		s.commits <- completion{rowID: it.id, key: it.key}
 	default:
 		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
@@ -455,10 +465,10 @@ func (s *scheduler) erased(e erased) {
 		s.schedule(q)
 		return
 	}
-	rest := q.items
-	if e.gen == q.gen && len(rest) > 0 && rest[0].req.Kind == kindErase {
-		rest = rest[1:]
+	if e.gen == q.gen && len(q.items) > 0 && q.items[0].req.Kind == kindErase {
+		q.pop()
 	}
+	rest := q.items
 	for _, it := range e.items {
 		it.gen = q.gen
 	}

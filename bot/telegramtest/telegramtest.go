@@ -727,6 +727,7 @@ func (s *Server) getUpdates(r *http.Request, p map[string]string) (any, *apiErro
 				i++
 			}
 			if i > 0 {
+				clear(s.pending[:i]) // confirmed updates are forgotten, as by Telegram
 				s.pending = s.pending[i:]
 				s.changedLocked()
 			}
