@@ -2,14 +2,18 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
 )
 
 // testDirectory ranks its listings in the order given, whatever the profile.
@@ -183,5 +187,454 @@ func TestOpenCase(t *testing.T) {
 	last, _ := fake.Last(person.ID)
 	if !strings.Contains(last.Text, "any time, day and night") {
 		t.Errorf("note %q does not give the hours", last.Text)
+	}
+}
+
+// Ensure /link refuses, with a clear message, an unknown, expired or used code, a group
+// without topics, and a bot without the right to manage topics, then links with a good
+// code; that a stranger's group gets nothing and is left; and that only an administrator
+// can /unlink.
+func TestLink(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	ctx := context.Background()
+	newCode := func(l *directory.Listing, made time.Time) string {
+		code, err := h.db.CreateLinkCode(ctx, h.keys, l.ID, made)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return code
+	}
+	const (
+		plain    = int64(-1002000000001) // a supergroup without topics
+		weak     = int64(-1002000000002) // the bot may not manage topics
+		other    = int64(-1002000000003)
+		stranger = int64(-1002000000004)
+	)
+	fake.Group(plain, "supergroup", "no topics")
+	fake.AddBot(plain, worker, true, telegramtest.Rights{ManageTopics: true})
+	fake.Forum(weak, "weak")
+	fake.AddBot(weak, worker, true, telegramtest.Rights{DeleteMessages: true})
+	fake.Forum(groupA, orgA.Name)
+	fake.Admin(groupA, worker)
+	fake.AddBot(groupA, worker, true, telegramtest.Rights{ManageTopics: true})
+
+	good := newCode(orgA, time.Now())
+	tests := []struct {
+		name  string
+		group int64
+		text  string
+		want  string
+	}{
+		{"no code", groupA, "/link", "followed by the code"},
+		{"unknown code", groupA, "/link ABCD-EFGH-JKMN", "not known"},
+		{"expired code", groupA, "/link " + newCode(orgB, time.Now().Add(-25*time.Hour)), "has expired"},
+		{"group without topics", plain, "/link " + good, "needs Topics turned on"},
+		{"bot lacking rights", weak, "/link " + good, "right to manage topics"},
+		{"good code, lower case and spaced", groupA, "/link " + strings.ToLower(strings.ReplaceAll(good, "-", " ")), "Linked: this group now receives conversations for Casa Norte"},
+		{"linked group", groupA, "/link " + good, "already linked"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake.TopicText(tt.group, 0, worker, tt.text)
+			h.groupSays(tt.group, tt.want)
+			if fake.Left(tt.group) {
+				t.Errorf("the bot left the group after %q", tt.text)
+			}
+		})
+	}
+	t.Run("used code", func(t *testing.T) {
+		fake.Forum(other, "other")
+		fake.AddBot(other, worker, true, telegramtest.Rights{ManageTopics: true})
+		fake.TopicText(other, 0, worker, "/link "+good)
+		h.groupSays(other, "has been used already")
+	})
+	t.Run("stranger's group", func(t *testing.T) {
+		fake.Forum(stranger, "stranger")
+		fake.AddBot(stranger, worker2, true, telegramtest.Rights{ManageTopics: true})
+		fake.TopicText(stranger, 0, worker2, "hello bot")
+		fake.Wait(t, "the bot to leave", func() bool { return fake.Left(stranger) })
+		if got := fake.InTopic(stranger, 0); len(got) != 0 {
+			t.Errorf("the bot wrote %d messages in a stranger's group", len(got))
+		}
+	})
+	t.Run("unlink", func(t *testing.T) {
+		fake.TopicText(groupA, 0, worker2, "/unlink")
+		h.groupSays(groupA, "Only an administrator")
+		fake.TopicText(groupA, 0, worker, "/unlink")
+		h.groupSays(groupA, "Unlinked")
+		fake.Wait(t, "the bot to leave", func() bool { return fake.Left(groupA) })
+		if _, err := h.db.LinkByListing(ctx, orgA.ID); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("link after /unlink: %v, want ErrNotFound", err)
+		}
+	})
+}
+
+// Ensure 50 messages each way arrive in order, the person's through copyMessage into the
+// case's topic and the caseworkers' as the bot's own (protected) messages, and that
+// caseworkers' messages in the general chat or another topic reach no one.
+func TestRelayBothWays(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	other := h.openCase(person2, groupA, "") // a second case in the same group
+	before := len(fake.BotMessages(person.ID))
+
+	var toOrg, toPerson []string
+	for i := range 50 {
+		toOrg = append(toOrg, fmt.Sprintf("from the person %02d", i))
+		toPerson = append(toPerson, fmt.Sprintf("from the organisation %02d", i))
+	}
+	for i := range 50 {
+		fake.SendText(person, toOrg[i])
+		fake.TopicText(groupA, thread, worker, toPerson[i])
+		if i == 10 {
+			fake.TopicText(groupA, 0, worker, "general chat, for colleagues")
+			fake.TopicText(groupA, other, worker2, "for the other case")
+		}
+	}
+	fake.Wait(t, "50 messages in the topic", func() bool { return len(h.topicTexts(groupA, thread)) >= 51 })
+	fake.Wait(t, "50 messages to the person", func() bool { return len(relayed(fake, person.ID, before)) >= 50 })
+
+	if got := h.topicTexts(groupA, thread)[1:]; !slices.Equal(got, toOrg) {
+		t.Errorf("topic = %q, want %q", got, toOrg)
+	}
+	got := relayed(fake, person.ID, before)
+	if !slices.Equal(got, toPerson) {
+		t.Errorf("person got %q, want %q", got, toPerson)
+	}
+	for _, m := range fake.BotMessages(person.ID)[before:] {
+		if !m.Protected {
+			t.Errorf("relayed message %q was not protected", m.Text)
+		}
+	}
+	for _, m := range fake.BotMessages(person2.ID) {
+		if strings.Contains(m.Text, "general chat") || strings.Contains(m.Text, "from the") {
+			t.Errorf("the other person got %q", m.Text)
+		}
+	}
+	if n := len(h.topicTexts(groupA, other)); n != 1 {
+		t.Errorf("other topic has %d messages, want only its card", n)
+	}
+	if copies := fake.Calls("forwardMessage"); len(copies) != 0 {
+		t.Errorf("forwardMessage was called %d times", len(copies))
+	}
+}
+
+// relayed is the text of the bot's messages to a person after the first skip, without the
+// bot's own notes.
+func relayed(fake *telegramtest.Server, chat int64, skip int) []string {
+	var out []string
+	for _, m := range fake.BotMessages(chat)[skip:] {
+		if strings.HasPrefix(m.Text, "from the organisation") {
+			out = append(out, m.Text)
+		}
+	}
+	return out
+}
+
+var photo = map[string]any{"photo": []map[string]any{{"file_id": "p", "file_unique_id": "p", "width": 1, "height": 1}}}
+
+// Ensure a person's file reaches the organisation only after they confirm a warning about
+// hidden details, and that locations and contacts are never passed on.
+func TestFileNeedsConfirmation(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+
+	fake.SendMessage(person, photo)
+	h.screen(person, "hidden details")
+	h.press(person, label(person, "cancel"))
+	h.screen(person, "was not sent")
+	fake.SendMessage(person, map[string]any{"voice": map[string]any{"file_id": "v", "file_unique_id": "v", "duration": 3}})
+	warning := h.screen(person, "hidden details")
+	fake.SendMessage(person, map[string]any{"location": map[string]any{"latitude": 51.5, "longitude": -0.1}})
+	h.screen(person, "locations and contacts are not passed on")
+	h.press(person, label(person, "send"))
+	h.screen(person, "Sent.")
+	fake.Wait(t, "the voice note in the topic", func() bool { return len(h.topicTexts(groupA, thread)) == 2 })
+	if got := h.topicTexts(groupA, thread)[1]; got != "voice" {
+		t.Errorf("topic got %q, want the voice note", got)
+	}
+	// The first warning's buttons are stale now.
+	fake.Press(person, warning.ID, uiToken(1, "fy"))
+	h.screen(person, "no longer active")
+	if n := len(h.topicTexts(groupA, thread)); n != 2 {
+		t.Errorf("topic has %d messages after a stale button, want 2", n)
+	}
+}
+
+// Ensure each way a case ends closes it once, tells the other side and closes the topic:
+// /close in the topic (the person can then say whether it helped: a count only), /end by
+// the person, /exit (which also erases the person's chat and forgets who the case was), and
+// blocking the bot.
+func TestCaseEnds(t *testing.T) {
+	tests := []struct {
+		name      string
+		end       func(h *harness, thread int)
+		orgNote   string // in the topic
+		personGot string // the person's last message
+		forgotten bool   // who the case belonged to is forgotten at once
+	}{
+		{"close by the organisation", func(h *harness, thread int) { h.fake.TopicText(groupA, thread, worker, "/close") },
+			"is closed. The person was told", "has closed this conversation", false},
+		{"end by the person", func(h *harness, _ int) { h.fake.SendText(person, "/end") },
+			"The person ended the conversation", "The conversation has ended", false},
+		{"exit", func(h *harness, _ int) { h.fake.SendText(person, "/exit") },
+			"The person left and erased their chat", "", true},
+		{"blocking the bot", func(h *harness, _ int) { h.fake.Block(person) },
+			"can no longer be reached", "", true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := telegramtest.New(t)
+			h := newHandoffHarness(t, fake)
+			h.start()
+			h.link(groupA, orgA, worker)
+			thread := h.openCase(person, groupA, "")
+			fake.SendText(person, "hello from the person")
+			fake.TopicText(groupA, thread, worker, "from the organisation: hello")
+			fake.Wait(t, "the reply", func() bool { return len(relayed(fake, person.ID, 0)) == 1 })
+
+			tt.end(h, thread)
+			fake.Wait(t, "the organisation's note", func() bool {
+				ts := h.topicTexts(groupA, thread)
+				return len(ts) > 0 && strings.Contains(ts[len(ts)-1], tt.orgNote)
+			})
+			fake.Wait(t, "the topic to close", func() bool {
+				_, closed := fake.Topics(groupA)
+				return closed[thread]
+			})
+			if tt.personGot != "" {
+				h.screen(person, tt.personGot)
+				h.press(person, label(person, "helpful"))
+				h.screen(person, "Thank you")
+				ratings, err := h.db.CaseRatings(context.Background())
+				if err != nil || len(ratings) != 1 || ratings[0].Helpful != 1 || ratings[0].Unhelpful != 0 {
+					t.Errorf("ratings = %+v, %v; want one helpful", ratings, err)
+				}
+			}
+			if tt.name == "exit" {
+				fake.Wait(t, "the person's chat to be erased", func() bool { return len(fake.Visible(person.ID)) == 1 })
+			}
+			var forgotten int
+			if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NULL`).Scan(&forgotten); err != nil {
+				t.Fatal(err)
+			}
+			if got := forgotten == 1; got != tt.forgotten {
+				t.Errorf("person forgotten = %v, want %v", got, tt.forgotten)
+			}
+			// Later messages in the topic reach no one.
+			sent := len(fake.BotMessages(person.ID))
+			fake.TopicText(groupA, thread, worker, "from the organisation: are you there?")
+			fake.SendText(worker2, "/start") // anything, to know the update above was handled
+			fake.Wait(t, "the updates to be handled", func() bool { return fake.Pending() == 0 && h.count("outbox") == 0 })
+			if got := len(fake.BotMessages(person.ID)); got != sent {
+				t.Errorf("the person got %d more messages after the case closed", got-sent)
+			}
+		})
+	}
+}
+
+// Ensure two people with two organisations at once hear only from their own.
+func TestTwoPeopleTwoOrganisations(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	h.link(groupB, orgB, worker2)
+	threadA := h.openCase(person, groupA, orgA.Name)
+	threadB := h.openCase(person2, groupB, orgB.Name)
+	for i := range 10 {
+		fake.SendText(person, fmt.Sprintf("A-person %d", i))
+		fake.SendText(person2, fmt.Sprintf("B-person %d", i))
+		fake.TopicText(groupA, threadA, worker, fmt.Sprintf("from the organisation A %d", i))
+		fake.TopicText(groupB, threadB, worker2, fmt.Sprintf("from the organisation B %d", i))
+	}
+	fake.Wait(t, "everything to arrive", func() bool {
+		return len(h.topicTexts(groupA, threadA)) == 11 && len(h.topicTexts(groupB, threadB)) == 11 &&
+			len(relayed(fake, person.ID, 0)) == 10 && len(relayed(fake, person2.ID, 0)) == 10
+	})
+	check := func(what string, got []string, want string) {
+		for _, s := range got {
+			if !strings.Contains(s, want) {
+				t.Errorf("%s got %q", what, s)
+			}
+		}
+	}
+	check("organisation A", h.topicTexts(groupA, threadA)[1:], "A-person")
+	check("organisation B", h.topicTexts(groupB, threadB)[1:], "B-person")
+	check("person A", relayed(fake, person.ID, 0), "organisation A")
+	check("person B", relayed(fake, person2.ID, 0), "organisation B")
+}
+
+// Ensure an organisation's group budget is shared fairly by its cases: a burst from one
+// person does not hold back another's message, and the person whose messages wait is told
+// so once instead of hearing nothing.
+func TestGroupBudgetShared(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.cfg.Limits.GroupChat = Rate{Every: 20 * time.Millisecond, Burst: 1}
+	h.start()
+	h.link(groupA, orgA, worker)
+	threadA := h.openCase(person, groupA, "")
+	threadB := h.openCase(person2, groupA, "")
+	for i := range 30 {
+		fake.SendText(person, fmt.Sprintf("burst %02d", i))
+	}
+	h.screen(person, "Sent, waiting for delivery")
+	fake.SendText(person2, "just one")
+	fake.Wait(t, "the burst to arrive", func() bool { return len(h.topicTexts(groupA, threadA)) == 31 })
+	fake.Wait(t, "the other message to arrive", func() bool { return len(h.topicTexts(groupA, threadB)) == 2 })
+
+	var order []string
+	for _, m := range fake.BotMessages(groupA) {
+		if m.Thread == threadA || m.Thread == threadB {
+			order = append(order, m.Text)
+		}
+	}
+	one, last := slices.Index(order, "just one"), slices.Index(order, "burst 29")
+	if one > last-10 {
+		t.Errorf("the other case's message went out at %d, the burst's last at %d: it waited for the burst", one, last)
+	}
+	waiting := 0
+	for _, m := range fake.BotMessages(person.ID) {
+		if strings.Contains(m.Text, "Sent, waiting for delivery") {
+			waiting++
+		}
+	}
+	if waiting != 1 {
+		t.Errorf("the person was told %d times that messages wait, want once", waiting)
+	}
+}
+
+// shiftedClock is the wall clock plus an offset the test moves forward: unlike clock, it
+// keeps running, so the outbox's pacing does too.
+type shiftedClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+}
+
+func (c *shiftedClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.offset)
+}
+
+func (c *shiftedClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+// Ensure a case with no message for CaseIdle closes by itself with a note to both sides,
+// and that CaseForget after it closed nothing about it is left.
+func TestIdleCaseClosesAndIsForgotten(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	var c shiftedClock
+	h.cfg.Now, h.cfg.SweepEvery = c.Now, 5*time.Millisecond
+	h.cfg.CaseIdle, h.cfg.CaseForget = 14*24*time.Hour, 7*24*time.Hour
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	fake.SendText(person, "hello")
+	fake.Wait(t, "the message in the topic", func() bool { return len(h.topicTexts(groupA, thread)) == 2 })
+
+	c.Advance(13 * 24 * time.Hour)
+	fake.SendText(person, "still here")
+	fake.Wait(t, "the second message", func() bool { return len(h.topicTexts(groupA, thread)) == 3 })
+	c.Advance(2 * 24 * time.Hour)
+	if _, closed := fake.Topics(groupA); closed[thread] {
+		t.Fatal("the case closed although a message went through it a day ago")
+	}
+	c.Advance(13 * 24 * time.Hour)
+	h.screen(person, "no messages for a long time")
+	fake.Wait(t, "the note in the topic", func() bool {
+		ts := h.topicTexts(groupA, thread)
+		return strings.Contains(ts[len(ts)-1], "closed by itself")
+	})
+	if h.count("cases") != 1 {
+		t.Fatalf("cases = %d right after closing, want 1 (kept until CaseForget)", h.count("cases"))
+	}
+	c.Advance(8 * 24 * time.Hour)
+	fake.Wait(t, "the case to be forgotten", func() bool { return h.count("cases") == 0 })
+}
+
+// Ensure a person's message is relayed exactly once when the process dies between taking
+// it in and relaying it.
+func TestRelayAfterCrash(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	fake.Wait(t, "the card", func() bool { return len(h.topicTexts(groupA, thread)) == 1 })
+
+	var mu sync.Mutex
+	down := true
+	fake.SetFaults(func(method string, _ map[string]string) telegramtest.Fault {
+		mu.Lock()
+		defer mu.Unlock()
+		if method == "copyMessage" && down {
+			return telegramtest.Fault{Status: 500}
+		}
+		return telegramtest.Fault{}
+	})
+	fake.SendText(person, "only once, please")
+	fake.Wait(t, "the update to be taken in and a relay tried", func() bool {
+		return fake.Pending() == 0 && len(fake.Calls("copyMessage")) > 0
+	})
+	h.kill()
+	mu.Lock()
+	down = false
+	mu.Unlock()
+	if n := len(h.topicTexts(groupA, thread)); n != 1 {
+		t.Fatalf("topic has %d messages before the restart, want only the card", n)
+	}
+	h.start()
+	fake.Wait(t, "the relay", func() bool { return len(h.topicTexts(groupA, thread)) == 2 })
+	fake.Wait(t, "the outbox to empty", func() bool { return h.count("outbox") == 0 })
+	fake.SendText(person, "and this one")
+	fake.Wait(t, "the next message", func() bool { return len(h.topicTexts(groupA, thread)) == 3 })
+	if got, want := h.topicTexts(groupA, thread)[1:], []string{"only once, please", "and this one"}; !slices.Equal(got, want) {
+		t.Errorf("topic = %q, want %q", got, want)
+	}
+}
+
+// recorder is a telegramtest.Reporter that keeps the privacy check's findings.
+type recorder struct {
+	mu   sync.Mutex
+	errs []string
+}
+
+func (r *recorder) Helper() {}
+func (r *recorder) Errorf(format string, args ...any) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.errs = append(r.errs, fmt.Sprintf(format, args...))
+}
+
+// Ensure the privacy check watches what the bot sends to organisations: a person whose first
+// name happens to be a word of the case card ("London") trips it, so a real name or
+// username on the card could not pass unnoticed.
+func TestPrivacyAssertionFires(t *testing.T) {
+	rec := &recorder{}
+	fake := telegramtest.NewWith(t, rec)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	londoner := telegramtest.User{ID: 7394011111, FirstName: "London", LanguageCode: "en"}
+	thread := h.openCase(londoner, groupA, "")
+	fake.Wait(t, "the card", func() bool { return len(h.topicTexts(groupA, thread)) == 1 })
+	rec.mu.Lock()
+	defer rec.mu.Unlock()
+	if got := strings.Join(rec.errs, "; "); !strings.Contains(got, "sendMessage to a group chat carries a user's first name in text") {
+		t.Errorf("privacy check = %q, want it to fire on the card", got)
 	}
 }
