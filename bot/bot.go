@@ -300,7 +300,8 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 // run works out every job's effects, in parallel across chats. Handoff reads cases and
 // asks Telegram about groups on the way, so a job can fail; the batch then comes again.
 func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte) error {
-	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	// Jobs wait on the database as much as they compute: run more than there are CPUs.
+	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
 	errs := make([]error, len(jobs))
 	var wg sync.WaitGroup
 	for i, j := range jobs {

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/flows"
 )
 
 // Ensure a person can go from /start through the language picker and a full path to the
@@ -256,5 +257,92 @@ func TestExitWhileSending(t *testing.T) {
 	})
 	if h.count("messages") != 0 || h.count("sessions") != 0 {
 		t.Errorf("after exit: tracked messages %d, sessions %d, want 0 and 0", h.count("messages"), h.count("sessions"))
+	}
+}
+
+// panicky is an engine that panics on one command, to show a panic is contained.
+type panicky struct{ Engine }
+
+func (p panicky) Step(s flows.State, ev flows.Event) (flows.State, flows.Output) {
+	if ev.Text == "/boom" {
+		panic("boom")
+	}
+	return p.Engine.Step(s, ev)
+}
+
+// Ensure a panic while handling an update is recovered: the person gets a localized "something
+// went wrong", the log says so without who or what, and the conversation goes on.
+func TestPanicIsContained(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.wrap = func(e Engine) Engine { return panicky{e} }
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	fake.SendText(u, "/boom")
+	h.screen(u, "Algo salió mal")
+	fake.SendText(u, "/menu")
+	h.screen(u, "gestiona este bot")
+	logs := h.logs.String()
+	if !strings.Contains(logs, "panicked") {
+		t.Errorf("the panic was not logged:\n%s", logs)
+	}
+	for _, secret := range []string{"7394019283", "Zoraida", "/boom"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
+
+// Ensure exit deletes long conversations too, in deleteMessages calls of at most 100 ids,
+// and that the anonymous counts of the conversation were kept.
+func TestExitLongConversation(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	h.press(u, "En casa")
+	h.screen(u, "casa")
+	h.press(u, "Buscar ayuda")
+	h.screen(u, "¿Dónde estás?")
+	h.press(u, "Londres")
+	h.screen(u, "Estas pueden ayudarte.")
+	for range 70 {
+		fake.SendText(u, "/menu")
+	}
+	fake.Wait(t, "every screen", func() bool { return len(fake.Visible(u.ID)) == 142 && h.count("outbox") == 0 })
+	fake.SendText(u, "/exit")
+	fake.Wait(t, "only the closing message to be left", func() bool {
+		v := fake.Visible(u.ID)
+		return len(v) == 1 && strings.Contains(v[0].Text, "Listo.")
+	})
+	calls := fake.Calls("deleteMessages")
+	if len(calls) < 2 {
+		t.Fatalf("deleteMessages calls = %d, want at least 2 for 143 messages", len(calls))
+	}
+	for _, c := range calls {
+		if n := strings.Count(c.Params["message_ids"], ",") + 1; n > 100 {
+			t.Errorf("a deleteMessages call carried %d ids, over 100", n)
+		}
+	}
+	var got []string
+	rows, err := h.db.Read().Query(`SELECT event, lang, need FROM counts ORDER BY event`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var event, lang, need string
+		if err := rows.Scan(&event, &lang, &need); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, event+" "+lang+" "+need)
+	}
+	want := []string{"path_chosen es domestic_abuse", "referrals_shown es domestic_abuse", "started es "}
+	if strings.Join(got, "; ") != strings.Join(want, "; ") {
+		t.Errorf("counts = %q, want %q", got, want)
 	}
 }

@@ -81,6 +81,7 @@ type harness struct {
 	cfg    Config
 	logs   *syncBuffer
 	bot    *Bot
+	wrap   func(Engine) Engine // if set, wraps the engine (to make it misbehave)
 	stop   func()
 }
 
@@ -147,7 +148,11 @@ func newHarness(t testing.TB, fake *telegramtest.Server) *harness {
 func (h *harness) start() {
 	h.t.Helper()
 	log := slog.New(slog.NewTextHandler(h.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
-	b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, log)
+	var eng Engine = h.engine
+	if h.wrap != nil {
+		eng = h.wrap(eng)
+	}
+	b, err := New(h.cfg, h.db, h.keys, eng, h.cat, log)
 	if err != nil {
 		h.t.Fatal(err)
 	}
