@@ -638,3 +638,24 @@ func TestPrivacyAssertionFires(t *testing.T) {
 		t.Errorf("privacy check = %q, want it to fire on the card", got)
 	}
 }
+
+// Ensure the service message Telegram sends when the bot is added does not make it leave a
+// group that is about to send /link.
+func TestServiceMessageIsNotAnAnswer(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	fake.Forum(groupA, orgA.Name)
+	fake.AddBot(groupA, worker, true, telegramtest.Rights{ManageTopics: true})
+	fake.Push("message", map[string]any{"message_id": 1, "date": time.Now().Unix(),
+		"chat":             map[string]any{"id": groupA, "type": "supergroup", "title": "x", "is_forum": true},
+		"from":             map[string]any{"id": worker.ID, "is_bot": false, "first_name": worker.FirstName},
+		"new_chat_members": []map[string]any{{"id": telegramtest.BotID, "is_bot": true, "first_name": "Bot"}}})
+	fake.Wait(t, "the updates to be handled", func() bool { return fake.Pending() == 0 })
+	code, err := h.db.CreateLinkCode(context.Background(), h.keys, orgA.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.TopicText(groupA, 0, worker, "/link "+code)
+	h.groupSays(groupA, "Linked")
+}

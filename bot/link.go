@@ -45,6 +45,11 @@ func readGroup(m *models.Message) incoming {
 	}
 	g.relay = m.Text != "" || m.Photo != nil || m.Voice != nil || m.Document != nil || m.Audio != nil ||
 		m.Video != nil || m.VideoNote != nil || m.Sticker != nil || m.Animation != nil
+	if !g.relay && m.Chat.Type != models.ChatTypeChannel {
+		// A service message ("the bot was added", "topic created", …) asks nothing, and
+		// must not make the bot leave a group that is about to send /link.
+		return incoming{}
+	}
 	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, grp: g}
 }
 

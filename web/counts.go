@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 
 	"github.com/puente-bot/puente/store"
 )
@@ -22,9 +23,22 @@ type countRow struct {
 	Cells            []countCell // one per store.CountEvents
 }
 
+type ratingRow struct {
+	Week  string
+	Cells [2]countCell // helpful, not helpful
+}
+
 type countsData struct {
-	Events []string
-	Rows   []countRow
+	Events  []string
+	Rows    []countRow
+	Ratings []ratingRow // how people rated closed handoffs, newest week first
+}
+
+func cell(n int64) countCell {
+	if n < fewest {
+		return countCell{Few: true}
+	}
+	return countCell{N: n}
 }
 
 func (s *Server) counts(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -51,11 +65,18 @@ func (s *Server) counts(w http.ResponseWriter, r *http.Request, v *viewer) {
 		}
 	}
 	for i := range d.Rows {
-		for j := range d.Rows[i].Cells {
-			c := &d.Rows[i].Cells[j]
-			if c.N < fewest {
-				c.N, c.Few = 0, true
-			}
+		for j, c := range d.Rows[i].Cells {
+			d.Rows[i].Cells[j] = cell(c.N)
+		}
+	}
+	ratings, err := s.db.CaseRatings(r.Context())
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	for _, rt := range slices.Backward(ratings) {
+		if rt.Week >= since {
+			d.Ratings = append(d.Ratings, ratingRow{Week: rt.Week, Cells: [2]countCell{cell(rt.Helpful), cell(rt.Unhelpful)}})
 		}
 	}
 	s.render(w, r, v, http.StatusOK, "counts", page{Title: "web.counts.title", Nav: "counts", Data: d})

@@ -22,6 +22,8 @@ type editData struct {
 	Problems []directory.Problem // problems of no single field
 	Invalid  bool                // the form was refused: nothing was saved
 	Trail    auditData
+	Link     store.LinkStatus // whether an organisation's group is linked, or a code waits
+	LinkCode string           // a link code just made, shown once
 }
 
 func (s *Server) newListingForm(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -75,6 +77,10 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, v *viewer) {
 func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, v *viewer, status int, l *directory.Listing, d editData) {
 	var err error
 	if d.Trail, err = s.trail(r, listingSubject+l.ID, 0); err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	if d.Link, err = s.db.LinkStatusOf(r.Context(), l.ID, s.now()); err != nil {
 		s.internal(w, r, v, err)
 		return
 	}

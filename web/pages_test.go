@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"database/sql"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -41,6 +42,8 @@ func TestRoutesNeedSignIn(t *testing.T) {
 		{"GET", "/export/hsds.zip", false},
 		{"GET", "/preview", false},
 		{"POST", "/audit/1/revert", true},
+		{"POST", "/listings/" + id + "/link-code", true},
+		{"POST", "/listings/" + id + "/link-code/revoke", true},
 		{"GET", "/counts", false},
 		{"GET", "/audit", false},
 		{"POST", "/logout", false},
@@ -152,9 +155,18 @@ func TestCounts(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// Six people said a handoff helped and two that it did not (the handoff area keeps these).
+	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO case_ratings (week, helpful, n) VALUES (?, 1, 6), (?, 0, 2)`, week, week)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	r := s.account("ed@example.org", store.RoleEditor).get("/counts")
 	wantStatus(t, "counts", r, http.StatusOK)
-	wantBody(t, "counts", r, week, "Domestic abuse", `<td lang="es">español</td>`, "<td>7</td>", "<td>fewer than 5</td>")
+	wantBody(t, "counts", r, week, "Domestic abuse", `<td lang="es">español</td>`, "<td>7</td>", "<td>fewer than 5</td>",
+		"Did the handoffs help?", "<td>6</td><td>fewer than 5</td>")
 	if strings.Contains(r.body, "<td>3</td>") {
 		t.Error("a count under 5 is shown as a number")
 	}

@@ -191,6 +191,7 @@ var flashes = map[string]string{
 	"disabled":    "web.done.disabled",
 	"enabled":     "web.done.enabled",
 	"role":        "web.done.role",
+	"revoked":     "web.done.revoked",
 }
 
 // redirect answers a successful post by sending the browser to target (post, redirect, get).

@@ -28,6 +28,8 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /listings/{id}/verify", s.editor(s.verify))
 	mux.Handle("POST /listings/{id}/deactivate", s.editor(s.deactivate))
 	mux.Handle("POST /listings/{id}/activate", s.editor(s.activate))
+	mux.Handle("POST /listings/{id}/link-code", s.admin(s.linkCode))
+	mux.Handle("POST /listings/{id}/link-code/revoke", s.admin(s.revokeLinkCodes))
 	mux.Handle("GET /import", s.editor(s.importForm))
 	mux.Handle("POST /import", s.editor(s.importPreview))
 	mux.Handle("POST /import/apply", s.editor(s.importApply))

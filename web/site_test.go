@@ -22,12 +22,13 @@ import (
 
 // site is the web page on a test server over a fresh database, with a clock tests move.
 type site struct {
-	t   testing.TB
-	db  *store.DB
-	cat *locales.Catalog
-	srv *httptest.Server
-	mu  sync.Mutex
-	now time.Time
+	t    testing.TB
+	db   *store.DB
+	keys *store.Keys
+	cat  *locales.Catalog
+	srv  *httptest.Server
+	mu   sync.Mutex
+	now  time.Time
 }
 
 func newSite(t testing.TB) *site {
@@ -63,7 +64,12 @@ func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv, err := web.New(web.Config{DB: db, Catalog: cat, Conversation: eng, Now: s.clock})
+	keys, err := store.NewKeys([]byte("0123456789abcdef0123456789abcdef"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.keys = keys
+	srv, err := web.New(web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

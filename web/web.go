@@ -20,6 +20,7 @@ import (
 // Config is what the pages need from the rest of the program.
 type Config struct {
 	DB      *store.DB
+	Keys    *store.Keys // for link codes, which are kept only as an HMAC
 	Catalog *locales.Catalog
 	// Conversation is the bot's engine, which the preview walks.
 	Conversation Conversation
@@ -31,6 +32,7 @@ type Config struct {
 // Server is the volunteers' web page. It is an http.Handler.
 type Server struct {
 	db      *store.DB
+	keys    *store.Keys
 	cat     *locales.Catalog
 	conv    Conversation
 	log     *slog.Logger
@@ -51,10 +53,10 @@ const (
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
-	if cfg.DB == nil || cfg.Catalog == nil || cfg.Conversation == nil {
-		return nil, errors.New("web: a database, a catalog and the conversation are required")
+	if cfg.DB == nil || cfg.Keys == nil || cfg.Catalog == nil || cfg.Conversation == nil {
+		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now}
+	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}

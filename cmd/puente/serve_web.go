@@ -22,7 +22,7 @@ func startWeb(ctx context.Context, a *app) (wait func() error, err error) {
 	if err != nil {
 		return nil, err
 	}
-	srv, err := web.New(web.Config{DB: a.db, Catalog: cat, Conversation: eng, Log: a.log})
+	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: cat, Conversation: eng, Log: a.log})
 	if err != nil {
 		return nil, err
 	}

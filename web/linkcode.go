@@ -1,0 +1,69 @@
+package web
+
+import (
+	"database/sql"
+	"net/http"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// An organisation links its Telegram forum group to its listing with a one-time code made
+// here: a caseworker sends /link CODE in the group. Only an HMAC of the code is kept, so the
+// page shows it once.
+
+// linkCode makes a new code for the listing (revoking any earlier unused one) and shows it.
+// The answer is the page itself rather than a redirect, so the code never sits in an address.
+func (s *Server) linkCode(w http.ResponseWriter, r *http.Request, v *viewer) {
+	l, ok := s.pathListing(w, r, v)
+	if !ok {
+		return
+	}
+	if !l.AcceptsHandoff {
+		s.fail(w, r, v, http.StatusConflict, "web.link.no_handoff")
+		return
+	}
+	var code string
+	now := s.now()
+	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
+		var err error
+		if code, err = store.CreateLinkCodeTx(r.Context(), tx, s.keys, l.ID, now); err != nil {
+			return err
+		}
+		return s.auditListingAction(r, tx, v, "listing.link_code", l)
+	})
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	groups, _ := fillForm(l.Record(), nil)
+	s.renderListing(w, r, v, http.StatusOK, l, editData{Groups: groups, Version: version(l), LinkCode: code})
+}
+
+// revokeLinkCodes makes the listing's unused codes stop working (say, one sent to the wrong
+// person). A group linked already stays linked.
+func (s *Server) revokeLinkCodes(w http.ResponseWriter, r *http.Request, v *viewer) {
+	l, ok := s.pathListing(w, r, v)
+	if !ok {
+		return
+	}
+	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
+		n, err := store.RevokeLinkCodesTx(r.Context(), tx, l.ID)
+		if err != nil || n == 0 {
+			return err
+		}
+		return s.auditListingAction(r, tx, v, "listing.link_revoke", l)
+	})
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	redirect(w, r, "/listings/"+l.ID, "revoked")
+}
+
+// auditListingAction records an action on a listing that changes none of its fields.
+func (s *Server) auditListingAction(r *http.Request, tx *sql.Tx, v *viewer, action string, l *directory.Listing) error {
+	_, err := store.AuditTx(r.Context(), tx, store.AuditEntry{At: s.now(), UserID: v.User.ID, Actor: v.User.Email,
+		Action: action, Subject: listingSubject + l.ID, Label: l.Name})
+	return err
+}
