@@ -393,7 +393,10 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		}
 	}()
 	if in.kind == inBlocked {
-		j.forget, j.reqs, j.track, j.sess = true, nil, nil, session{}
+		// The outbox forgets the chat's messages when it reaches this request: after every
+		// result before it is recorded, so none comes back after the forgetting.
+		j.forget, j.track, j.sess = true, nil, session{}
+		j.reqs = []request{{Kind: kindForget, Chat: j.chat}}
 		b.personGone(j, closedBlocked)
 		return
 	}
@@ -513,7 +516,18 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 		return err
 	}
 	if j.forget {
-		return forgetChatTx(ctx, tx, j.key)
+		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+			return err
+		}
+		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
+			return err
+		}
+		for _, r := range j.reqs {
+			if err := w.queue(b.keys, j.key, r); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if j.exit {
 		// Waiting requests are dropped (the outbox is told too); the messages go with the
