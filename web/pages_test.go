@@ -136,9 +136,12 @@ func TestHugeFormRefused(t *testing.T) {
 
 func TestNotFound(t *testing.T) {
 	s := newSite(t)
-	r := s.browser().get("/no/such/page")
-	wantStatus(t, "unknown page", r, http.StatusNotFound)
-	wantBody(t, "unknown page", r, "There is no page at this address")
+	for _, path := range []string{"/no/such/page", "/static/", "/static/nope.css"} {
+		r := s.browser().get(path)
+		wantStatus(t, path, r, http.StatusNotFound)
+	}
+	wantBody(t, "unknown page", s.browser().get("/no/such/page"), "There is no page at this address")
+	wantStatus(t, "style sheet", s.browser().get("/static/style.css"), http.StatusOK)
 }
 
 func TestCounts(t *testing.T) {

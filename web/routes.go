@@ -9,7 +9,7 @@ import (
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(assets, "static") // assets embeds static/, so Sub cannot fail
-	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", http.FileServerFS(static)))
 
 	mux.Handle("GET /login", s.anyone(s.loginForm))
 	mux.Handle("POST /login", s.anyone(s.login))
