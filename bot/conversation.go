@@ -53,6 +53,7 @@ type incoming struct {
 	msgID    int    // the person's message, or the message whose button was pressed
 	hint     string // Telegram's language_code: a first guess, never stored
 	grp      *groupIn
+	username string // only with the button by which the person shares it with an organisation
 }
 
 // maxToken is Telegram's limit on callback data; anything longer is forged.
@@ -87,7 +88,12 @@ func read(u *models.Update) incoming {
 		if len(tok) > maxToken {
 			tok = ""
 		}
-		return incoming{kind: inButton, chat: chat.ID, token: tok, callback: q.ID, msgID: msgID, hint: q.From.LanguageCode}
+		in := incoming{kind: inButton, chat: chat.ID, token: tok, callback: q.ID, msgID: msgID, hint: q.From.LanguageCode}
+		if shareTokens[tok] {
+			// Only the buttons by which a person chooses to share their username carry it.
+			in.username = q.From.Username
+		}
+		return in
 	case u.Message != nil:
 		m := u.Message
 		if m.Chat.Type != models.ChatTypePrivate {

@@ -96,7 +96,9 @@ type handoffJob struct {
 	rated   []rating
 	out     []keyed
 	link    *linkTry
-	unlink  string // a listing to unlink
+	unlink  string       // a listing to unlink
+	shared  []store.Case // cases whose person shared their username (Shared set)
+	unshare []store.Case // cases whose person took it back
 }
 
 // handoff is what handoff keeps in memory: the organisations linked (so the referral step
@@ -198,6 +200,9 @@ func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
 func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string) bool {
 	switch in.kind {
 	case inButton:
+		if b.shareStep(ctx, j, in, lang) {
+			return true
+		}
 		switch {
 		case strings.HasPrefix(in.token, tokenPrefixUI):
 			b.uiButton(ctx, j, in, lang)
@@ -385,7 +390,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
 		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
 	data := map[string]any{"Org": locales.FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
-	b.say(j, lang, "handoff.opened", data, nil)
+	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
 	}
@@ -463,6 +468,9 @@ func (b *Bot) rateButton(j *job, in incoming, lang string) {
 func (b *Bot) endCase(j *job, c store.Case, group int64, by, lang string) {
 	note := map[string]string{closedByPerson: "handoff.org.ended", closedExit: "handoff.org.left", closedBlocked: "handoff.org.blocked"}[by]
 	cl := closing{c: c, by: by, forget: by != closedByPerson}
+	if cl.forget {
+		cl.out = append(cl.out, b.unsharedOnLeaving(c, group)...)
+	}
 	cl.out = append(cl.out, b.topicNote(c, group, note)...)
 	j.h.closes = append(j.h.closes, cl)
 }
@@ -527,6 +535,16 @@ func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Ti
 	}
 	for _, r := range h.rated {
 		if _, err := store.RateCaseTx(ctx, tx, r.caseID, j.key, store.Week(now), r.helpful); err != nil {
+			return err
+		}
+	}
+	for _, c := range h.shared {
+		if err := store.SetCaseSharedTx(ctx, tx, c.ID, c.Shared); err != nil {
+			return err
+		}
+	}
+	for _, c := range h.unshare {
+		if err := store.SetCaseSharedTx(ctx, tx, c.ID, 0); err != nil {
 			return err
 		}
 	}

@@ -659,3 +659,113 @@ func TestServiceMessageIsNotAnAnswer(t *testing.T) {
 	fake.TopicText(groupA, 0, worker, "/link "+code)
 	h.groupSays(groupA, "Linked")
 }
+
+// Ensure a person can share their Telegram username with the organisation of their case only
+// by explicit choice, after being told what it means, take it back (the message holding it
+// is deleted), and that leaving deletes it too. The fake's privacy check sees the username go
+// to the group exactly when the person chose it.
+func TestShareUsername(t *testing.T) {
+	rec := &recorder{}
+	fake := telegramtest.NewWith(t, rec)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	shared := func() (telegramtest.Message, bool) {
+		for _, m := range fake.InTopic(groupA, thread) {
+			if strings.Contains(m.Text, "@zoraida_q77") {
+				return m, true
+			}
+		}
+		return telegramtest.Message{}, false
+	}
+
+	h.press(person, "Share my username…")
+	h.screen(person, "@zoraida_q77")
+	h.press(person, "No, thanks")
+	h.screen(person, "was not shared")
+	rec.mu.Lock()
+	early := slices.Clone(rec.errs)
+	rec.mu.Unlock()
+	if _, ok := shared(); ok || len(early) != 0 {
+		t.Fatalf("the username reached the group without the person's yes: %q", early)
+	}
+	pressAny(h, person, "Share my username…")
+	h.screen(person, "@zoraida_q77")
+	h.press(person, "Yes, share it")
+	h.screen(person, "can now see")
+	if _, ok := shared(); !ok {
+		t.Fatal("the username did not reach the topic")
+	}
+	h.press(person, "Stop sharing")
+	h.screen(person, "your username was removed")
+	fake.Wait(t, "the username to be deleted in the group", func() bool {
+		m, ok := shared()
+		return ok && m.Deleted
+	})
+	fake.Wait(t, "the note that it was taken back", func() bool {
+		ts := h.topicTexts(groupA, thread)
+		return strings.Contains(ts[len(ts)-1], "took back their username")
+	})
+
+	pressAny(h, person, "Stop sharing")
+	h.screen(person, "not shared with anyone")
+	fake.SendText(person, "/end")
+	h.screen(person, "The conversation has ended")
+	fake.Wait(t, "the case to close", func() bool { return h.count("cases WHERE closed_at IS NOT NULL") == 1 })
+	fake.Press(person, 1, tokenShareAsk)
+	h.screen(person, "no longer active")
+
+	rec.mu.Lock()
+	for _, e := range rec.errs {
+		// The username holds the first name, so the check names both.
+		if !regexp.MustCompile(`^privacy: sendMessage to a group chat carries a user's (username|first name) in text$`).MatchString(e) {
+			t.Errorf("privacy check fired for something else than the shared username: %s", e)
+		}
+	}
+	if len(rec.errs) == 0 {
+		t.Error("the privacy check did not see the shared username")
+	}
+	rec.mu.Unlock()
+
+	t.Run("no username", func(t *testing.T) {
+		anon := telegramtest.User{ID: 7394012222, FirstName: "Nadezhda", LanguageCode: "en"}
+		h.openCase(anon, groupA, "")
+		h.press(anon, "Share my username…")
+		h.screen(anon, "You have no Telegram username")
+	})
+	t.Run("leaving deletes it", func(t *testing.T) {
+		other := telegramtest.User{ID: 7394013333, FirstName: "Teodolinda", Username: "teo_lx4", LanguageCode: "en"}
+		thread := h.openCase(other, groupA, "")
+		h.press(other, "Share my username…")
+		h.screen(other, "@teo_lx4")
+		h.press(other, "Yes, share it")
+		h.screen(other, "can now see")
+		fake.SendText(other, "/exit")
+		fake.Wait(t, "the username to be deleted in the group", func() bool {
+			for _, m := range fake.InTopic(groupA, thread) {
+				if strings.Contains(m.Text, "@teo_lx4") {
+					return m.Deleted
+				}
+			}
+			return false
+		})
+	})
+}
+
+// pressAny presses the newest button labelled label on any of the bot's visible messages.
+func pressAny(h *harness, u telegramtest.User, label string) {
+	h.t.Helper()
+	ms := h.fake.Visible(u.ID)
+	for i := len(ms) - 1; i >= 0; i-- {
+		for _, row := range ms[i].Keyboard {
+			for _, b := range row {
+				if ms[i].FromBot && b.Text == label {
+					h.fake.Press(u, ms[i].ID, b.CallbackData)
+					return
+				}
+			}
+		}
+	}
+	h.t.Fatalf("no button %q in the chat", label)
+}

@@ -21,19 +21,20 @@ type Case struct {
 	ThreadID  int64
 	PersonKey []byte
 	Person    []byte
-	Rated     bool // the person said whether it helped
+	Rated     bool  // the person said whether it helped
+	Shared    int64 // the topic's message holding the username the person shared; 0 for none
 	OpenedAt  time.Time
 	ActiveAt  time.Time
 	Closed    bool
 }
 
-const caseColumns = `id, code, listing_id, lang, need, group_key, thread_id, person_key, person, rated, opened_at, active_at, closed_at`
+const caseColumns = `id, code, listing_id, lang, need, group_key, thread_id, person_key, person, rated, shared, opened_at, active_at, closed_at`
 
 func scanCase(scan func(...any) error) (Case, error) {
 	var c Case
 	var opened, active int64
 	var closed sql.NullInt64
-	err := scan(&c.ID, &c.Code, &c.ListingID, &c.Lang, &c.Need, &c.GroupKey, &c.ThreadID, &c.PersonKey, &c.Person, &c.Rated, &opened, &active, &closed)
+	err := scan(&c.ID, &c.Code, &c.ListingID, &c.Lang, &c.Need, &c.GroupKey, &c.ThreadID, &c.PersonKey, &c.Person, &c.Rated, &c.Shared, &opened, &active, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Case{}, ErrNotFound
 	}
@@ -123,6 +124,14 @@ func TouchCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) erro
 	return nil
 }
 
+// SetCaseSharedTx records the message holding the username the person shared (0: none now).
+func SetCaseSharedTx(ctx context.Context, tx *sql.Tx, id string, messageID int64) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET shared = ? WHERE id = ?`, messageID, id); err != nil {
+		return fmt.Errorf("record shared username: %w", err)
+	}
+	return nil
+}
+
 // CloseCaseTx closes the case at now. It reports whether the case was open, so a close
 // that happens twice (say, /close and /end at once) is acted on once.
 func CloseCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (bool, error) {
@@ -139,7 +148,7 @@ func CloseCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (boo
 
 // ForgetCasePersonTx forgets who the case belonged to: the person left or blocked the bot.
 func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL WHERE id = ?`, id); err != nil {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("forget case person: %w", err)
 	}
 	return nil
