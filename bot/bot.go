@@ -194,6 +194,7 @@ type job struct {
 	exit    bool  // the person left: erase the conversation, forget the session
 	forget  bool  // the person blocked the bot
 	counted []counted
+	pre     presealed  // rows sealed in the parallel phase, so the transaction only writes
 	h       handoffJob // what the job does to cases and links
 }
 
@@ -337,6 +338,37 @@ func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte) error {
 	for _, in := range j.ins {
 		b.step(ctx, j, in)
 	}
+	return b.preseal(j)
+}
+
+// presealed holds a job's rows sealed ahead of the batch's transaction: sealing is the
+// costly part of writing them, and it runs in parallel here rather than while holding the
+// database's one writer.
+type presealed struct {
+	session []byte   // nil for an empty session
+	chat    []byte   // the sealed chat id, for tracked messages
+	reqs    [][]byte // j.reqs[i], sealed
+}
+
+func (b *Bot) preseal(j *job) error {
+	if !j.sess.empty() {
+		plain, err := json.Marshal(j.sess)
+		if err != nil {
+			return fmt.Errorf("encode session: %w", err)
+		}
+		j.pre.session = b.keys.Seal(plain, j.key)
+	}
+	if len(j.track) > 0 {
+		j.pre.chat = b.keys.Seal(chatBytes(j.chat), j.key)
+	}
+	j.pre.reqs = make([][]byte, len(j.reqs))
+	for i, r := range j.reqs {
+		plain, err := json.Marshal(r)
+		if err != nil {
+			return fmt.Errorf("encode request: %w", err)
+		}
+		j.pre.reqs[i] = b.keys.Seal(plain, j.key)
+	}
 	return nil
 }
 
@@ -361,7 +393,10 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		}
 	}()
 	if in.kind == inBlocked {
-		j.forget, j.reqs, j.track, j.sess = true, nil, nil, session{}
+		// The outbox forgets the chat's messages when it reaches this request: after every
+		// result before it is recorded, so none comes back after the forgetting.
+		j.forget, j.track, j.sess = true, nil, session{}
+		j.reqs = []request{{Kind: kindForget, Chat: j.chat}}
 		b.personGone(j, closedBlocked)
 		return
 	}
@@ -464,9 +499,14 @@ func (w *batchWrite) queue(keys *store.Keys, key []byte, r request) error {
 	if err != nil {
 		return fmt.Errorf("encode request: %w", err)
 	}
-	w.outbox = append(w.outbox, store.OutboxRow{ChatKey: key, Request: keys.Seal(plain, key)})
-	w.reqs = append(w.reqs, r)
+	w.add(key, keys.Seal(plain, key), r)
 	return nil
+}
+
+// add adds r, already sealed, to the batch.
+func (w *batchWrite) add(key, sealed []byte, r request) {
+	w.outbox = append(w.outbox, store.OutboxRow{ChatKey: key, Request: sealed})
+	w.reqs = append(w.reqs, r)
 }
 
 // commitJob writes what one chat changed, inside the batch's transaction: the rare changes
@@ -476,7 +516,18 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 		return err
 	}
 	if j.forget {
-		return forgetChatTx(ctx, tx, j.key)
+		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+			return err
+		}
+		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
+			return err
+		}
+		for _, r := range j.reqs {
+			if err := w.queue(b.keys, j.key, r); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
 	if j.exit {
 		// Waiting requests are dropped (the outbox is told too); the messages go with the
@@ -496,14 +547,10 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 				}
 			}
 		} else {
-			plain, err := json.Marshal(j.sess)
-			if err != nil {
-				return fmt.Errorf("encode session: %w", err)
-			}
-			w.sessions = append(w.sessions, store.SessionRow{Key: j.key, State: b.keys.Seal(plain, j.key)})
+			w.sessions = append(w.sessions, store.SessionRow{Key: j.key, State: j.pre.session})
 		}
 		for _, id := range j.track {
-			w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), MessageID: int64(id)})
+			w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: j.pre.chat, MessageID: int64(id)})
 		}
 	}
 	for _, c := range j.counted {
@@ -512,7 +559,12 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 			b.log.Warn("Counting failed", "event", c.event, "err", err)
 		}
 	}
-	for _, r := range j.reqs {
+	for i, r := range j.reqs {
+		if i < len(j.pre.reqs) {
+			w.add(j.key, j.pre.reqs[i], r)
+			continue
+		}
+		// Added while committing (handoff): sealed now.
 		if err := w.queue(b.keys, j.key, r); err != nil {
 			return err
 		}

@@ -383,6 +383,14 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 			s.overall.take()
 		}
 		heap.Pop(&s.ready)
+		if it.req.Kind == kindForget {
+			// Every earlier result of this chat is already on its way to the committer,
+			// which handles them in order: nothing is tracked again after this.
+			s.commits <- completion{rowID: it.id, key: it.key, forget: true}
+			q.pop()
+			s.schedule(q)
+			continue
+		}
 		q.busy = true
 		if it.req.Kind == kindErase {
 			// Every earlier result of this chat is already on its way to the committer,

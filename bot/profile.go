@@ -5,6 +5,7 @@ import (
 	"errors"
 	"regexp"
 	"strings"
+	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -13,6 +14,9 @@ import (
 // menuCommands are the commands in Telegram's menu, in order; their names and descriptions
 // come from bot.cmd.<name>.name and bot.cmd.<name>.about in each language.
 var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "exit"}
+
+// setupTimeout bounds the calls made at start.
+const setupTimeout = 20 * time.Second
 
 var validCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 
@@ -27,6 +31,10 @@ func telegramCode(tag string) string {
 // descriptions and command menu in every language. Only a refused token stops the start;
 // a profile that cannot be set now is logged and tried again at the next start.
 func (b *Bot) setup(ctx context.Context) error {
+	// A Telegram that cannot be reached must not hold the start for long: the bot then
+	// starts anyway and keeps trying through its intake and outbox.
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
 	var err error
 	if b.cfg.WebhookURL != "" {
 		_, err = b.api.tg.SetWebhook(ctx, &tg.SetWebhookParams{
@@ -39,9 +47,6 @@ func (b *Bot) setup(ctx context.Context) error {
 		return errors.New("TELEGRAM_BOT_TOKEN: Telegram does not accept this token")
 	}
 	if err != nil {
-		if ctx.Err() != nil {
-			return ctx.Err()
-		}
 		b.log.Warn("Could not set how Telegram delivers updates; check TELEGRAM_API_URL and PUENTE_WEBHOOK_URL")
 	}
 	failed := 0

@@ -17,6 +17,7 @@ const (
 	kindAnswer = "answer" // answerCallbackQuery
 	kindLeave  = "leave"  // leaveChat
 	kindErase  = "erase"  // not a call: delete every tracked message of the chat, then go on
+	kindForget = "forget" // not a call: forget the chat (the person blocked the bot)
 )
 
 // request is one call to the Bot API as the outbox keeps it (sealed) until Telegram has it.
@@ -45,7 +46,9 @@ type button struct {
 }
 
 // paced says whether the request counts against Telegram's message limits.
-func (r *request) paced() bool { return r.Kind != kindAnswer && r.Kind != kindErase }
+func (r *request) paced() bool {
+	return r.Kind != kindAnswer && r.Kind != kindErase && r.Kind != kindForget
+}
 
 // inlineKeyboard is reply_markup with pointer fields, because go-telegram/bot's own button
 // type always sends an empty copy_text, which Telegram can refuse.

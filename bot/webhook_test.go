@@ -2,7 +2,9 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -105,5 +107,21 @@ func TestWebhook(t *testing.T) {
 	}
 	if strings.Contains(h.logs.String(), "Zoraida") {
 		t.Error("the log holds the person's name")
+	}
+}
+
+// Ensure a token Telegram refuses stops the start with an error that names the variable and
+// not the token.
+func TestRefusedToken(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.cfg.Token = "999:not-this-one"
+	b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(h.logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = b.Prepare(context.Background())
+	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN") || strings.Contains(err.Error(), "not-this-one") {
+		t.Fatalf("Prepare = %v, want an error naming TELEGRAM_BOT_TOKEN without the token", err)
 	}
 }
