@@ -378,10 +378,11 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	before := j.sess
 	nreqs := len(j.reqs)
 	ntrack := len(j.track)
+	hBefore := j.h // its slices only grow, so the copy undoes what the step added
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("Handling an update panicked", "panic", fmt.Sprintf("%T", r))
-			j.sess, j.reqs, j.track = before, j.reqs[:nreqs], j.track[:ntrack]
+			j.sess, j.reqs, j.track, j.h = before, j.reqs[:nreqs], j.track[:ntrack], hBefore
 			if in.callback != "" {
 				j.reqs = append(j.reqs, request{Kind: kindAnswer, Chat: j.chat, Callback: in.callback})
 			}

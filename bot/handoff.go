@@ -50,14 +50,18 @@ type handoffUI struct {
 
 // Why a case closed.
 const (
-	closedByOrg     = "org"     // /close in the topic
-	closedByPerson  = "person"  // /end
-	closedExit      = "exit"    // the person left and erased the chat
-	closedBlocked   = "blocked" // the person blocked the bot
-	closedIdle      = "idle"    // nothing for CaseIdle
-	closedUnlinked  = "unlink"  // the group was unlinked, or removed the bot
-	tokenPrefixUI   = "H"       // buttons of the handoff screens
-	tokenPrefixRate = "R"       // the rating buttons after a case closed
+	closedByOrg    = "org"     // /close in the topic
+	closedByPerson = "person"  // /end
+	closedExit     = "exit"    // the person left and erased the chat
+	closedBlocked  = "blocked" // the person blocked the bot
+	closedIdle     = "idle"    // nothing for CaseIdle
+	closedUnlinked = "unlink"  // the group was unlinked, or removed the bot
+)
+
+// Callback data of handoff's buttons starts with one of these.
+const (
+	tokenPrefixUI   = "H" // buttons of the handoff screens
+	tokenPrefixRate = "R" // the rating buttons after a case closed
 )
 
 // endCommands end the conversation with an organisation, in every shipped language.
@@ -74,7 +78,6 @@ type keyed struct {
 // closing is a case to close, with what to send to each side if it was still open.
 type closing struct {
 	c      store.Case
-	by     string
 	forget bool // forget who the case belonged to at once
 	out    []keyed
 }
@@ -218,7 +221,7 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 				b.say(j, lang, "handoff.end.none", nil, nil)
 				return true
 			}
-			b.endCase(j, *j.h.cs, j.h.group, closedByPerson, lang)
+			b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
 			b.say(j, lang, "handoff.end.done", nil, rateKeyboard(b.sp.cat, lang, j.h.cs.ID))
 			j.h.cs = nil
 			return true
@@ -290,8 +293,10 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 		b.say(j, lang, "handoff.already", nil, nil)
 		return
 	}
+	// The map is replaced, never changed, so it can be read after the lock is let go.
 	b.ho.mu.Lock()
 	linked := b.ho.linked
+	b.ho.mu.Unlock()
 	var ids []string
 	var names []string
 	for _, m := range b.cfg.Directory.Rank(profileOf(h), b.cfg.Now()) {
@@ -303,7 +308,6 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 			names = append(names, m.Listing.Name)
 		}
 	}
-	b.ho.mu.Unlock()
 	switch len(ids) {
 	case 0:
 		b.say(j, lang, "handoff.none", nil, nil)
@@ -465,9 +469,9 @@ func (b *Bot) rateButton(j *job, in incoming, lang string) {
 
 // endCase closes the person's case from their side (end, exit or blocking): the
 // organisation is told in the topic, and the topic is closed.
-func (b *Bot) endCase(j *job, c store.Case, group int64, by, lang string) {
+func (b *Bot) endCase(j *job, c store.Case, group int64, by string) {
 	note := map[string]string{closedByPerson: "handoff.org.ended", closedExit: "handoff.org.left", closedBlocked: "handoff.org.blocked"}[by]
-	cl := closing{c: c, by: by, forget: by != closedByPerson}
+	cl := closing{c: c, forget: by != closedByPerson}
 	if cl.forget {
 		cl.out = append(cl.out, b.unsharedOnLeaving(c, group)...)
 	}
@@ -489,7 +493,7 @@ func (b *Bot) personGone(j *job, by string) {
 	if j.h.cs == nil {
 		return
 	}
-	b.endCase(j, *j.h.cs, j.h.group, by, orgLang)
+	b.endCase(j, *j.h.cs, j.h.group, by)
 	j.h.cs = nil
 }
 
@@ -498,7 +502,7 @@ func (b *Bot) personGone(j *job, by string) {
 // A group of 0 is one no longer linked: it is told nothing.
 func (b *Bot) personClosing(c store.Case, group int64, by string) closing {
 	chat, err := b.openChat(c.Person, c.PersonKey)
-	cl := closing{c: c, by: by}
+	cl := closing{c: c}
 	if err == nil {
 		id := map[string]string{closedByOrg: "handoff.closed.org", closedIdle: "handoff.closed.idle", closedUnlinked: "handoff.closed.unlinked"}[by]
 		l := b.listing(c.ListingID)

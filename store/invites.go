@@ -62,6 +62,20 @@ func UseInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, passwordHash
 	return inv.User, nil
 }
 
+// PruneInvites forgets links that expired or were used before before, and says how many.
+func (db *DB) PruneInvites(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *sql.Tx) error {
+		res, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE expires_at < ? OR used_at < ?`, before.Unix(), before.Unix())
+		if err != nil {
+			return fmt.Errorf("prune invites: %w", err)
+		}
+		n, err = res.RowsAffected()
+		return err
+	})
+	return n, err
+}
+
 type queryRower interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }

@@ -129,6 +129,13 @@ func TestInvites(t *testing.T) {
 	if _, err := db.WebSession(ctx, hash("browser"), t0.Add(-time.Hour), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a session survived a password change: err = %v", err)
 	}
+	// "old" expired before t0 and the others were used at t0+1h.
+	if n, err := db.PruneInvites(ctx, t0); err != nil || n != 1 {
+		t.Errorf("PruneInvites(t0) = %d, %v, want 1", n, err)
+	}
+	if n, err := db.PruneInvites(ctx, t0.Add(2*time.Hour)); err != nil || n != 2 {
+		t.Errorf("PruneInvites(t0+2h) = %d, %v, want 2", n, err)
+	}
 }
 
 func TestWebSessions(t *testing.T) {

@@ -219,8 +219,16 @@ func TestBrowser(t *testing.T) {
 	c.wantText(".chat", "Latin American Women's Aid")
 	c.shot("preview-es")
 
-	for _, p := range []struct{ path, name string }{{"/listings", "listings"}, {"/audit", "changes"}, {"/users", "people"}, {"/", "home"}} {
+	for _, p := range []struct{ path, name string }{{"/listings", "listings"}, {"/audit", "changes"}, {"/users", "people"}, {"/counts", "numbers"}, {"/", "home"}} {
 		c.open(p.path)
 		c.shot(p.name)
 	}
+
+	// The pages themselves in Spanish, chosen at the foot of any page.
+	c.do("choose Spanish", chromedp.SetValue(chromedp.CSS("#lang"), "es"))
+	c.navigate("change the language", 200, chromedp.Click(buttonLabelled("Change")))
+	c.wantText("h1", "Mantén el directorio al día")
+	c.open("/listings/stale")
+	c.wantText("h1", "Por revisar")
+	c.shot("to-check-es")
 }

@@ -106,7 +106,8 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	return <-shutdownErr
 }
 
-// janitor forgets expired web sessions every few minutes until ctx ends.
+// janitor forgets expired web sessions, and set-password links a day after they stopped
+// working, every few minutes until ctx ends.
 func (s *Server) janitor(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -114,6 +115,10 @@ func (s *Server) janitor(ctx context.Context) {
 		now := s.now()
 		if _, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession)); err != nil && ctx.Err() == nil {
 			s.log.Error("Forgetting expired web sessions failed", "err", err)
+		}
+		// A day's grace so that someone opening a stale link still hears "expired", not "unknown".
+		if _, err := s.db.PruneInvites(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+			s.log.Error("Forgetting old set-password links failed", "err", err)
 		}
 		select {
 		case <-ctx.Done():

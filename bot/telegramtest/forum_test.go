@@ -14,7 +14,7 @@ import (
 // no link to it) but fires for forwardMessage, whose copy names the sender, and for a user's
 // name anywhere else in a request to a group.
 func TestPrivacyCheckCopyAndForward(t *testing.T) {
-	user := telegramtest.User{ID: 5550001234, FirstName: "Quelbetina", Username: "quel_b_77"}
+	user := telegramtest.User{ID: 5550001234, FirstName: "Quelbetina", Username: "quel_b_77", LanguageCode: "pt-BR"}
 	const group = -100123
 	tests := []struct {
 		name string
@@ -29,6 +29,10 @@ func TestPrivacyCheckCopyAndForward(t *testing.T) {
 			_, err := b.CopyMessage(context.Background(), &tg.CopyMessageParams{ChatID: group, FromChatID: user.ID, MessageID: msg, Caption: "from Quelbetina"})
 			return err
 		}, "user's first name in caption"},
+		{"the person's regional language code", func(b *tg.Bot, _ int) error {
+			_, err := b.SendMessage(context.Background(), &tg.SendMessageParams{ChatID: group, Text: "language: pt-BR"})
+			return err
+		}, "user's language code in text"},
 		{"forward from the person", func(b *tg.Bot, msg int) error {
 			_, err := b.ForwardMessage(context.Background(), &tg.ForwardMessageParams{ChatID: group, FromChatID: user.ID, MessageID: msg})
 			return err

@@ -670,7 +670,7 @@ func writeJSON(w http.ResponseWriter, status int, body any) {
 func bad(desc string) *apiError { return &apiError{status: 400, desc: "Bad Request: " + desc} }
 
 // checkPrivacy fails the test if a request addressed to a group or channel contains the id,
-// name or username of any user the fake has seen.
+// name, username or (regional) language code of any user the fake has seen.
 func (s *Server) checkPrivacy(method string, p map[string]string) {
 	id, err := strconv.ParseInt(p["chat_id"], 10, 64)
 	if err != nil {
@@ -694,8 +694,10 @@ func (s *Server) checkPrivacy(method string, p map[string]string) {
 			continue
 		}
 		for _, u := range users {
+			// A two-letter language code is in too many words to look for; a regional one
+			// ("pt-br") is not, and hints at where someone is from.
 			for field, needle := range map[string]string{"id": strconv.FormatInt(u.ID, 10), "first name": u.FirstName,
-				"last name": u.LastName, "username": u.Username} {
+				"last name": u.LastName, "username": u.Username, "language code": u.LanguageCode} {
 				if len(needle) >= 3 && strings.Contains(strings.ToLower(v), strings.ToLower(needle)) {
 					s.rep.Helper()
 					s.rep.Errorf("privacy: %s to a group chat carries a user's %s in %s", method, field, name)
