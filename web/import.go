@@ -3,7 +3,10 @@ package web
 import (
 	"bytes"
 	"crypto/rand"
+	"crypto/sha256"
 	"database/sql"
+	"encoding/hex"
+	"encoding/json"
 	"io"
 	"maps"
 	"net/http"
@@ -28,6 +31,7 @@ type pendingImport struct {
 	userID  int64
 	name    string
 	data    []byte
+	plan    string // what the preview showed would change (see importData.digest)
 	expires time.Time
 }
 
@@ -81,6 +85,7 @@ type importChange struct {
 type importData struct {
 	Name      string
 	Token     string // set when the upload can be imported
+	Replanned bool   // the directory changed since the preview: this is the new plan
 	Problems  []directory.Problem
 	Errors    int // problems that stop the import
 	Added     []importChange
@@ -119,9 +124,22 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v *viewer
 	if d.Errors > 0 {
 		status = http.StatusUnprocessableEntity
 	} else if len(listings) > 0 && len(d.Added)+len(d.Changed) > 0 {
-		d.Token = s.pending.put(pendingImport{userID: v.User.ID, name: d.Name, data: data, expires: s.now().Add(pendingFor)}, s.now())
+		s.hold(v, &d, data)
 	}
 	s.render(w, r, v, status, "import", page{Title: "web.import.title", Nav: "import", Data: d})
+}
+
+// hold keeps an upload for its uploader to import and sets the token of the import button.
+func (s *Server) hold(v *viewer, d *importData, data []byte) {
+	now := s.now()
+	d.Token = s.pending.put(pendingImport{userID: v.User.ID, name: d.Name, data: data, plan: d.digest(), expires: now.Add(pendingFor)}, now)
+}
+
+// digest sums up what the plan would change, to tell whether it is still what was shown.
+func (d *importData) digest() string {
+	b, _ := json.Marshal([][]importChange{d.Added, d.Changed}) // listings and changes always marshal
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
 }
 
 // importApply writes a previewed upload: every listing or none, each with its audit entry.
@@ -142,6 +160,16 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *viewer) 
 	}
 	if d.Errors > 0 {
 		s.render(w, r, v, http.StatusUnprocessableEntity, "import", page{Title: "web.import.title", Nav: "import", Data: d})
+		return
+	}
+	if d.digest() != pi.plan {
+		// Someone changed the directory since the preview: show what the file would change now
+		// and let the volunteer decide again, rather than write something they did not see.
+		d.Replanned = true
+		if len(d.Added)+len(d.Changed) > 0 {
+			s.hold(v, &d, pi.data)
+		}
+		s.render(w, r, v, http.StatusConflict, "import", page{Title: "web.import.title", Nav: "import", Data: d})
 		return
 	}
 	now := s.now()

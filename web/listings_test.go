@@ -390,6 +390,29 @@ func TestImport(t *testing.T) {
 	wantStatus(t, "apply twice", r, http.StatusGone)
 	wantBody(t, "apply twice", r, "Upload the file again")
 
+	// A preview goes stale when someone edits a listing it would change: nothing is written,
+	// and the new plan is shown to confirm.
+	r = b.upload("directory.csv", strings.Replace(good, "020 7946 0001", "020 7946 0009", 1))
+	m = tokenField.FindStringSubmatch(r.body)
+	if m == nil {
+		t.Fatal("no import button")
+	}
+	l.Area = "Edited meanwhile"
+	s.put(l)
+	r = b.post("/import/apply", url.Values{"token": {html.UnescapeString(m[1])}})
+	wantStatus(t, "stale preview", r, http.StatusConflict)
+	wantBody(t, "stale preview", r, "changed since you checked", "Edited meanwhile", `action="/import/apply"`)
+	if got := s.listing(l.ID); got.Area != "Edited meanwhile" {
+		t.Errorf("a stale preview was imported: area %q", got.Area)
+	}
+	if m = tokenField.FindStringSubmatch(r.body); m == nil {
+		t.Fatal("no import button under the new plan")
+	}
+	wantStatus(t, "import the new plan", b.post("/import/apply", url.Values{"token": {html.UnescapeString(m[1])}}), http.StatusSeeOther)
+	if got := s.listing(l.ID); got.Area != "" || len(got.Contacts) == 0 || got.Contacts[0].Value != "020 7946 0009" {
+		t.Errorf("after importing the new plan: area %q contacts %+v", got.Area, got.Contacts)
+	}
+
 	changed := strings.Replace(good, "020 7946 0001", "020 7946 0002", 1)
 	r = b.upload("directory.csv", changed)
 	wantBody(t, "changed file", r, "New: 0. Changed: 1. Unchanged: 1.", "020 7946 0002")
