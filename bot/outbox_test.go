@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"fmt"
+	"io"
 	"log/slog"
 	"strings"
 	"testing"
@@ -41,8 +42,9 @@ func sends(chat int64, n int, group bool) []*item {
 	return out
 }
 
-// Ensure the outbox never sends faster than its limits: per private chat (after a burst), per
-// group, and overall.
+// Ensure the scheduler never dispatches faster than its limits: per private chat (after a
+// burst), per group, and overall. Time is simulated, a millisecond a step, and every request
+// succeeds at once.
 func TestPacing(t *testing.T) {
 	lim := Limits{
 		PrivateChat: Rate{Every: 20 * time.Millisecond, Burst: 2},
@@ -51,53 +53,46 @@ func TestPacing(t *testing.T) {
 		InFlight:    8, RetryUnit: time.Millisecond, BackoffMin: time.Millisecond, BackoffMax: 10 * time.Millisecond,
 	}
 	tests := []struct {
-		name    string
-		chats   []int64
-		each    int
-		group   bool
-		atLeast time.Duration // between the first and the last message
+		name  string
+		chats []int64
+		each  int
+		group bool
+		want  []time.Duration // when each request may go at the earliest, in dispatch order
 	}{
-		{"one private chat", []int64{11}, 6, false, 4 * 20 * time.Millisecond},
-		{"one group", []int64{-100}, 4, true, 3 * 50 * time.Millisecond},
-		{"many chats", []int64{21, 22, 23, 24, 25, 26, 27, 28, 29, 30}, 1, false, 9 * 5 * time.Millisecond},
+		{"one private chat", []int64{11}, 5, false, []time.Duration{0, 5, 20, 40, 60}},
+		{"one group", []int64{-100}, 3, true, []time.Duration{0, 50, 100}},
+		{"many chats", []int64{21, 22, 23, 24}, 1, false, []time.Duration{0, 5, 10, 15}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			fake := telegramtest.New(t)
-			var items []*item
-			for _, c := range tt.chats {
-				if tt.group {
-					fake.Group(c, "supergroup", "an organisation")
-				} else {
-					fake.Meet(telegramtest.User{ID: c, FirstName: "P"})
-				}
-				items = append(items, sends(c, tt.each, tt.group)...)
+			c := &clock{now: time.Unix(1_800_000_000, 0)}
+			start := c.Now()
+			o := &outbox{lim: lim, now: c.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(lim.Overall, c.Now()), commits: make(chan completion, 100)}
+			for _, chat := range tt.chats {
+				s.insert(sends(chat, tt.each, tt.group))
 			}
-			o := runOutbox(t, fake, lim)
-			o.enqueue(context.Background(), addition{items: items})
-			var first, last time.Time
-			fake.Wait(t, "every message", func() bool {
-				n := 0
-				first, last = time.Time{}, time.Time{}
-				for _, c := range tt.chats {
-					for i, m := range fake.BotMessages(c) {
-						n++
-						if first.IsZero() || m.Date.Before(first) {
-							first = m.Date
-						}
-						if m.Date.After(last) {
-							last = m.Date
-						}
-						if m.Text != fmt.Sprint("message ", i) {
-							t.Fatalf("chat %d message %d = %q: out of order", c, i, m.Text)
-						}
-					}
+			work := make(chan *item, 100)
+			var got []time.Duration
+			for step := 0; step < 500 && len(got) < len(tt.want); step++ {
+				s.dispatch(c.Now(), work)
+				for len(work) > 0 {
+					it := <-work
+					got = append(got, c.Now().Sub(start))
+					s.result(it)
 				}
-				return n == len(items)
-			})
-			// Arrival times at the fake carry a little network jitter; dispatch is paced exactly.
-			if got := last.Sub(first); got < tt.atLeast*9/10 {
-				t.Errorf("first to last = %s, want at least %s", got, tt.atLeast)
+				c.Advance(time.Millisecond)
+			}
+			if len(got) != len(tt.want) {
+				t.Fatalf("dispatched %d, want %d", len(got), len(tt.want))
+			}
+			for i := range got {
+				if got[i] < tt.want[i]*time.Millisecond {
+					t.Errorf("request %d went at %s, want not before %s", i, got[i], tt.want[i]*time.Millisecond)
+				}
+			}
+			if last := got[len(got)-1]; last > tt.want[len(tt.want)-1]*time.Millisecond+5*time.Millisecond {
+				t.Errorf("last request went at %s, want about %s: pacing is slower than its limits", last, tt.want[len(tt.want)-1]*time.Millisecond)
 			}
 		})
 	}
