@@ -1,11 +1,16 @@
 package bot
 
 import (
+	"bytes"
 	"context"
+	"encoding/binary"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -816,5 +821,73 @@ func TestChatRightAfterLink(t *testing.T) {
 	h.openCase(person, groupA, "")
 	if fake.Left(groupA) {
 		t.Error("the bot left the group it was linked to")
+	}
+}
+
+// Ensure that after a case (linking, messages both ways, a shared username, a rating) neither
+// the database file, nor its WAL, nor anything logged holds the person's ids, name, username
+// or what either side wrote, nor the group's chat id or the link code.
+func TestHandoffKeepsNothingIdentifying(t *testing.T) {
+	rec := &recorder{} // the username is shared on purpose: the fake's check would see it
+	fake := telegramtest.NewWith(t, rec)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	fake.Forum(groupA, orgA.Name)
+	fake.Admin(groupA, worker)
+	fake.AddBot(groupA, worker, true, telegramtest.Rights{ManageTopics: true})
+	code, err := h.db.CreateLinkCode(context.Background(), h.keys, orgA.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	fake.TopicText(groupA, 0, worker, "/link "+code)
+	h.groupSays(groupA, "Linked")
+	thread := h.openCase(person, groupA, "")
+	typed, reply := "my employer keeps my passport", "we can help with the passport"
+	fake.SendText(person, typed)
+	fake.TopicText(groupA, thread, worker, reply)
+	h.screen(person, reply)
+	pressAny(h, person, "Share my username…")
+	h.screen(person, "Share your username?")
+	h.press(person, "Yes, share it")
+	h.screen(person, "can now see")
+	fake.TopicText(groupA, thread, worker, "/close")
+	h.screen(person, "has closed this conversation")
+	h.press(person, label(person, "helpful"))
+	h.screen(person, "Thank you")
+	fake.Wait(t, "everything to be sent", func() bool { return h.count("outbox") == 0 && fake.Pending() == 0 })
+	h.kill()
+
+	group := groupA
+	needles := map[string][]byte{
+		"person's chat id":          []byte(strconv.FormatInt(person.ID, 10)),
+		"person's chat id (binary)": binary.BigEndian.AppendUint64(nil, uint64(person.ID)),
+		"group's chat id":           []byte(strconv.FormatInt(groupA, 10)),
+		"group's chat id (binary)":  binary.BigEndian.AppendUint64(nil, uint64(group)),
+		"first name":                []byte(person.FirstName),
+		"last name":                 []byte(person.LastName),
+		"username":                  []byte(person.Username),
+		"caseworker's name":         []byte(worker.FirstName),
+		"what either side wrote":    []byte("passport"),
+		"link code":                 []byte(code),
+		"link code (bare)":          []byte(store.NormalizeLinkCode(code)),
+	}
+	files, err := filepath.Glob(filepath.Join(h.dir, "puente.db*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	blobs := map[string][]byte{"the log": []byte(h.logs.String())}
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		blobs[filepath.Base(f)] = b
+	}
+	for what, data := range blobs {
+		for name, needle := range needles {
+			if bytes.Contains(data, needle) {
+				t.Errorf("%s holds the %s", what, name)
+			}
+		}
 	}
 }
