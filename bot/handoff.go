@@ -91,6 +91,7 @@ type rating struct {
 // handoffJob is what one chat's share of a batch does to cases and links, written in the
 // batch's transaction.
 type handoffJob struct {
+	links   *linkSet    // the linked groups, as the batch began
 	cs      *store.Case // the person's open case, read before the steps
 	group   int64       // cs's organisation group
 	opened  []store.Case
@@ -104,46 +105,60 @@ type handoffJob struct {
 	unshare []store.Case // cases whose person took it back
 }
 
-// handoff is what handoff keeps in memory: the organisations linked (so the referral step
-// needs no query) and the estimate of each group's budget.
+// handoff is what handoff keeps in memory: the linked groups (so a batch needs no query to
+// find them) and the estimate of each group's budget.
 type handoff struct {
-	mu     sync.Mutex
-	linked map[string]bool // nil until read from the database
-	pace   groupPace
+	mu    sync.Mutex
+	links *linkSet // nil until read from the database
+	pace  groupPace
+}
+
+// linkSet is every linked group, by listing and by the group's lookup key. It is replaced,
+// never changed, so it may be read without the lock.
+type linkSet struct {
+	byListing map[string]store.Link
+	byChat    map[string]store.Link
 }
 
 func newHandoff(r Rate) *handoff {
 	return &handoff{pace: groupPace{rate: r, next: map[string]time.Time{}, told: map[string]time.Time{}}}
 }
 
-// loadLinked reads which listings have a group, once; relinked makes it read them again.
-func (b *Bot) loadLinked(ctx context.Context) error {
+// linked returns the linked groups, reading them when a link changed (or at the start).
+func (b *Bot) linked(ctx context.Context) (*linkSet, error) {
 	b.ho.mu.Lock()
 	defer b.ho.mu.Unlock()
-	if b.ho.linked != nil {
-		return nil
+	if b.ho.links != nil {
+		return b.ho.links, nil
 	}
-	linked, err := b.db.LinkedListings(ctx)
+	ls, err := b.db.Links(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	b.ho.linked = linked
-	return nil
+	set := &linkSet{byListing: make(map[string]store.Link, len(ls)), byChat: make(map[string]store.Link, len(ls))}
+	for _, l := range ls {
+		set.byListing[l.ListingID], set.byChat[string(l.ChatKey)] = l, l
+	}
+	b.ho.links = set
+	return set, nil
 }
 
 // relinked is called inside a transaction that links or unlinks a group: the links are read
-// again by the next batch, after the transaction committed or failed.
+// again by the next batch, after the transaction committed or failed. Batches run one after
+// another, and only they call linked, so nothing reads the links in between.
 func (b *Bot) relinked() {
 	b.ho.mu.Lock()
 	defer b.ho.mu.Unlock()
-	b.ho.linked = nil
+	b.ho.links = nil
 }
 
 // loadCase reads the person's open case, if any, and its group.
 func (b *Bot) loadCase(ctx context.Context, j *job) error {
-	if err := b.loadLinked(ctx); err != nil {
+	links, err := b.linked(ctx)
+	if err != nil {
 		return err
 	}
+	j.h.links = links
 	c, err := b.db.OpenCaseOf(ctx, j.key)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil
@@ -151,12 +166,9 @@ func (b *Bot) loadCase(ctx context.Context, j *job) error {
 	if err != nil {
 		return err
 	}
-	l, err := b.db.LinkByListing(ctx, c.ListingID)
-	if errors.Is(err, store.ErrNotFound) {
+	l, ok := links.byListing[c.ListingID]
+	if !ok {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	group, err := b.openChat(l.Chat, l.ChatKey)
 	if err != nil {
@@ -293,17 +305,13 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 		b.say(j, lang, "handoff.already", nil, nil)
 		return
 	}
-	// The map is replaced, never changed, so it can be read after the lock is let go.
-	b.ho.mu.Lock()
-	linked := b.ho.linked
-	b.ho.mu.Unlock()
 	var ids []string
 	var names []string
 	for _, m := range b.cfg.Directory.Rank(profileOf(h), b.cfg.Now()) {
 		if len(ids) == maxChoices {
 			break
 		}
-		if m.Listing.AcceptsHandoff && linked[m.Listing.ID] {
+		if _, linked := j.h.links.byListing[m.Listing.ID]; linked && m.Listing.AcceptsHandoff {
 			ids = append(ids, m.Listing.ID)
 			names = append(names, m.Listing.Name)
 		}
@@ -364,8 +372,8 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 		return
 	}
 	l := b.listing(listingID)
-	link, err := b.db.LinkByListing(ctx, listingID)
-	if l == nil || err != nil {
+	link, ok := j.h.links.byListing[listingID]
+	if l == nil || !ok {
 		b.say(j, lang, "handoff.gone", nil, nil)
 		return
 	}
@@ -644,6 +652,8 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 		}
 		var closes []closing
 		for _, c := range idle {
+			// Not b.linked: only the intake may fill that, so it never holds links read
+			// while a batch that changes them is being committed.
 			group := int64(0)
 			if l, err := b.db.LinkByListing(ctx, c.ListingID); err == nil {
 				group, _ = b.openChat(l.Chat, l.ChatKey)

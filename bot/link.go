@@ -68,11 +68,11 @@ type linkTry struct {
 // runGroup handles a group's updates. A group that is not linked gets nothing but answers
 // to /link, and the bot leaves it at anything else; a linked group's topics are cases.
 func (b *Bot) runGroup(ctx context.Context, j *job) error {
-	link, err := b.db.LinkByChat(ctx, j.key)
-	linked := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	links, err := b.linked(ctx)
+	if err != nil {
 		return err
 	}
+	link, linked := links.byChat[string(j.key)]
 	for _, in := range j.ins {
 		g := in.grp
 		if g == nil || g.typ == models.ChatTypeChannel {

@@ -28,7 +28,7 @@ func (d *roundRobin) Rank(directory.Profile, time.Time) []directory.Match {
 // through the fake Bot API on loopback: half from people into their case's topic, half from
 // caseworkers to the person. Pacing is lifted (the fake does not rate-limit), so this is
 // what the bot itself can relay; Telegram's 20 messages a minute per group is the real
-// ceiling for one organisation.
+// ceiling for one organisation. CPU is the bot's and the fake's together (one process).
 func BenchmarkRelay(b *testing.B) {
 	const orgs, cases = 10, 100
 	fake := telegramtest.New(b)
@@ -59,7 +59,7 @@ func BenchmarkRelay(b *testing.B) {
 	var sent atomic.Int64
 	fake.OnSend(func(telegramtest.Message) { sent.Add(1) })
 	b.ResetTimer()
-	start := time.Now()
+	cpu, start := cpuTime(), time.Now()
 	for i := range b.N {
 		c := all[i%cases]
 		if i%2 == 0 {
@@ -71,4 +71,5 @@ func BenchmarkRelay(b *testing.B) {
 	fake.Wait(b, "every relay", func() bool { return sent.Load() >= int64(b.N) })
 	b.StopTimer()
 	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "relays/s")
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/relay")
 }

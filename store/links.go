@@ -187,30 +187,27 @@ func scanLink(row *sql.Row) (Link, error) {
 	return l, nil
 }
 
-// LinkByChat returns the link of the group under chatKey, or ErrNotFound.
-func (db *DB) LinkByChat(ctx context.Context, chatKey []byte) (Link, error) {
-	return scanLink(db.read.QueryRowContext(ctx, `SELECT listing_id, chat_key, chat, linked_at FROM links WHERE chat_key = ?`, chatKey))
-}
-
 // LinkByListing returns the listing's link, or ErrNotFound.
 func (db *DB) LinkByListing(ctx context.Context, listingID string) (Link, error) {
 	return scanLink(db.read.QueryRowContext(ctx, `SELECT listing_id, chat_key, chat, linked_at FROM links WHERE listing_id = ?`, listingID))
 }
 
-// LinkedListings returns the ids of every linked listing.
-func (db *DB) LinkedListings(ctx context.Context) (map[string]bool, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT listing_id FROM links`)
+// Links returns every link.
+func (db *DB) Links(ctx context.Context) ([]Link, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT listing_id, chat_key, chat, linked_at FROM links ORDER BY listing_id`)
 	if err != nil {
 		return nil, fmt.Errorf("read links: %w", err)
 	}
 	defer rows.Close()
-	out := map[string]bool{}
+	var out []Link
 	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
+		var l Link
+		var at int64
+		if err := rows.Scan(&l.ListingID, &l.ChatKey, &l.Chat, &at); err != nil {
 			return nil, fmt.Errorf("read links: %w", err)
 		}
-		out[id] = true
+		l.LinkedAt = time.Unix(at, 0)
+		out = append(out, l)
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("read links: %w", err)

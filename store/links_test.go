@@ -68,13 +68,10 @@ func TestLinkWithCode(t *testing.T) {
 			}
 		})
 	}
-	linked, err := db.LinkedListings(ctx)
-	if err != nil || len(linked) != 2 || !linked["listing-a"] || !linked["listing-d"] {
-		t.Fatalf("LinkedListings = %v, %v", linked, err)
-	}
-	l, err := db.LinkByChat(ctx, []byte("g2"))
-	if err != nil || l.ListingID != "listing-d" || string(l.Chat) != "sealed" {
-		t.Fatalf("LinkByChat = %+v, %v", l, err)
+	links, err := db.Links(ctx)
+	if err != nil || len(links) != 2 || links[0].ListingID != "listing-a" || links[1].ListingID != "listing-d" ||
+		string(links[1].ChatKey) != "g2" || string(links[1].Chat) != "sealed" || !links[1].LinkedAt.Equal(now) {
+		t.Fatalf("Links = %+v, %v", links, err)
 	}
 	st, err := db.LinkStatusOf(ctx, "listing-a", now)
 	if err != nil || !st.Linked || !st.CodeExpires.IsZero() {

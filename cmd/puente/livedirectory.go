@@ -38,6 +38,11 @@ func (l *liveDirectory) Rank(p directory.Profile, now time.Time) []directory.Mat
 	return l.cur.Load().Rank(p, now)
 }
 
+// Listings are the listings as last loaded.
+func (l *liveDirectory) Listings() []*directory.Listing {
+	return l.cur.Load().Listings()
+}
+
 // refresh reloads the listings if they changed since the last load, and says whether it did.
 func (l *liveDirectory) refresh(ctx context.Context) (bool, error) {
 	v, err := l.db.DirectoryVersion(ctx)

@@ -34,17 +34,13 @@ func startBot(ctx context.Context, a *app, getenv func(string) string) (wait fun
 	if err != nil {
 		return nil, err
 	}
-	dir, err := loadDirectory(ctx, a.db, time.Now())
-	if err != nil {
-		return nil, err
-	}
 	b, err := bot.New(bot.Config{
 		Token:         a.cfg.BotToken,
 		APIURL:        a.cfg.APIURL,
 		WebhookURL:    a.cfg.WebhookURL,
 		WebhookSecret: a.cfg.WebhookSecret,
 		DeleteAfter:   a.cfg.DeleteAfter,
-		Directory:     dir,
+		Directory:     a.dir,
 		CaseIdle:      a.cfg.CaseIdle,
 		CaseForget:    a.cfg.CaseForget,
 		Referral: func(node string) bool {
