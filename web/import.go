@@ -2,78 +2,18 @@ package web
 
 import (
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"io"
 	"maps"
 	"net/http"
 	"path"
-	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
-
-// An uploaded spreadsheet is checked and previewed first; only "Import" writes it. Between
-// the two the file waits in memory (never on disk), for its uploader only, for a while.
-const (
-	pendingFor = time.Hour
-	maxPending = 20
-)
-
-type pendingImport struct {
-	userID  int64
-	name    string
-	data    []byte
-	plan    string // what the preview showed would change (see importData.digest)
-	expires time.Time
-}
-
-type pendingImports struct {
-	mu sync.Mutex
-	m  map[string]pendingImport
-}
-
-func (p *pendingImports) put(pi pendingImport, now time.Time) string {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	for k, v := range p.m {
-		if now.After(v.expires) {
-			delete(p.m, k)
-		}
-	}
-	if len(p.m) >= maxPending {
-		// The oldest upload goes: it is the one least likely to be imported still.
-		oldest := ""
-		for k, v := range p.m {
-			if oldest == "" || v.expires.Before(p.m[oldest].expires) {
-				oldest = k
-			}
-		}
-		delete(p.m, oldest)
-	}
-	token := rand.Text()
-	p.m[token] = pi
-	return token
-}
-
-// take removes and returns the upload under token if it is the user's and still fresh.
-func (p *pendingImports) take(token string, userID int64, now time.Time) (pendingImport, bool) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	pi, ok := p.m[token]
-	if !ok || pi.userID != userID || now.After(pi.expires) {
-		return pendingImport{}, false
-	}
-	delete(p.m, token)
-	return pi, true
-}
 
 // importChange is one listing of an upload compared with the directory.
 type importChange struct {
@@ -142,60 +82,6 @@ func (d *importData) digest() string {
 	return hex.EncodeToString(sum[:])
 }
 
-// importApply writes a previewed upload: every listing or none, each with its audit entry.
-func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *viewer) {
-	if !s.parseForm(w, r, v) {
-		return
-	}
-	pi, ok := s.pending.take(r.PostFormValue("token"), v.User.ID, s.now())
-	if !ok {
-		s.fail(w, r, v, http.StatusGone, "web.import.gone")
-		return
-	}
-	// Planned again: the directory may have changed since the preview.
-	d, _, err := s.planImport(r, pi.name, pi.data)
-	if err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	if d.Errors > 0 {
-		s.render(w, r, v, http.StatusUnprocessableEntity, "import", page{Title: "web.import.title", Nav: "import", Data: d})
-		return
-	}
-	if d.digest() != pi.plan {
-		// Someone changed the directory since the preview: show what the file would change now
-		// and let the volunteer decide again, rather than write something they did not see.
-		d.Replanned = true
-		if len(d.Added)+len(d.Changed) > 0 {
-			s.hold(v, &d, pi.data)
-		}
-		s.render(w, r, v, http.StatusConflict, "import", page{Title: "web.import.title", Nav: "import", Data: d})
-		return
-	}
-	now := s.now()
-	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		for _, c := range slices.Concat(d.Added, d.Changed) {
-			if _, err := store.ImportDirectoryTx(r.Context(), tx, []*directory.Listing{c.L}, now); err != nil {
-				return err
-			}
-			action := "listing.import"
-			if c.New {
-				action = "listing.import_new"
-			}
-			if _, err := store.AuditTx(r.Context(), tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email,
-				Action: action, Subject: listingSubject + c.L.ID, Label: c.L.Name, Changes: c.Changes}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	redirect(w, r, "/listings", "imported")
-}
-
 // planImport reads an upload (CSV, or HSDS JSON by its name) and compares it with the
 // directory as stored.
 func (s *Server) planImport(r *http.Request, name string, data []byte) (importData, []*directory.Listing, error) {
@@ -234,35 +120,4 @@ func (s *Server) planImport(r *http.Request, name string, data []byte) (importDa
 		}
 	}
 	return d, listings, nil
-}
-
-// exportCSV downloads the directory as the spreadsheet import reads back.
-func (s *Server) exportCSV(w http.ResponseWriter, r *http.Request, v *viewer) {
-	s.export(w, r, v, "text/csv; charset=utf-8", "puente-directory.csv", directory.WriteCSV)
-}
-
-// exportHSDS downloads the directory as Open Referral HSDS 3.0 JSON.
-func (s *Server) exportHSDS(w http.ResponseWriter, r *http.Request, v *viewer) {
-	s.export(w, r, v, "application/json", "puente-directory-hsds.json", directory.WriteHSDS)
-}
-
-// exportHSDSPackage downloads the directory as the HSDS 3.0 tabular data package (zip of CSVs).
-func (s *Server) exportHSDSPackage(w http.ResponseWriter, r *http.Request, v *viewer) {
-	s.export(w, r, v, "application/zip", "puente-directory-hsds.zip", directory.WriteHSDSPackage)
-}
-
-func (s *Server) export(w http.ResponseWriter, r *http.Request, v *viewer, contentType, name string, write func(io.Writer, []*directory.Listing) error) {
-	listings, err := s.db.DirectoryListings(r.Context())
-	if err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	var buf bytes.Buffer
-	if err := write(&buf, listings); err != nil {
-		s.internal(w, r, v, err)
-		return
-	}
-	w.Header().Set("Content-Type", contentType)
-	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
-	buf.WriteTo(w)
 }

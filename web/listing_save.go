@@ -1,0 +1,88 @@
+package web
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/store"
+)
+
+// saveListingForm checks the posted form as an import checks a row. On a problem the form
+// comes back with everything as typed and each message beside its field; nothing is saved.
+func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *viewer) {
+	if !s.parseForm(w, r, v) {
+		return
+	}
+	old, ok := s.pathListing(w, r, v)
+	if !ok {
+		return
+	}
+	rec := formRecord(r.PostForm, old.Record())
+	if r.PostFormValue("version") != version(old) {
+		// Someone saved this listing since the form was opened: saving over it would undo
+		// their work unseen. The form comes back as typed, against the listing as it is now.
+		groups, _ := fillForm(rec, nil)
+		s.renderListing(w, r, v, http.StatusConflict, old, editData{Groups: groups, Version: version(old), Invalid: true,
+			Problems: []directory.Problem{{Message: v.t("web.listing.changed_meanwhile")}}})
+		return
+	}
+	l, err := directory.FromRecord(rec)
+	if err != nil {
+		probs, ok := problemsOf(err)
+		if !ok {
+			s.internal(w, r, v, err)
+			return
+		}
+		groups, other := fillForm(rec, probs)
+		s.renderListing(w, r, v, http.StatusUnprocessableEntity, old, editData{Groups: groups, Problems: other, Invalid: true, Version: version(old)})
+		return
+	}
+	// The id is the listing's, whatever its name becomes: links and imports keep finding it.
+	l.ID = old.ID
+	changes, err := s.saveListing(r.Context(), v, "listing.update", old, l, 0)
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	done := "saved"
+	if len(changes) == 0 {
+		done = "unchanged"
+	}
+	redirect(w, r, "/listings/"+l.ID, done)
+}
+
+// saveListing stores l (replacing before, nil for a new listing) and its audit entry in
+// one transaction, and returns the changes. Saving what is stored already writes nothing.
+func (s *Server) saveListing(ctx context.Context, v *viewer, action string, before, l *directory.Listing, revertOf int64) ([]store.Change, error) {
+	var old map[string]string
+	if before != nil {
+		old = before.Record()
+	}
+	changes := diff(old, l.Record())
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	now := s.now()
+	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := store.ImportDirectoryTx(ctx, tx, []*directory.Listing{l}, now); err != nil {
+			return err
+		}
+		_, err := store.AuditTx(ctx, tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email, Action: action,
+			Subject: listingSubject + l.ID, Label: l.Name, Changes: changes, RevertOf: revertOf})
+		return err
+	})
+	return changes, err
+}
+
+// version identifies a listing's stored content, so a form can tell whether it was saved
+// by someone else since it was opened.
+func version(l *directory.Listing) string {
+	b, _ := json.Marshal(l.Record()) // a map of strings always marshals, keys sorted
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:16])
+}
