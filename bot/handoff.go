@@ -91,18 +91,18 @@ type rating struct {
 // handoffJob is what one chat's share of a batch does to cases and links, written in the
 // batch's transaction.
 type handoffJob struct {
-	links   *linkSet    // the linked groups, as the batch began
-	cs      *store.Case // the person's open case, read before the steps
-	group   int64       // cs's organisation group
-	opened  []store.Case
-	touched []string
-	closes  []closing
-	rated   []rating
-	out     []keyed
-	link    *linkTry
-	unlink  string       // a listing to unlink
-	shared  []store.Case // cases whose person shared their username (Shared set)
-	unshare []store.Case // cases whose person took it back
+	links    *linkSet    // the linked groups, as the batch began
+	cs       *store.Case // the person's open case, read before the steps
+	group    int64       // cs's organisation group
+	opened   []store.Case
+	touched  []string
+	closes   []closing
+	rated    []rating
+	out      []keyed
+	linkCode string       // a /link that passed the checks the bot can make before the code
+	unlink   string       // a listing to unlink
+	shared   []store.Case // cases whose person shared their username (Shared set)
+	unshare  []store.Case // cases whose person took it back
 }
 
 // handoff is what handoff keeps in memory: the linked groups (so a batch needs no query to
@@ -560,7 +560,7 @@ func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Ti
 			return err
 		}
 	}
-	if h.link != nil {
+	if h.linkCode != "" {
 		reqs, err := b.commitLink(ctx, tx, j, now)
 		if err != nil {
 			return err

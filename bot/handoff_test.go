@@ -769,3 +769,52 @@ func pressAny(h *harness, u telegramtest.User, label string) {
 	}
 	h.t.Fatalf("no button %q in the chat", label)
 }
+
+// Ensure a group that removes the bot, or is unlinked by an administrator, closes its open
+// cases and their people are told.
+func TestGroupGoneClosesCases(t *testing.T) {
+	tests := []struct {
+		name string
+		gone func(fake *telegramtest.Server)
+	}{
+		{"removed", func(fake *telegramtest.Server) { fake.RemoveBot(groupA, worker) }},
+		{"unlinked", func(fake *telegramtest.Server) { fake.TopicText(groupA, 0, worker, "/unlink") }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fake := telegramtest.New(t)
+			h := newHandoffHarness(t, fake)
+			h.start()
+			h.link(groupA, orgA, worker)
+			h.openCase(person, groupA, "")
+			tt.gone(fake)
+			h.screen(person, "no longer takes conversations here")
+			fake.Wait(t, "the link to go", func() bool { return h.count("links") == 0 })
+			fake.SendText(person, "hello?")
+			fake.SendText(person, "/end")
+			h.screen(person, "You are not talking to any organisation")
+		})
+	}
+}
+
+// Ensure what caseworkers write right after /link, before the bot answered, does not make it
+// leave the group it is being linked to.
+func TestChatRightAfterLink(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	fake.Forum(groupA, orgA.Name)
+	fake.AddBot(groupA, worker, true, telegramtest.Rights{ManageTopics: true})
+	code, err := h.db.CreateLinkCode(context.Background(), h.keys, orgA.ID, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Sent before the bot starts, so they come in one batch.
+	fake.TopicText(groupA, 0, worker, "/link "+code)
+	fake.TopicText(groupA, 0, worker, "did it work?")
+	h.start()
+	h.groupSays(groupA, "Linked")
+	h.openCase(person, groupA, "")
+	if fake.Left(groupA) {
+		t.Error("the bot left the group it was linked to")
+	}
+}

@@ -59,12 +59,6 @@ func readGroupMember(c *models.ChatMemberUpdated) incoming {
 		isMember: true, member: c.NewChatMember.Type}}
 }
 
-// linkTry is a /link in a group that passed the checks the bot can make before the code.
-type linkTry struct {
-	code string
-	chat int64
-}
-
 // runGroup handles a group's updates. A group that is not linked gets nothing but answers
 // to /link, and the bot leaves it at anything else; a linked group's topics are cases.
 func (b *Bot) runGroup(ctx context.Context, j *job) error {
@@ -80,6 +74,11 @@ func (b *Bot) runGroup(ctx context.Context, j *job) error {
 			return nil
 		}
 		if !linked {
+			if j.h.linkCode != "" {
+				// The group may be linked once the batch commits: what its people wrote
+				// right after /link is no reason to leave.
+				continue
+			}
 			if leave := b.strangerStep(ctx, j, in); leave {
 				j.reqs = append(j.reqs, request{Kind: kindLeave, Chat: j.chat, Group: true})
 				return nil
@@ -125,7 +124,7 @@ func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
 		b.groupSay(j, "handoff.link.rights", nil)
 		return false
 	}
-	j.h.link = &linkTry{code: g.arg, chat: j.chat}
+	j.h.linkCode = g.arg
 	return false
 }
 
@@ -171,9 +170,8 @@ func (b *Bot) isAdmin(ctx context.Context, chat int64, g *groupIn) (bool, error)
 // commitLink spends the code inside the batch's transaction and returns the answer to the
 // group: linked, or why not.
 func (b *Bot) commitLink(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]request, error) {
-	t := j.h.link
-	l := store.Link{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(t.chat), j.key), LinkedAt: now}
-	listing, err := store.LinkWithCodeTx(ctx, tx, b.keys, t.code, l)
+	l := store.Link{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), LinkedAt: now}
+	listing, err := store.LinkWithCodeTx(ctx, tx, b.keys, j.h.linkCode, l)
 	id := ""
 	switch {
 	case err == nil:
@@ -197,7 +195,7 @@ func (b *Bot) commitLink(ctx context.Context, tx *sql.Tx, j *job, now time.Time)
 		b.relinked()
 	}
 	text := b.sp.cat.Text(orgLang, id, map[string]any{"Org": name})
-	return []request{{Kind: kindSend, Chat: t.chat, Group: true, Text: text}}, nil
+	return []request{{Kind: kindSend, Chat: j.chat, Group: true, Text: text}}, nil
 }
 
 // linkedStep handles an update of a linked group: /unlink, /close and caseworkers' messages

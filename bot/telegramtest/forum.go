@@ -216,3 +216,20 @@ func (s *Server) callForum(method string, p map[string]string) (any, *Message, *
 	}
 	return nil, nil, &apiError{status: 404, desc: "Not Found"}
 }
+
+// RemoveBot is u removing the bot from the group: the bot gets a my_chat_member update and
+// can no longer write there.
+func (s *Server) RemoveBot(group int64, u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.ID] = u
+	c := s.chats[group]
+	c.left = true
+	if f := s.forums[group]; f != nil {
+		f.bot = ""
+	}
+	bot := map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}
+	s.push("my_chat_member", map[string]any{"chat": c.json(s), "from": userJSON(u), "date": s.now().Unix(),
+		"old_chat_member": map[string]any{"status": "administrator", "user": bot, "can_manage_topics": true},
+		"new_chat_member": map[string]any{"status": "left", "user": bot}})
+}
