@@ -15,10 +15,11 @@ import (
 )
 
 // Ensure the /privacy statement, in every language, states the retention this configuration
-// applies: the hours after which sessions are forgotten and messages deleted.
+// applies: the hours after which sessions are forgotten and messages deleted; and that the
+// first screen says when messages are deleted.
 func TestPrivacyStatementMatchesRetention(t *testing.T) {
 	cfg := &config{OperatorName: "Test Org", OperatorContact: "privacy@example.org",
-		SessionIdle: 13 * time.Hour, DeleteAfter: 7 * time.Hour}
+		SessionIdle: 13 * time.Hour, DeleteAfter: 17 * time.Hour}
 	eng, err := newEngine(cfg, directory.New(nil))
 	if err != nil {
 		t.Fatal(err)
@@ -29,10 +30,17 @@ func TestPrivacyStatementMatchesRetention(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for _, want := range []string{`\b13\b`, `\b7\b`, "Test Org", "privacy@example.org"} {
+			for _, want := range []string{`\b13\b`, `\b17\b`, "Test Org", "privacy@example.org"} {
 				if !regexp.MustCompile(want).MatchString(reply.Text) {
 					t.Errorf("privacy statement does not state %s:\n%s", want, reply.Text)
 				}
+			}
+			start, err := eng.Render(flows.State{Lang: lang, Node: "start"}, time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !regexp.MustCompile(`\b17\b`).MatchString(start.Text) {
+				t.Errorf("the first screen does not say messages are deleted after 17 hours:\n%s", start.Text)
 			}
 		})
 	}
