@@ -393,6 +393,7 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, "ui.notice.error"), Silent: before.Silent, Track: true})
 		}
 	}()
+	in = navCommand(in)
 	if in.kind == inBlocked {
 		// The outbox forgets the chat's messages when it reaches this request: after every
 		// result before it is recorded, so none comes back after the forgetting.

@@ -64,6 +64,31 @@ const (
 	tokenPrefixRate = "R" // the rating buttons after a case closed
 )
 
+// Handoff's screens have Menu and Exit buttons like every screen; they act as the commands.
+const (
+	tokenNavMenu = "Xm"
+	tokenNavExit = "Xe"
+)
+
+// navRow is the Menu and Exit buttons of a handoff screen.
+func navRow(cat *locales.Catalog, lang string) []button {
+	return []button{{Text: cat.Text(lang, "ui.nav.menu", nil), Data: tokenNavMenu}, {Text: cat.Text(lang, "ui.nav.exit", nil), Data: tokenNavExit}}
+}
+
+// navCommand turns a press of a handoff screen's Menu or Exit button into the command.
+func navCommand(in incoming) incoming {
+	if in.kind != inButton {
+		return in
+	}
+	switch in.token {
+	case tokenNavMenu:
+		in.kind, in.text = inText, "/menu"
+	case tokenNavExit:
+		in.kind, in.text = inText, "/exit"
+	}
+	return in
+}
+
 // endCommands end the conversation with an organisation, in every shipped language.
 var endCommands = map[string]bool{"end": true, "terminar": true, "encerrar": true, "fin": true}
 
@@ -251,6 +276,7 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 		b.say(j, lang, "handoff.file.warning", nil, [][]button{
 			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_send", nil), Data: uiToken(j.sess.H.N, "fy")}},
 			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_cancel", nil), Data: uiToken(j.sess.H.N, "fn")}},
+			navRow(b.sp.cat, lang),
 		})
 		return true
 	case inPersonal:
@@ -327,7 +353,8 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 		for i, name := range names {
 			kb = append(kb, []button{{Text: cutRunes(name, 60), Data: uiToken(j.sess.H.N, "c"+strconv.Itoa(i))}})
 		}
-		kb = append(kb, []button{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}})
+		kb = append(kb, []button{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
+			navRow(b.sp.cat, lang))
 		b.say(j, lang, "handoff.choose", nil, kb)
 	}
 }
@@ -361,6 +388,7 @@ func (b *Bot) consent(j *job, listingID, lang string) {
 	b.say(j, lang, "handoff.consent", map[string]any{"Org": locales.FSI(l.Name)}, [][]button{
 		{{Text: b.sp.cat.Text(lang, "handoff.btn.yes", nil), Data: uiToken(j.sess.H.N, "ok")}},
 		{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
+		navRow(b.sp.cat, lang),
 	})
 }
 

@@ -99,7 +99,9 @@ var caseCode = regexp.MustCompile(`^[A-HJ-NP-Z2-9]{4}-[0-9]{2}$`)
 func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
 	h.t.Helper()
 	before, _ := h.fake.Topics(group)
+	sent := len(h.fake.BotMessages(u.ID))
 	h.fake.SendText(u, "/start")
+	h.fake.Wait(h.t, "the start screen", func() bool { return len(h.fake.BotMessages(u.ID)) > sent })
 	h.screen(u, "Test Org")
 	h.press(u, label(u, "home"))
 	h.screen(u, label(u, "home_screen"))
@@ -889,5 +891,41 @@ func TestHandoffKeepsNothingIdentifying(t *testing.T) {
 				t.Errorf("%s holds the %s", what, name)
 			}
 		}
+	}
+}
+
+// Ensure every handoff screen has the Exit button, and that it erases the chat and, in a
+// case, closes it like /exit.
+func TestExitFromHandoffScreens(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	h.link(groupB, orgB, worker2)
+
+	fake.SendText(person, "/start")
+	h.screen(person, "Test Org")
+	h.press(person, "At home")
+	h.screen(person, "Someone at home")
+	h.press(person, "Get help")
+	h.screen(person, "Where are you?")
+	h.press(person, "London")
+	h.screen(person, "These can help.")
+	h.press(person, "Contact them for me")
+	h.screen(person, "Which organisation")
+	h.press(person, "Menu")
+	h.screen(person, "Test Org")
+
+	thread := h.openCase(person, groupA, orgA.Name)
+	fake.SendMessage(person, photo)
+	h.screen(person, "hidden details")
+	h.press(person, "Exit and erase")
+	fake.Wait(t, "the chat to be erased", func() bool { return len(fake.Visible(person.ID)) == 1 })
+	fake.Wait(t, "the organisation to be told", func() bool {
+		ts := h.topicTexts(groupA, thread)
+		return strings.Contains(ts[len(ts)-1], "The person left and erased their chat")
+	})
+	if n := len(h.topicTexts(groupA, thread)); n != 2 {
+		t.Errorf("topic has %d messages, want the card and the note (the photo was never sent)", n)
 	}
 }

@@ -65,6 +65,7 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 		b.say(j, lang, "handoff.share.ask", data, [][]button{
 			{{Text: b.sp.cat.Text(lang, "handoff.btn.share_yes", nil), Data: tokenShareYes}},
 			{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: tokenShareNo}},
+			navRow(b.sp.cat, lang),
 		})
 	default:
 		// Sent now rather than through the outbox: taking it back needs the message's id.
