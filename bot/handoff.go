@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"strconv"
 	"strings"
@@ -201,6 +202,22 @@ func (b *Bot) loadCase(ctx context.Context, j *job) error {
 	}
 	j.h.cs, j.h.group = &c, group
 	return nil
+}
+
+// silent says whether the person under key asked for messages without sound (/silent).
+// What reaches them from a case outside their own updates follows it too; when their session
+// is gone or unreadable, the default (with sound) applies, as for any message.
+func (b *Bot) silent(ctx context.Context, key []byte) bool {
+	sealed, err := b.db.Session(ctx, key)
+	if err != nil {
+		return false
+	}
+	plain, err := b.keys.Open(sealed, key)
+	if err != nil {
+		return false
+	}
+	var s session
+	return json.Unmarshal(plain, &s) == nil && s.Silent
 }
 
 func (b *Bot) openChat(sealed, key []byte) (int64, error) {
@@ -536,7 +553,7 @@ func (b *Bot) personGone(j *job, by string) {
 // personClosing closes a case from the organisation's side (close, idle, unlink): the person
 // is told, with the question whether it helped, and the organisation too.
 // A group of 0 is one no longer linked: it is told nothing.
-func (b *Bot) personClosing(c store.Case, group int64, by string) closing {
+func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by string) closing {
 	chat, err := b.openChat(c.Person, c.PersonKey)
 	cl := closing{c: c}
 	if err == nil {
@@ -546,7 +563,7 @@ func (b *Bot) personClosing(c store.Case, group int64, by string) closing {
 		if l != nil {
 			org = l.Name
 		}
-		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true,
+		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
 			Text: b.sp.cat.Text(c.Lang, id, map[string]any{"Org": locales.FSI(org)}), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
 	}
 	switch {
@@ -686,7 +703,7 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 			if l, err := b.db.LinkByListing(ctx, c.ListingID); err == nil {
 				group, _ = b.openChat(l.Chat, l.ChatKey)
 			}
-			closes = append(closes, b.personClosing(c, group, closedIdle))
+			closes = append(closes, b.personClosing(ctx, c, group, closedIdle))
 		}
 		var items []*item
 		err = b.db.Write(ctx, func(tx *sql.Tx) error {

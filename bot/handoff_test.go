@@ -929,3 +929,25 @@ func TestExitFromHandoffScreens(t *testing.T) {
 		t.Errorf("topic has %d messages, want the card and the note (the photo was never sent)", n)
 	}
 }
+
+// Ensure what reaches a person from a case follows their /silent setting.
+func TestRelayFollowsSilent(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	fake.SendText(person, "/silent")
+	fake.Wait(t, "the silent notice", func() bool { m, _ := fake.Last(person.ID); return m.Silent })
+	fake.TopicText(groupA, thread, worker, "from the organisation: quietly")
+	fake.Wait(t, "the reply", func() bool { return len(relayed(fake, person.ID, 0)) == 1 })
+	fake.TopicText(groupA, thread, worker, "/close")
+	h.screen(person, "has closed this conversation")
+	for _, m := range fake.BotMessages(person.ID) {
+		if strings.Contains(m.Text, "from the organisation") || strings.Contains(m.Text, "has closed") {
+			if !m.Silent {
+				t.Errorf("%q came with sound after /silent", m.Text)
+			}
+		}
+	}
+}

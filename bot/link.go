@@ -243,7 +243,7 @@ func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incomi
 		}
 	}
 	if g.command == "close" {
-		j.h.closes = append(j.h.closes, b.personClosing(c, j.chat, closedByOrg))
+		j.h.closes = append(j.h.closes, b.personClosing(ctx, c, j.chat, closedByOrg))
 		return nil
 	}
 	if !g.relay {
@@ -255,7 +255,7 @@ func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incomi
 	}
 	j.h.touched = append(j.h.touched, c.ID)
 	j.h.out = append(j.h.out, keyed{key: c.PersonKey, caseID: c.ID,
-		req: request{Kind: kindCopy, Chat: person, From: j.chat, MessageID: in.msgID, Track: true}})
+		req: request{Kind: kindCopy, Chat: person, From: j.chat, MessageID: in.msgID, Track: true, Silent: b.silent(ctx, c.PersonKey)}})
 	return nil
 }
 
@@ -271,7 +271,7 @@ func (b *Bot) unlink(ctx context.Context, j *job, link store.Link, say bool) err
 		group = 0
 	}
 	for _, c := range cases {
-		j.h.closes = append(j.h.closes, b.personClosing(c, group, closedUnlinked))
+		j.h.closes = append(j.h.closes, b.personClosing(ctx, c, group, closedUnlinked))
 	}
 	j.h.unlink = link.ListingID
 	if say {

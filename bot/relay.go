@@ -31,6 +31,8 @@ func (a *api) doHandoff(ctx context.Context, r *request) (int, error) {
 			FromChatID:      r.From,
 			MessageID:       r.MessageID,
 			ProtectContent:  !r.Group,
+			// A person's /silent setting, for what reaches them from a case.
+			DisableNotification: r.Silent,
 		})
 		if err != nil {
 			return 0, err
