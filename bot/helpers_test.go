@@ -32,7 +32,8 @@ var testLimits = Limits{
 	BackoffMax:  20 * time.Millisecond,
 }
 
-// fakeRanker returns n listings, each with a phone number.
+// fakeRanker returns n listings, each with a phone number; the second takes anonymous
+// conversations, so referral screens offer the handoff button.
 type fakeRanker struct{ n int }
 
 func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
@@ -40,7 +41,7 @@ func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
 	for i := range out {
 		out[i] = directory.Match{
 			Listing: &directory.Listing{
-				ID: fmt.Sprint(i + 1), Name: fmt.Sprintf("Org %d", i+1),
+				ID: fmt.Sprint(i + 1), Name: fmt.Sprintf("Org %d", i+1), AcceptsHandoff: i == 1,
 				Description: map[string]string{"en": "Helps.", "es": "Ayuda.", "pt": "Ajuda."},
 				Contacts:    []directory.Contact{{Kind: directory.Phone, Value: "+44 20 7946 0958"}},
 			},

@@ -47,6 +47,9 @@ type State struct {
 	Community string   `json:"community,omitempty"`
 	Page      int      `json:"page,omitempty"` // page of the referral list
 	More      bool     `json:"more,omitempty"` // the referral list on screen has more pages
+	// Handoff says an organisation on the referral list takes anonymous
+	// conversations, so the flow's handoff button is shown.
+	Handoff bool `json:"handoff,omitempty"`
 }
 
 // Kind is what happened.

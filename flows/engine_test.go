@@ -2,12 +2,14 @@ package flows_test
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
 )
 
 func TestFirstContact(t *testing.T) {
@@ -362,4 +364,41 @@ func FuzzStep(f *testing.F) {
 			t.Fatalf("input %q kind %d: no new screen: %+v", input, kind, out)
 		}
 	})
+}
+
+// Ensure the handoff button shows only when an organisation on the list takes anonymous
+// conversations: otherwise it could only say that none can.
+func TestHandoffButtonOnlyWhenSomeoneTakesIt(t *testing.T) {
+	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.LoadFS(catalogFS(t, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		name string
+		rank fakeRanker
+		want bool
+	}{
+		{"one takes handoffs", fakeRanker{n: 5}, true},
+		{"none takes handoffs", fakeRanker{n: 5, noHandoff: true}, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e, err := flows.New(set, cat, tt.rank, flows.Config{Vars: vars})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ss := &session{t: t, e: e}
+			ss.start("en")
+			for _, label := range []string{"At home", "Get help", "London"} {
+				ss.press(label)
+			}
+			got := slices.Contains(ss.labels(), "Contact them for me")
+			if got != tt.want {
+				t.Errorf("handoff button shown = %v, want %v; buttons %q", got, tt.want, ss.labels())
+			}
+		})
+	}
 }

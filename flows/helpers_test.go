@@ -41,17 +41,22 @@ func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 	return out
 }
 
-// fakeRanker returns n listings, each with a phone number and a website.
-type fakeRanker struct{ n int }
+// fakeRanker returns n listings, each with a phone number and a website;
+// the second takes anonymous conversations unless noHandoff.
+type fakeRanker struct {
+	n         int
+	noHandoff bool
+}
 
 func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
 	out := make([]directory.Match, r.n)
 	for i := range out {
 		out[i] = directory.Match{
 			Listing: &directory.Listing{
-				ID:          fmt.Sprint(i + 1),
-				Name:        fmt.Sprintf("Org %d", i+1),
-				Description: map[string]string{"en": "Helps.", "es": "Ayuda."},
+				ID:             fmt.Sprint(i + 1),
+				AcceptsHandoff: i == 1 && !r.noHandoff,
+				Name:           fmt.Sprintf("Org %d", i+1),
+				Description:    map[string]string{"en": "Helps.", "es": "Ayuda."},
 				Contacts: []directory.Contact{
 					{Kind: directory.Phone, Value: "+44 20 7946 0958", Note: "24/7"},
 					{Kind: directory.Website, Value: "https://example.org/" + string(p.Need)},

@@ -29,6 +29,9 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 		s.Page = 0 // "more options" on the last page starts again
 	}
 	s.More = pages > 1
+	for _, m := range matches {
+		s.Handoff = s.Handoff || m.Listing.AcceptsHandoff
+	}
 	r.para(r.plural("ui.referral.count", len(matches), r.vars))
 	end := min(len(matches), (s.Page+1)*per)
 	for _, m := range matches[s.Page*per : end] {

@@ -54,6 +54,11 @@ func (e *Engine) actions(s State, buf []action) []action {
 	}
 	n := e.current(s)
 	for i := range n.Buttons {
+		if n.Buttons[i].Do == DoHandoff && !s.Handoff {
+			// No organisation on screen could take the conversation: a
+			// button that can only say so would be a dead end.
+			continue
+		}
 		buf = append(buf, action{kind: actNode, btn: &n.Buttons[i]})
 	}
 	if n.Do == DoShowReferrals && s.More {
@@ -184,6 +189,7 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 		for _, id := range n.Say {
 			r.para(r.text(id, r.vars))
 		}
+		s.Handoff = false
 		if n.Do == DoShowReferrals {
 			s = e.referrals(s, now, r)
 		}
