@@ -21,7 +21,7 @@ const benchBase = 5000000000 // chat id of the first benchmark person
 
 // benchLimits lift pacing: the fake does not rate-limit, and the benchmark measures how fast
 // updates are handled, not Telegram's limits.
-var benchLimits = Limits{InFlight: 64, RetryUnit: time.Second, BackoffMin: 10 * time.Millisecond, BackoffMax: time.Second}
+var benchLimits = Limits{InFlight: TelegramLimits.InFlight, RetryUnit: time.Second, BackoffMin: 10 * time.Millisecond, BackoffMax: time.Second}
 
 // crowd is n people talking to a bot through the fake: each sends a message and waits for
 // the reply before sending the next.

@@ -245,7 +245,11 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err != nil {
 		return err
 	}
-	if err := b.run(ctx, jobs, sealed); err != nil {
+	cases, err := b.db.OpenCasesOf(ctx, keys)
+	if err != nil {
+		return err
+	}
+	if err := b.run(ctx, jobs, sealed, cases); err != nil {
 		return err
 	}
 	now := b.cfg.Now()
@@ -300,7 +304,7 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 
 // run works out every job's effects, in parallel across chats. Handoff reads cases and
 // asks Telegram about groups on the way, so a job can fail; the batch then comes again.
-func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte) error {
+func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte, cases map[string]store.Case) error {
 	// Jobs wait on the database as much as they compute: run more than there are CPUs.
 	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
 	errs := make([]error, len(jobs))
@@ -309,14 +313,14 @@ func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte) er
 		sem <- struct{}{}
 		wg.Go(func() {
 			defer func() { <-sem }()
-			errs[i] = b.runJob(ctx, j, sealed[string(j.key)])
+			errs[i] = b.runJob(ctx, j, sealed[string(j.key)], cases)
 		})
 	}
 	wg.Wait()
 	return errors.Join(errs...)
 }
 
-func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte) error {
+func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte, cases map[string]store.Case) error {
 	if j.group {
 		// A group or channel: only a linked organisation's group may keep the bot.
 		return b.runGroup(ctx, j)
@@ -332,7 +336,7 @@ func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte) error {
 			j.sess = session{}
 		}
 	}
-	if err := b.loadCase(ctx, j); err != nil {
+	if err := b.loadCase(ctx, j, cases); err != nil {
 		return err
 	}
 	for _, in := range j.ins {

@@ -6,7 +6,6 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"strconv"
 	"strings"
 	"sync"
@@ -178,19 +177,16 @@ func (b *Bot) relinked() {
 	b.ho.links = nil
 }
 
-// loadCase reads the person's open case, if any, and its group.
-func (b *Bot) loadCase(ctx context.Context, j *job) error {
+// loadCase finds the person's open case, if any, among those read for the batch, and its group.
+func (b *Bot) loadCase(ctx context.Context, j *job, cases map[string]store.Case) error {
 	links, err := b.linked(ctx)
 	if err != nil {
 		return err
 	}
 	j.h.links = links
-	c, err := b.db.OpenCaseOf(ctx, j.key)
-	if errors.Is(err, store.ErrNotFound) {
+	c, ok := cases[string(j.key)]
+	if !ok {
 		return nil
-	}
-	if err != nil {
-		return err
 	}
 	l, ok := links.byListing[c.ListingID]
 	if !ok {

@@ -37,7 +37,7 @@ var TelegramLimits = Limits{
 	PrivateChat: Rate{Every: time.Second, Burst: 3},
 	GroupChat:   Rate{Every: 3 * time.Second, Burst: 1},
 	Overall:     Rate{Every: time.Second / 30, Burst: 10},
-	InFlight:    32,
+	InFlight:    16, // plenty for 30 a second; more only takes CPU from the intake
 	RetryUnit:   time.Second,
 	BackoffMin:  500 * time.Millisecond,
 	BackoffMax:  time.Minute,

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -64,10 +65,25 @@ func OpenCaseTx(ctx context.Context, tx *sql.Tx, c Case) error {
 	return nil
 }
 
-// OpenCaseOf returns the person's open case, or ErrNotFound.
-func (db *DB) OpenCaseOf(ctx context.Context, personKey []byte) (Case, error) {
-	row := db.read.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND closed_at IS NULL`, personKey)
-	return scanCase(row.Scan)
+// OpenCasesOf returns the open cases of the people under keys, by string(person key): one
+// query for a whole batch of updates.
+func (db *DB) OpenCasesOf(ctx context.Context, keys [][]byte) (map[string]Case, error) {
+	out := make(map[string]Case)
+	for start := 0; start < len(keys); start += chunk {
+		part := keys[start:min(start+chunk, len(keys))]
+		args := make([]any, len(part))
+		for i, k := range part {
+			args[i] = k
+		}
+		cs, err := db.cases(ctx, `SELECT `+caseColumns+` FROM cases WHERE closed_at IS NULL AND person_key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out[string(c.PersonKey)] = c
+		}
+	}
+	return out, nil
 }
 
 // CaseByTopic returns the case held in the group's topic, open or closed, or ErrNotFound.

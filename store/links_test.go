@@ -117,9 +117,10 @@ func TestCases(t *testing.T) {
 	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.OpenCaseTx(ctx, tx, dup) }); !errors.Is(err, store.ErrExists) {
 		t.Fatalf("a second case with the same code: %v, want ErrExists", err)
 	}
-	got, err := db.OpenCaseOf(ctx, []byte("p1"))
-	if err != nil || got.Code != c.Code || got.ThreadID != 7 || got.Lang != "es" || got.Need != "domestic_abuse" {
-		t.Fatalf("OpenCaseOf = %+v, %v", got, err)
+	open, err := db.OpenCasesOf(ctx, [][]byte{[]byte("p1"), []byte("nobody")})
+	got := open["p1"]
+	if err != nil || len(open) != 1 || got.Code != c.Code || got.ThreadID != 7 || got.Lang != "es" || got.Need != "domestic_abuse" {
+		t.Fatalf("OpenCasesOf = %+v, %v", open, err)
 	}
 	if idle, err := db.IdleCases(ctx, now.Add(time.Hour), 10); err != nil || len(idle) != 1 {
 		t.Fatalf("IdleCases = %d, %v; want 1", len(idle), err)
@@ -151,8 +152,8 @@ func TestCases(t *testing.T) {
 	if !closed[0] || closed[1] {
 		t.Fatalf("CloseCaseTx twice = %v, want [true false]", closed)
 	}
-	if _, err := db.OpenCaseOf(ctx, []byte("p1")); !errors.Is(err, store.ErrNotFound) {
-		t.Fatalf("OpenCaseOf a closed case: %v, want ErrNotFound", err)
+	if open, err := db.OpenCasesOf(ctx, [][]byte{[]byte("p1")}); err != nil || len(open) != 0 {
+		t.Fatalf("OpenCasesOf after closing = %+v, %v; want none", open, err)
 	}
 	if rate("p2", true) || !rate("p1", true) || rate("p1", false) {
 		t.Fatal("a case was rated by someone else, or twice, or not by its person")
