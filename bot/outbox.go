@@ -438,10 +438,12 @@ func (s *scheduler) result(it *item) {
 	case outcomeWait:
 		q.notBef = s.o.now().Add(time.Duration(max(1, retryAfter)) * s.o.lim.RetryUnit)
 	case outcomeForbidden:
+		// A person who blocked the bot is forgotten; a group that removed it keeps nothing
+		// queued either (forgetting a group's key deletes only its waiting requests).
 		s.o.log.Info("A chat is closed to the bot; forgetting it")
 		q.items = nil
 		q.gen++
-		s.commits <- completion{rowID: it.id, key: it.key, forget: !it.req.Group}
+		s.commits <- completion{rowID: it.id, key: it.key, forget: true}
 		return
 	case outcomeRefused:
 		if it.req.Kind == kindEdit {

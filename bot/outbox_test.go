@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -127,5 +128,50 @@ func TestRetryAfterAndRefusal(t *testing.T) {
 	}
 	if ms[2].Text != "after the refused one" {
 		t.Errorf("last message = %q, want the one after the refused one", ms[2].Text)
+	}
+}
+
+// Ensure a 403 from a group (the bot was removed) drops every request waiting for that group,
+// in memory and at rest, so none comes back after a restart.
+func TestRemovedFromGroup(t *testing.T) {
+	fake := telegramtest.New(t)
+	fake.Group(-100, "supergroup", "an organisation")
+	fake.Kick(-100, telegramtest.User{ID: 6120004455, FirstName: "Admin"})
+	h := newHarness(t, fake)
+	a, err := newAPI(fake.URL, fake.Token, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOutbox(h.db, h.keys, a, testLimits, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now)
+	key := h.keys.Lookup("telegram", "-100")
+	items := sends(-100, 3, true)
+	var w batchWrite
+	for _, it := range items {
+		it.key = string(key)
+		if err := w.queue(h.keys, key, it.req); err != nil {
+			t.Fatal(err)
+		}
+	}
+	err = h.db.Write(context.Background(), func(tx *sql.Tx) error {
+		var err error
+		items, err = w.flush(context.Background(), tx, time.Now())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o.run(ctx, items)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	fake.Wait(t, "the group's requests to be dropped", func() bool { return h.count("outbox") == 0 })
+	if got := len(fake.Calls("sendMessage")); got != 1 {
+		t.Errorf("sendMessage calls = %d, want 1 (the rest dropped after the 403)", got)
 	}
 }

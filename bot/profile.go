@@ -13,7 +13,7 @@ import (
 
 // menuCommands are the commands in Telegram's menu, in order; their names and descriptions
 // come from bot.cmd.<name>.name and bot.cmd.<name>.about in each language.
-var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "exit"}
+var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "end", "exit"}
 
 // setupTimeout bounds the calls made at start.
 const setupTimeout = 20 * time.Second

@@ -90,6 +90,7 @@ type chat struct {
 	msgs     []*Message
 	blocked  bool
 	left     bool
+	kicked   bool
 	nextMsg  int
 	callback map[string]bool // callback query ids not yet answered
 }
@@ -387,6 +388,7 @@ func (s *Server) AddedToGroup(group int64, u User) {
 		c = &chat{id: group, typ: "supergroup", title: "a group", callback: map[string]bool{}}
 		s.chats[group] = c
 	}
+	c.left, c.kicked = false, false
 	bot := map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}
 	s.push("my_chat_member", map[string]any{"chat": c.json(s), "from": userJSON(u), "date": s.now().Unix(),
 		"old_chat_member": map[string]any{"status": "left", "user": bot},
@@ -403,6 +405,23 @@ func (s *Server) Block(u User) {
 	bot := map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}
 	s.push("my_chat_member", map[string]any{"chat": c.json(s), "from": userJSON(u), "date": s.now().Unix(),
 		"old_chat_member": map[string]any{"status": "member", "user": bot},
+		"new_chat_member": map[string]any{"status": "kicked", "user": bot, "until_date": 0}})
+}
+
+// Kick is u removing the bot from a group: later requests to it fail with 403, and the bot
+// gets a my_chat_member update.
+func (s *Server) Kick(group int64, u User) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.users[u.ID] = u
+	c, ok := s.chats[group]
+	if !ok {
+		return
+	}
+	c.kicked = true
+	bot := map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}
+	s.push("my_chat_member", map[string]any{"chat": c.json(s), "from": userJSON(u), "date": s.now().Unix(),
+		"old_chat_member": map[string]any{"status": "administrator", "user": bot},
 		"new_chat_member": map[string]any{"status": "kicked", "user": bot, "until_date": 0}})
 }
 
@@ -761,8 +780,14 @@ func (s *Server) chatOf(p map[string]string) (*chat, *apiError) {
 		return nil, bad("chat_id is empty")
 	}
 	c, ok := s.chats[id]
-	if !ok || c.left {
+	if !ok {
 		return nil, bad("chat not found")
+	}
+	if c.left {
+		return nil, &apiError{status: 403, desc: "Forbidden: bot is not a member of the " + c.typ + " chat"}
+	}
+	if c.kicked {
+		return nil, &apiError{status: 403, desc: "Forbidden: bot was kicked from the " + c.typ + " chat"}
 	}
 	if c.blocked {
 		return nil, &apiError{status: 403, desc: "Forbidden: bot was blocked by the user"}

@@ -71,8 +71,8 @@ func TestServeRunsTheBot(t *testing.T) {
 		_, ok := fake.Last(u.ID)
 		return ok
 	})
-	if got := fake.Profile("commands", "es"); !strings.Contains(got, `"salir"`) {
-		t.Errorf("Spanish command menu = %s, want /salir in it", got)
+	if got := fake.Profile("commands", "es"); !strings.Contains(got, `"salir"`) || !strings.Contains(got, `"end"`) {
+		t.Errorf("Spanish command menu = %s, want /salir and /end in it", got)
 	}
 	if got := fake.Profile("name", ""); got == "" {
 		t.Error("the bot's default name was not set")
