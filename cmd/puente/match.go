@@ -128,11 +128,7 @@ func parseAt(s string) (time.Time, error) {
 // loadDirectory loads the starter directory on first start, then the directory from the
 // database.
 func loadDirectory(ctx context.Context, db *store.DB, now time.Time) (*directory.Directory, error) {
-	seed, err := directory.Seed()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.SeedDirectory(ctx, seed, now); err != nil {
+	if err := seedDirectory(ctx, db, now); err != nil {
 		return nil, err
 	}
 	ls, err := db.DirectoryListings(ctx)
@@ -140,6 +136,16 @@ func loadDirectory(ctx context.Context, db *store.DB, now time.Time) (*directory
 		return nil, err
 	}
 	return directory.New(ls), nil
+}
+
+// seedDirectory loads the starter directory into a database that never had one.
+func seedDirectory(ctx context.Context, db *store.DB, now time.Time) error {
+	seed, err := directory.Seed()
+	if err != nil {
+		return err
+	}
+	_, err = db.SeedDirectory(ctx, seed, now)
+	return err
 }
 
 // printMatches renders the ranking as the person would read it, in their language when
