@@ -30,7 +30,7 @@ func runMatch(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]\n\nPrints the ranking a person would see, with its reasons, and notes for volunteers.")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -74,9 +74,6 @@ func runMatch(ctx context.Context, e env, args []string) error {
 	if len(bad) > 0 {
 		fmt.Fprintln(e.stderr, strings.Join(bad, "\n"))
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	cat, err := locales.Load()
 	if err != nil {
