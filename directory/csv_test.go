@@ -175,21 +175,21 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 	}
 }
 
-// TestColumnsDocumented keeps README-columns.md in step with the columns import reads.
+// TestColumnsDocumented keeps the README's spreadsheet section in step with the columns import reads.
 func TestColumnsDocumented(t *testing.T) {
-	doc, err := os.ReadFile("README-columns.md")
+	doc, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, c := range Columns {
 		if !strings.Contains(string(doc), "| `"+c.Name+"`") {
-			t.Errorf("README-columns.md does not document column %s", c.Name)
+			t.Errorf("README.md does not document column %s", c.Name)
 		}
 	}
 	for _, v := range []string{join(allNeeds), join(allCommunities), join(allRegions), join(allAudiences)} {
 		for _, code := range strings.Split(v, "; ") {
 			if !strings.Contains(string(doc), "`"+code+"`") {
-				t.Errorf("README-columns.md does not list %s", code)
+				t.Errorf("README.md does not list %s", code)
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import (
 // Open Referral HSDS 3.0 exchange. A listing is an HSDS service (with its organization,
 // phones, schedules, staff languages and service areas nested, as the standard's JSON
 // form asks). What HSDS has no field for is written as attributes whose taxonomy terms
-// are ours, documented in README-columns.md:
+// are ours, documented in the README (The directory spreadsheet):
 //
 //   - taxonomy "puente-secure-reporting": data_sharing, insecure_status, id_needed,
 //     anonymous_handoff (the facts our users need most and no directory records);
@@ -541,7 +541,7 @@ func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 	}
 	for _, name := range []string{TaxonomySecureReporting, TaxonomyPuente} {
 		get("taxonomy").rows = append(get("taxonomy").rows, []string{DeriveID("taxonomy", name), name,
-			"puente's attributes for referral of migrant victims and witnesses of crime; see README-columns.md"})
+			"puente's attributes for referral of migrant victims and witnesses of crime; see the README of github.com/puente-bot/puente, The directory spreadsheet"})
 	}
 	for _, t := range hsdsTerms {
 		x := term(t.code)

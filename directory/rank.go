@@ -81,7 +81,7 @@ func New(listings []*Listing) *Directory {
 func (d *Directory) Listings() []*Listing { return d.all }
 
 // Score weights. Fit to the person comes first (their language above all), then being
-// reachable now, then trust. Explained in README-columns.md.
+// reachable now, then trust. Explained in the README (The directory spreadsheet).
 const (
 	wStaffLanguage = 40
 	wInterpreter   = 20

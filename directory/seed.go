@@ -9,7 +9,7 @@ import (
 // seedCSV is the starter directory loaded on first start: direct services and helplines
 // from the project's reference research, each with its source. Organisations that only
 // do research or policy, or that are unsafe to list without vetting, and contact details
-// the research marks unverified, are left out (see README-columns.md).
+// the research marks unverified, are left out (see the README, The directory spreadsheet).
 //
 //go:embed seed.csv
 var seedCSV []byte

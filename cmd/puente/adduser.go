@@ -25,13 +25,13 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente adduser [--role editor|admin] EMAIL")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	// Flags may also come after the email: puente adduser ana@example.org --role admin.
 	rest := fs.Args()
 	if len(rest) > 1 {
-		if err := parseFlags(fs, e, rest[1:]); err != nil {
+		if err := parseFlags(fs, e, rest[1:], validate); err != nil {
 			return err
 		}
 		rest = append(rest[:1], fs.Args()...)
@@ -39,9 +39,6 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	if len(rest) != 1 {
 		fs.Usage()
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	if !store.Role(*role).Valid() {
 		return fmt.Errorf("--role: %q is not editor or admin", *role)

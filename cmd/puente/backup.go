@@ -13,15 +13,12 @@ func runBackup(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente backup [flags] FILE\n\nWrites a consistent copy of the database to FILE, which must not exist.")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 {
 		fs.Usage()
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {

@@ -30,10 +30,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv)
 	lang := fs.String("lang", "", "language to speak: en, es or pt-BR (the language picker is shown without it)")
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
-	}
-	if err := validate(); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, cfg, e)

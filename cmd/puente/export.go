@@ -23,7 +23,7 @@ func runExport(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente export [--format csv|hsds|hsds-csv] [--out PATH]")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	var write func(io.Writer, []*directory.Listing) error
@@ -41,9 +41,6 @@ func runExport(ctx context.Context, e env, args []string) error {
 	if fs.NArg() != 0 {
 		fs.Usage()
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	db, err := store.Open(ctx, cfg.dbPath())
 	if err != nil {

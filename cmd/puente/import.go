@@ -26,7 +26,7 @@ func runImport(ctx context.Context, e env, args []string) error {
 	// Flags may follow the file name: puente import FILE --dry-run.
 	var files []string
 	for len(args) > 0 {
-		if err := parseFlags(fs, e, args); err != nil {
+		if err := parseFlags(fs, e, args, validate); err != nil {
 			return err
 		}
 		if fs.NArg() == 0 {
@@ -37,9 +37,6 @@ func runImport(ctx context.Context, e env, args []string) error {
 	if len(files) != 1 {
 		fs.Usage()
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	name := files[0]
 	f, err := os.Open(name)

@@ -21,15 +21,12 @@ func runLink(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
 		fs.Usage()
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {

@@ -24,8 +24,11 @@ type liveDirectory struct {
 
 var _ directory.Ranker = (*liveDirectory)(nil)
 
-// openDirectory loads the starter directory on first start and then the database's listings.
+// openDirectory loads the starter directory on first start, then the database's listings.
 func openDirectory(ctx context.Context, db *store.DB) (*liveDirectory, error) {
+	if err := seedDirectory(ctx, db, time.Now()); err != nil {
+		return nil, err
+	}
 	l := &liveDirectory{db: db, version: -1}
 	if _, err := l.refresh(ctx); err != nil {
 		return nil, err
@@ -52,13 +55,12 @@ func (l *liveDirectory) refresh(ctx context.Context) (bool, error) {
 	if v == l.version {
 		return false, nil
 	}
-	d, err := loadDirectory(ctx, l.db, time.Now())
+	ls, err := l.db.DirectoryListings(ctx)
 	if err != nil {
 		return false, err
 	}
-	// v was read before loading, so a change made during the load is picked up next time
-	// (seeding the directory on first start costs one extra reload).
-	l.cur.Store(d)
+	// v was read before loading, so a change made during the load is picked up next time.
+	l.cur.Store(directory.New(ls))
 	l.version = v
 	return true, nil
 }

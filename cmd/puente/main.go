@@ -96,14 +96,20 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "through the environment variable named in its help.")
 }
 
-// parseFlags parses a command's flags, printing errors and help to the command's stderr.
-func parseFlags(fs *flag.FlagSet, e env, args []string) error {
+// parseFlags parses a command's flags, printing errors and help to the command's stderr,
+// then runs the checks (the configuration's validation, from configFlags).
+func parseFlags(fs *flag.FlagSet, e env, args []string, checks ...func() error) error {
 	fs.SetOutput(e.stderr)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return errFailed
 		}
 		return errUsage
+	}
+	for _, check := range checks {
+		if err := check(); err != nil {
+			return err
+		}
 	}
 	return nil
 }

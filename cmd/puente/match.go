@@ -30,7 +30,7 @@ func runMatch(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]\n\nPrints the ranking a person would see, with its reasons, and notes for volunteers.")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	if fs.NArg() != 0 {
@@ -74,9 +74,6 @@ func runMatch(ctx context.Context, e env, args []string) error {
 	if len(bad) > 0 {
 		fmt.Fprintln(e.stderr, strings.Join(bad, "\n"))
 		return errUsage
-	}
-	if err := validate(); err != nil {
-		return err
 	}
 	cat, err := locales.Load()
 	if err != nil {
@@ -128,11 +125,7 @@ func parseAt(s string) (time.Time, error) {
 // loadDirectory loads the starter directory on first start, then the directory from the
 // database.
 func loadDirectory(ctx context.Context, db *store.DB, now time.Time) (*directory.Directory, error) {
-	seed, err := directory.Seed()
-	if err != nil {
-		return nil, err
-	}
-	if _, err := db.SeedDirectory(ctx, seed, now); err != nil {
+	if err := seedDirectory(ctx, db, now); err != nil {
 		return nil, err
 	}
 	ls, err := db.DirectoryListings(ctx)
@@ -140,6 +133,16 @@ func loadDirectory(ctx context.Context, db *store.DB, now time.Time) (*directory
 		return nil, err
 	}
 	return directory.New(ls), nil
+}
+
+// seedDirectory loads the starter directory into a database that never had one.
+func seedDirectory(ctx context.Context, db *store.DB, now time.Time) error {
+	seed, err := directory.Seed()
+	if err != nil {
+		return err
+	}
+	_, err = db.SeedDirectory(ctx, seed, now)
+	return err
 }
 
 // printMatches renders the ranking as the person would read it, in their language when

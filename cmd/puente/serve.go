@@ -15,10 +15,7 @@ const janitorEvery = 5 * time.Minute
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv)
-	if err := parseFlags(fs, e, args); err != nil {
-		return err
-	}
-	if err := validate(); err != nil {
+	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
 	a, err := openApp(ctx, cfg, e)
