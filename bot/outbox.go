@@ -151,6 +151,9 @@ type addition struct {
 	items  []*item
 }
 
+// commitLinger is how long the outbox gathers results before recording them.
+const commitLinger = 10 * time.Millisecond
+
 // completion is a result the outbox records in the database, in batches.
 type completion struct {
 	rowID  int64  // the row to delete; 0 for none
@@ -196,7 +199,7 @@ type outbox struct {
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time) *outbox {
 	return &outbox{db: db, keys: keys, api: a, lim: lim, log: log, now: now,
-		add: make(chan addition), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
+		add: make(chan addition, 64), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
@@ -502,9 +505,10 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 	defer linger.Stop()
 	for c := range in {
 		batch := []completion{c}
-		// Wait a moment for more: one commit (and one fsync) for many sends. A crash in
-		// this window only sends those messages again.
-		linger.Reset(2 * time.Millisecond)
+		// Wait a moment for more: one commit for many sends. A commit costs more CPU than
+		// anything else the bot does per update; a crash (not a stop: a stop records what it
+		// sent) in this window only sends those messages again.
+		linger.Reset(commitLinger)
 	more:
 		for len(batch) < 512 {
 			select {
