@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"log/slog"
 	"runtime"
@@ -125,7 +124,6 @@ func BenchmarkUpdates(b *testing.B) {
 		c := newCrowd(fake, people)
 		h := newHarness(b, fake)
 		h.cfg.Limits = benchLimits
-		h.logs = nil
 		startQuiet(h)
 		c.talk(b, people, "/start")
 		measure(b, c, "/menu")
@@ -180,5 +178,4 @@ func BenchmarkLiveSessions(b *testing.B) {
 		}
 		b.StartTimer()
 	}
-	fmt.Fprint(io.Discard)
 }
