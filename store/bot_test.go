@@ -120,6 +120,9 @@ func TestMessages(t *testing.T) {
 			return err
 		}
 		ids, err = store.ChatMessagesTx(ctx, tx, []byte("a"))
+		if err != nil {
+			return err
+		}
 		if !slices.Equal(ids, []int64{3}) {
 			t.Errorf("after untracking: %v, want [3]", ids)
 		}
