@@ -61,12 +61,6 @@ var hsdsTerms = []hsdsTerm{
 	{"contact_hours", TaxonomyPuente, "On a phone: its own opening hours, when they differ from the service's."},
 }
 
-type hsdsTaxonomy struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
 type hsdsTaxonomyTerm struct {
 	ID          string `json:"id"`
 	Code        string `json:"code"`
