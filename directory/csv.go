@@ -89,14 +89,7 @@ func (ps Problems) Error() string {
 // ReadCSV reads a directory CSV. It returns every listing it could read and every
 // problem it found; the listings are only fit to store when Problems.Err is nil.
 func ReadCSV(r io.Reader) ([]*Listing, Problems) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, Problems{{Message: "cannot read the file: " + err.Error()}}
-	}
-	if len(data) > MaxFileSize {
-		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
-	}
-	data, p := decodeText(data)
+	data, p := readText(r)
 	if p != nil {
 		return nil, Problems{*p}
 	}
@@ -144,6 +137,23 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 		out = append(out, l)
 	}
 	return out, probs
+}
+
+// tooLarge is the problem of a file larger than MaxFileSize.
+var tooLarge = Problem{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}
+
+// readText reads a whole directory file, refusing one larger than MaxFileSize or not
+// in UTF-8.
+func readText(r io.Reader) ([]byte, *Problem) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, &Problem{Message: "cannot read the file: " + err.Error()}
+	}
+	if len(data) > MaxFileSize {
+		p := tooLarge
+		return nil, &p
+	}
+	return decodeText(data)
 }
 
 // decodeText strips a UTF-8 byte order mark and refuses text that is not UTF-8, saying
