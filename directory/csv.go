@@ -417,7 +417,7 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 	if v, h, ok := strings.Cut(s, " @ "); ok {
 		hours, err := ParseHours(h)
 		if err != nil {
-			return c, fmt.Errorf("hours of %q: %v", strings.TrimSpace(v), err)
+			return c, fmt.Errorf("hours of %q: %w", strings.TrimSpace(v), err)
 		}
 		if !hours.Known() {
 			return c, fmt.Errorf("%q: nothing after @ (write its hours, e.g. @ Mo-Fr 09:00-17:00)", s)
@@ -458,7 +458,7 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 		}
 	case Address:
 		if s == "" {
-			return c, fmt.Errorf("empty address")
+			return c, errors.New("empty address")
 		}
 	}
 	return c, nil
