@@ -89,14 +89,7 @@ func (ps Problems) Error() string {
 // ReadCSV reads a directory CSV. It returns every listing it could read and every
 // problem it found; the listings are only fit to store when Problems.Err is nil.
 func ReadCSV(r io.Reader) ([]*Listing, Problems) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, Problems{{Message: "cannot read the file: " + err.Error()}}
-	}
-	if len(data) > MaxFileSize {
-		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
-	}
-	data, p := decodeText(data)
+	data, p := readText(r)
 	if p != nil {
 		return nil, Problems{*p}
 	}
@@ -144,6 +137,23 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 		out = append(out, l)
 	}
 	return out, probs
+}
+
+// tooLarge is the problem of a file larger than MaxFileSize.
+var tooLarge = Problem{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}
+
+// readText reads a whole directory file, refusing one larger than MaxFileSize or not
+// in UTF-8.
+func readText(r io.Reader) ([]byte, *Problem) {
+	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	if err != nil {
+		return nil, &Problem{Message: "cannot read the file: " + err.Error()}
+	}
+	if len(data) > MaxFileSize {
+		p := tooLarge
+		return nil, &p
+	}
+	return decodeText(data)
 }
 
 // decodeText strips a UTF-8 byte order mark and refuses text that is not UTF-8, saying
@@ -407,7 +417,7 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 	if v, h, ok := strings.Cut(s, " @ "); ok {
 		hours, err := ParseHours(h)
 		if err != nil {
-			return c, fmt.Errorf("hours of %q: %v", strings.TrimSpace(v), err)
+			return c, fmt.Errorf("hours of %q: %w", strings.TrimSpace(v), err)
 		}
 		if !hours.Known() {
 			return c, fmt.Errorf("%q: nothing after @ (write its hours, e.g. @ Mo-Fr 09:00-17:00)", s)
@@ -448,7 +458,7 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 		}
 	case Address:
 		if s == "" {
-			return c, fmt.Errorf("empty address")
+			return c, errors.New("empty address")
 		}
 	}
 	return c, nil

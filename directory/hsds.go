@@ -61,12 +61,6 @@ var hsdsTerms = []hsdsTerm{
 	{"contact_hours", TaxonomyPuente, "On a phone: its own opening hours, when they differ from the service's."},
 }
 
-type hsdsTaxonomy struct {
-	ID          string `json:"id"`
-	Name        string `json:"name"`
-	Description string `json:"description"`
-}
-
 type hsdsTaxonomyTerm struct {
 	ID          string `json:"id"`
 	Code        string `json:"code"`
@@ -304,17 +298,11 @@ func WriteHSDS(w io.Writer, listings []*Listing) error {
 // ReadCSV. Services without our need attribute are refused, since a listing without a
 // need can never be offered.
 func ReadHSDS(r io.Reader) ([]*Listing, Problems) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
-	if err != nil {
-		return nil, Problems{{Message: "cannot read the file: " + err.Error()}}
-	}
-	if len(data) > MaxFileSize {
-		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
-	}
-	data, p := decodeText(data)
+	data, p := readText(r)
 	if p != nil {
 		return nil, Problems{*p}
 	}
+	var err error
 	var services []hsdsService
 	trimmed := strings.TrimSpace(string(data))
 	switch {
@@ -613,7 +601,7 @@ func WriteHSDSPackage(w io.Writer, listings []*Listing) error {
 // WriteHSDSPackage writes it), with the checks of ReadHSDS.
 func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 	if size > MaxFileSize {
-		return nil, Problems{{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}}
+		return nil, Problems{tooLarge}
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {

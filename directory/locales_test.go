@@ -26,7 +26,7 @@ func TestReasonsInEveryLanguage(t *testing.T) {
 	en := load("en")
 	for _, lang := range []string{"en", "es", "pt-BR"} {
 		msgs := load(lang)
-		for _, id := range ReasonIDs() {
+		for _, id := range allReasonIDs() {
 			m, ok := msgs[id]
 			if !ok || m["other"] == "" || m["description"] == "" {
 				t.Errorf("%s: %s is missing, or has no text or description", lang, id)

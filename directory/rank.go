@@ -429,9 +429,9 @@ func availabilityReason(a Availability, now time.Time) Reason {
 
 var weekdayIDs = [7]string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
-// ReasonIDs lists every message ID the ranking can return, for checking that each
+// allReasonIDs lists every message ID the ranking can return, for checking that each
 // exists in every language.
-func ReasonIDs() []string {
+func allReasonIDs() []string {
 	ids := []string{"directory.reason.speaks", "directory.reason.interpreter",
 		"directory.reason.english_only", "directory.reason.women_only", "directory.reason.men_only",
 		"directory.reason.lgbt", "directory.reason.hours_unknown", "directory.reason.open_24h",

@@ -9,6 +9,7 @@
 package directory
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -196,7 +197,7 @@ var likelyLanguages = []string{"en", "es", "pt", "pl", "ro", "lt", "lv", "bg", "
 func ParseLanguage(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return "", fmt.Errorf("empty language code")
+		return "", errors.New("empty language code")
 	}
 	if tag, err := language.Parse(t); err == nil {
 		b, conf := tag.Base()
@@ -211,7 +212,7 @@ func ParseLanguage(s string) (string, error) {
 	if sug := suggestLanguage(t); sug != "" {
 		msg += "; did you mean " + sug + "?"
 	}
-	return "", fmt.Errorf("%s", msg)
+	return "", errors.New(msg)
 }
 
 func canonLang(b string) string {
@@ -296,7 +297,7 @@ func parseCode[T ~string](what, s string, valid []T) (T, error) {
 		msg += " (one of " + strings.Join(names, ", ") + ")"
 	}
 	var zero T
-	return zero, fmt.Errorf("%s", msg)
+	return zero, errors.New(msg)
 }
 
 // distance is the Levenshtein edit distance, for suggestions.

@@ -13,18 +13,7 @@ import (
 // testFlows is testdata/flows with some files replaced or added.
 func testFlows(t *testing.T, extra fstest.MapFS) fstest.MapFS {
 	t.Helper()
-	out := fstest.MapFS{}
-	for _, n := range []string{"start.toml", "help.toml"} {
-		b, err := os.ReadFile("testdata/flows/" + n)
-		if err != nil {
-			t.Fatal(err)
-		}
-		out[n] = &fstest.MapFile{Data: b}
-	}
-	for n, f := range extra {
-		out[n] = f
-	}
-	return out
+	return overlay(t, "*.toml", extra, os.DirFS("testdata/flows"))
 }
 
 const meta = "[meta]\nreviewed = \"2026-11-27\"\n\n"

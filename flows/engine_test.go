@@ -2,14 +2,12 @@ package flows_test
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
 
 	"github.com/puente-bot/puente/flows"
-	"github.com/puente-bot/puente/locales"
 )
 
 func TestFirstContact(t *testing.T) {
@@ -369,14 +367,6 @@ func FuzzStep(f *testing.F) {
 // Ensure the handoff button shows only when an organisation on the list takes anonymous
 // conversations: otherwise it could only say that none can.
 func TestHandoffButtonOnlyWhenSomeoneTakesIt(t *testing.T) {
-	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.LoadFS(catalogFS(t, nil))
-	if err != nil {
-		t.Fatal(err)
-	}
 	for _, tt := range []struct {
 		name string
 		rank fakeRanker
@@ -386,11 +376,7 @@ func TestHandoffButtonOnlyWhenSomeoneTakesIt(t *testing.T) {
 		{"none takes handoffs", fakeRanker{n: 5, noHandoff: true}, false},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e, err := flows.New(set, cat, tt.rank, flows.Config{Vars: vars})
-			if err != nil {
-				t.Fatal(err)
-			}
-			ss := &session{t: t, e: e}
+			ss := &session{t: t, e: newEngineWith(t, tt.rank, flows.Config{})}
 			ss.start("en")
 			for _, label := range []string{"At home", "Get help", "London"} {
 				ss.press(label)

@@ -21,9 +21,16 @@ var vars = map[string]any{"OperatorName": "Test Org", "SessionHours": 24}
 // catalogFS is the shipped ui messages plus the test flows' messages.
 func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 	t.Helper()
+	return overlay(t, "*.json", extra, locales.Files(), os.DirFS("testdata/locales"))
+}
+
+// overlay copies the files matching pattern from each of from, later ones replacing
+// earlier ones, then extra's files.
+func overlay(t testing.TB, pattern string, extra fstest.MapFS, from ...fs.FS) fstest.MapFS {
+	t.Helper()
 	out := fstest.MapFS{}
-	for _, fsys := range []fs.FS{locales.Files(), os.DirFS("testdata/locales")} {
-		names, err := fs.Glob(fsys, "*.json")
+	for _, fsys := range from {
+		names, err := fs.Glob(fsys, pattern)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -68,7 +75,13 @@ func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
 	return out
 }
 
+// newEngine is the engine over the test flows and a directory of five listings.
 func newEngine(t testing.TB, cfg flows.Config) *flows.Engine {
+	t.Helper()
+	return newEngineWith(t, fakeRanker{n: 5}, cfg)
+}
+
+func newEngineWith(t testing.TB, rank directory.Ranker, cfg flows.Config) *flows.Engine {
 	t.Helper()
 	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
 	if err != nil {
@@ -81,7 +94,7 @@ func newEngine(t testing.TB, cfg flows.Config) *flows.Engine {
 	if cfg.Vars == nil {
 		cfg.Vars = vars
 	}
-	e, err := flows.New(set, cat, fakeRanker{n: 5}, cfg)
+	e, err := flows.New(set, cat, rank, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

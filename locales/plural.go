@@ -2,7 +2,6 @@ package locales
 
 import (
 	"fmt"
-	"slices"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	i18ntemplate "github.com/nicksnyder/go-i18n/v2/i18n/template"
@@ -73,10 +72,4 @@ func (c *Catalog) form(lang string, n any) (string, error) {
 // PluralForm returns the CLDR plural category of n in a shipped language.
 func (c *Catalog) PluralForm(lang string, n int) (string, error) {
 	return c.form(lang, n)
-}
-
-// PluralForms returns the CLDR plural categories a shipped language uses,
-// which every plural message of that language must carry.
-func (c *Catalog) PluralForms(lang string) []string {
-	return slices.Clone(c.forms[lang])
 }

@@ -22,6 +22,7 @@ type config struct {
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
 	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
+	WebhookAddr     string        // PUENTE_WEBHOOK_ADDR
 	SessionIdle     time.Duration // PUENTE_SESSION_IDLE
 	DeleteAfter     time.Duration // PUENTE_DELETE_AFTER
 	CaseIdle        time.Duration // PUENTE_CASE_IDLE
@@ -67,6 +68,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 	str(&c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
 	str(&c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
 	secret(&c.WebhookSecret, "webhook-secret", "PUENTE_WEBHOOK_SECRET", "secret token Telegram sends with each webhook request")
+	// The webhook listens on a port of its own, so a reverse proxy can publish it without
+	// publishing the volunteers' page.
+	str(&c.WebhookAddr, "webhook-addr", "PUENTE_WEBHOOK_ADDR", "127.0.0.1:8443", "where the webhook listens, behind an HTTPS reverse proxy")
 	dur(&c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
 	dur(&c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
 	dur(&c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
@@ -96,6 +100,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 		}
 		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 			errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
+		}
+		if _, _, err := net.SplitHostPort(c.WebhookAddr); err != nil {
+			errs = append(errs, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %q is not host:port", c.WebhookAddr))
 		}
 		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL))

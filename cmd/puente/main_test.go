@@ -66,6 +66,7 @@ func TestConfig(t *testing.T) {
 		{name: "webhook without secret", vars: map[string]string{"PUENTE_WEBHOOK_URL": "https://bot.example.org/hook"}, wantErr: "PUENTE_WEBHOOK_SECRET"},
 		{name: "webhook over http", vars: map[string]string{"PUENTE_WEBHOOK_URL": "http://bot.example.org/hook", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, wantErr: "PUENTE_WEBHOOK_URL"},
 		{name: "bot without operator", vars: map[string]string{"TELEGRAM_BOT_TOKEN": "123:abc", "PUENTE_OPERATOR_NAME": "Org"}, wantErr: "PUENTE_OPERATOR_CONTACT"},
+		{name: "bad webhook address", vars: map[string]string{"PUENTE_WEBHOOK_ADDR": "localhost"}, wantErr: "PUENTE_WEBHOOK_ADDR"},
 		{name: "bad log level", vars: map[string]string{"PUENTE_LOG_LEVEL": "loud"}, wantErr: "PUENTE_LOG_LEVEL"},
 	}
 	for _, tt := range tests {

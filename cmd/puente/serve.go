@@ -32,7 +32,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	waitBot, err := startBot(ctx, a, e.getenv)
+	waitBot, err := startBot(ctx, a)
 	if err != nil {
 		return err
 	}

@@ -13,16 +13,12 @@ import (
 	"github.com/puente-bot/puente/flows"
 )
 
-// defaultWebhookAddr is where the webhook listens unless PUENTE_WEBHOOK_ADDR says otherwise:
-// on its own port, so a reverse proxy can publish the webhook without the volunteers' page.
-const defaultWebhookAddr = "127.0.0.1:8443"
-
 // startBot starts the bot when TELEGRAM_BOT_TOKEN is set (and does nothing otherwise): it
 // sets the bot up on Telegram (a refused token fails the start), then takes updates by long
 // polling or, with PUENTE_WEBHOOK_URL, on a webhook served at PUENTE_WEBHOOK_ADDR. Once ctx
 // ends it stops taking updates, finishes the requests on the wire and returns; wait blocks
 // until then.
-func startBot(ctx context.Context, a *app, getenv func(string) string) (wait func() error, err error) {
+func startBot(ctx context.Context, a *app) (wait func() error, err error) {
 	if a.cfg.BotToken == "" {
 		return func() error { return nil }, nil
 	}
@@ -57,7 +53,7 @@ func startBot(ctx context.Context, a *app, getenv func(string) string) (wait fun
 	var srv *http.Server
 	serveErr := make(chan error, 1)
 	if a.cfg.WebhookURL != "" {
-		srv, err = listenWebhook(a, getenv, b.WebhookHandler(), serveErr)
+		srv, err = listenWebhook(a, b.WebhookHandler(), serveErr)
 		if err != nil {
 			return nil, err
 		}
@@ -86,11 +82,7 @@ func startBot(ctx context.Context, a *app, getenv func(string) string) (wait fun
 
 // listenWebhook takes the webhook's port (so a busy port fails the start) and serves the
 // webhook path of PUENTE_WEBHOOK_URL on it; serveErr gets the outcome once it stops.
-func listenWebhook(a *app, getenv func(string) string, h http.Handler, serveErr chan<- error) (*http.Server, error) {
-	addr := getenv("PUENTE_WEBHOOK_ADDR")
-	if addr == "" {
-		addr = defaultWebhookAddr
-	}
+func listenWebhook(a *app, h http.Handler, serveErr chan<- error) (*http.Server, error) {
 	u, err := url.Parse(a.cfg.WebhookURL)
 	if err != nil {
 		return nil, fmt.Errorf("PUENTE_WEBHOOK_URL: %w", err)
@@ -101,7 +93,7 @@ func listenWebhook(a *app, getenv func(string) string, h http.Handler, serveErr 
 	}
 	mux := http.NewServeMux()
 	mux.Handle(path, h)
-	ln, err := net.Listen("tcp", addr)
+	ln, err := net.Listen("tcp", a.cfg.WebhookAddr)
 	if err != nil {
 		return nil, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %w", err)
 	}
