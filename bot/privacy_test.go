@@ -3,6 +3,7 @@ package bot
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -73,6 +74,13 @@ func TestNothingIdentifyingIsKept(t *testing.T) {
 		t.Errorf("no WAL file among %v; the check would miss what is only in the WAL", files)
 	}
 	check("the log", []byte(h.logs.String()))
+	// Sealed values hide what they hold from the file check above: open them too. Only the
+	// chat id may be in them (where the bot must write back), never a name or what was typed.
+	delete(needles, "chat id")
+	delete(needles, "chat id (binary)")
+	for what, plain := range h.unsealed() {
+		check(what, plain)
+	}
 	if h.count("sessions") != 1 || h.count("messages") == 0 {
 		t.Fatalf("sessions = %d, tracked messages = %d: the conversation should still be kept (sealed)", h.count("sessions"), h.count("messages"))
 	}
@@ -84,4 +92,38 @@ func TestNothingIdentifyingIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("the database after a checkpoint", b)
+}
+
+// unsealed opens every sealed value in the database, by table and row.
+func (h *harness) unsealed() map[string][]byte {
+	h.t.Helper()
+	out := map[string][]byte{}
+	for _, q := range []struct{ table, sealed, aad string }{
+		{"sessions", "state", "key"},
+		{"outbox", "request", "chat_key"},
+		{"messages", "chat", "chat_key"},
+		{"cases", "person", "person_key"},
+		{"links", "chat", "chat_key"},
+	} {
+		rows, err := h.db.Read().Query(`SELECT ` + q.sealed + `, ` + q.aad + ` FROM ` + q.table + ` WHERE ` + q.sealed + ` IS NOT NULL`)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for i := 0; rows.Next(); i++ {
+			var sealed, aad []byte
+			if err := rows.Scan(&sealed, &aad); err != nil {
+				h.t.Fatal(err)
+			}
+			plain, err := h.keys.Open(sealed, aad)
+			if err != nil {
+				h.t.Fatalf("%s.%s row %d does not open with its row's %s: %v", q.table, q.sealed, i, q.aad, err)
+			}
+			out[fmt.Sprintf("%s.%s row %d (unsealed)", q.table, q.sealed, i)] = plain
+		}
+		if err := rows.Err(); err != nil {
+			h.t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
 }
