@@ -7,6 +7,8 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
@@ -126,4 +128,50 @@ func (h *harness) unsealed() map[string][]byte {
 		rows.Close()
 	}
 	return out
+}
+
+// Ensure nothing Telegram answers when it fails reaches the log: error descriptions can name
+// the chat or echo the request, and go-telegram/bot's errors can hold response bodies and the
+// request URL, which holds the token.
+func TestFailuresLogNothingIdentifying(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", Username: "zoraida_q77", LanguageCode: "es"}
+	id := strconv.FormatInt(u.ID, 10)
+	var polls, sends atomic.Int64
+	fake.SetFaults(func(method string, p map[string]string) telegramtest.Fault {
+		desc := "Bad Request: chat " + p["chat_id"] + " with text " + p["text"] + " at " + fake.URL + "/bot" + fake.Token
+		switch {
+		case method == "getUpdates" && polls.Add(1) == 2:
+			return telegramtest.Fault{Status: 500, Description: desc}
+		case method == "sendMessage":
+			switch sends.Add(1) {
+			case 2:
+				return telegramtest.Fault{Status: 400, Description: desc}
+			case 3:
+				return telegramtest.Fault{Status: 502, Description: desc}
+			}
+		case method == "deleteMessages":
+			return telegramtest.Fault{Status: 403, Description: desc}
+		}
+		return telegramtest.Fault{}
+	})
+	h.start()
+	for _, line := range []string{"/start", "Zoraida zoraida_q77 hola", "/privacy", "/menu", "/exit"} {
+		fake.SendText(u, line)
+		fake.Wait(t, "the line to be answered", func() bool { return fake.Pending() == 0 && h.count("outbox") == 0 })
+	}
+	fake.Close()
+	fake.Wait(t, "a failed fetch to be logged", func() bool { return strings.Contains(h.logs.String(), "network error") })
+	h.kill()
+	logs := h.logs.String()
+	if !strings.Contains(logs, "refused") {
+		t.Errorf("no refusal was logged; the test did not exercise what it should:\n%s", logs)
+	}
+	for name, needle := range map[string]string{"chat id": id, "first name": u.FirstName, "username": u.Username,
+		"token": fake.Token, "token's secret half": "fake-token", "API URL": fake.URL, "typed text": "hola"} {
+		if strings.Contains(logs, needle) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
 }
