@@ -951,3 +951,31 @@ func TestRelayFollowsSilent(t *testing.T) {
 		}
 	}
 }
+
+// Ensure a person Telegram says the bot can no longer reach (403 with no update saying they
+// blocked it: say, a deleted account) is forgotten by their cases too, at once, rather than
+// only when the case is idle and forgotten weeks later.
+func TestUnreachablePersonLeavesNoCase(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	fake.BlockQuietly(person)
+	fake.TopicText(groupA, thread, worker, "from the organisation: hello")
+	fake.Wait(t, "the copy to be refused", func() bool {
+		for _, c := range fake.Calls("copyMessage") {
+			if c.Status == 403 {
+				return h.count("outbox") == 0
+			}
+		}
+		return false
+	})
+	var kept int
+	if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NOT NULL OR person IS NOT NULL`).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 0 || h.count("sessions") != 0 {
+		t.Errorf("after a 403, %d case(s) still know the person and %d session(s) are kept; want none", kept, h.count("sessions"))
+	}
+}

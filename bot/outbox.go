@@ -612,12 +612,16 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 }
 
 // forgetChatTx forgets everything kept about a private chat: session, waiting requests,
-// message ids.
+// message ids, and whose cases were whose (a 403 may come with no update saying the person
+// blocked the bot, as for a deleted account).
 func forgetChatTx(ctx context.Context, tx *sql.Tx, key []byte) error {
 	if err := store.DeleteSessionTx(ctx, tx, key); err != nil {
 		return err
 	}
 	if err := store.DeleteChatOutboxTx(ctx, tx, key); err != nil {
+		return err
+	}
+	if err := store.ForgetPersonCasesTx(ctx, tx, key); err != nil {
 		return err
 	}
 	return store.ForgetChatMessagesTx(ctx, tx, key)

@@ -50,6 +50,13 @@ func (e *Engine) listing(m directory.Match, r *renderer) {
 	}
 	b.WriteString("• ")
 	b.WriteString(locales.FSI(m.Listing.Name))
+	if o := m.Listing.Organisation; o != "" {
+		// "Trafficking Project" alone does not say who runs it; the person
+		// may know or have heard of the organisation, not the service.
+		b.WriteString(" (")
+		b.WriteString(locales.FSI(o))
+		b.WriteString(")")
+	}
 	for i, why := range m.Reasons {
 		if i == 0 {
 			b.WriteString("\n")

@@ -170,6 +170,16 @@ func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
+// ForgetPersonCasesTx forgets who every case of the person under personKey belonged to:
+// Telegram says the bot can no longer reach them. Open cases stay open for the organisation
+// until they close as idle; what the organisation writes meanwhile reaches no one.
+func ForgetPersonCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) error {
+	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE person_key = ?`, personKey); err != nil {
+		return fmt.Errorf("forget case person: %w", err)
+	}
+	return nil
+}
+
 // ForgetClosedCases deletes every case closed before before and says how many it deleted.
 func (db *DB) ForgetClosedCases(ctx context.Context, before time.Time) (int64, error) {
 	var n int64

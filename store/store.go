@@ -27,7 +27,9 @@ type DB struct {
 }
 
 // pragmas go in the DSN rather than through Exec so that every pooled connection has them.
-const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate"
+// secure_delete overwrites what a deleted row held: a forgotten person's lookup key and
+// sealed values must not stay readable in free pages.
+const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_secure_delete=on"
 
 // Open opens (creating if needed) the database file at path and applies every migration
 // that has not been applied yet.

@@ -192,3 +192,41 @@ func TestBackup(t *testing.T) {
 		t.Errorf("backup session = %q, want %q", got, "v")
 	}
 }
+
+// Ensure that a forgotten row leaves no copy of its bytes in the database file: a server
+// seized with its secret must not give back the people who left (their chat ids' HMACs
+// and sealed values), which SQLite otherwise keeps in free pages until they are reused.
+func TestDeletedRowsLeaveNoTrace(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "puente.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := []byte("forgotten-lookup-key-0123456789a")
+	sealed := []byte("forgotten-sealed-session-state-0123456789")
+	if err := db.PutSession(ctx, key, sealed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.PutSession(ctx, []byte("kept-lookup-key"), []byte("kept-state"), time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteSession(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, needle := range map[string][]byte{"lookup key": key, "sealed state": sealed} {
+		if bytes.Contains(b, needle) {
+			t.Errorf("the database file still holds the deleted session's %s", name)
+		}
+	}
+	if !bytes.Contains(b, []byte("kept-state")) {
+		t.Errorf("the database file lost the session that was kept")
+	}
+}

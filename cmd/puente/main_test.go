@@ -33,6 +33,20 @@ func TestUnknownCommand(t *testing.T) {
 	}
 }
 
+func TestHelpListsCommands(t *testing.T) {
+	for _, arg := range []string{"help", "-h", "--help"} {
+		t.Run(arg, func(t *testing.T) {
+			stdout, _, err := runIn(t, nil, arg)
+			if err != nil {
+				t.Fatalf("err = %v, want nil", err)
+			}
+			if !strings.Contains(stdout, "Commands:") || !strings.Contains(stdout, "chat") {
+				t.Errorf("stdout = %q, want the list of commands", stdout)
+			}
+		})
+	}
+}
+
 func TestConfig(t *testing.T) {
 	tests := []struct {
 		name    string
