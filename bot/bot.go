@@ -323,7 +323,7 @@ func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte, ca
 func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte, cases map[string]store.Case) error {
 	if j.group {
 		// A group or channel: only a linked organisation's group may keep the bot.
-		return b.runGroup(ctx, j)
+		return b.safeGroup(ctx, j)
 	}
 	if sealed != nil {
 		j.had = true
@@ -343,6 +343,19 @@ func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte, cases map[strin
 		b.step(ctx, j, in)
 	}
 	return b.preseal(j)
+}
+
+// safeGroup is runGroup with a panic recovered: the group's updates in this batch are then
+// left unanswered, and their ids are still recorded, so one update cannot stop the intake at
+// every start.
+func (b *Bot) safeGroup(ctx context.Context, j *job) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			b.log.Error("Handling a group update panicked", "panic", fmt.Sprintf("%T", r))
+			j.reqs, j.h, err = nil, handoffJob{}, nil
+		}
+	}()
+	return b.runGroup(ctx, j)
 }
 
 // presealed holds a job's rows sealed ahead of the batch's transaction: sealing is the

@@ -13,6 +13,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -878,6 +879,14 @@ func TestHandoffKeepsNothingIdentifying(t *testing.T) {
 		t.Fatal(err)
 	}
 	blobs := map[string][]byte{"the log": []byte(h.logs.String())}
+	// Sealed values may hold chat ids (where the bot must write back), nothing else of these.
+	for what, plain := range h.unsealed() {
+		for name, needle := range needles {
+			if !strings.Contains(name, "chat id") && bytes.Contains(plain, needle) {
+				t.Errorf("%s holds the %s", what, name)
+			}
+		}
+	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
 		if err != nil {
@@ -977,5 +986,44 @@ func TestUnreachablePersonLeavesNoCase(t *testing.T) {
 	}
 	if kept != 0 || h.count("sessions") != 0 {
 		t.Errorf("after a 403, %d case(s) still know the person and %d session(s) are kept; want none", kept, h.count("sessions"))
+	}
+}
+
+// panickyDirectory panics when asked for its listings while armed, to show a panic in a
+// group's update is contained.
+type panickyDirectory struct {
+	testDirectory
+	armed *atomic.Bool
+}
+
+func (d panickyDirectory) Listings() []*directory.Listing {
+	if d.armed.Load() {
+		panic("listings")
+	}
+	return d.testDirectory.Listings()
+}
+
+// Ensure a panic while handling an organisation group's update is recovered like a
+// person's: the log says so without who or what, the update is not handled again (it would
+// stop the intake at every start), and the bot goes on.
+func TestGroupPanicIsContained(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	var armed atomic.Bool
+	h.cfg.Directory = panickyDirectory{testDirectory: h.cfg.Directory.(testDirectory), armed: &armed}
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	armed.Store(true)
+	fake.TopicText(groupA, thread, worker, "/close")
+	fake.Wait(t, "the update to be confirmed", func() bool { return fake.Pending() == 0 && strings.Contains(h.logs.String(), "panicked") })
+	armed.Store(false)
+	fake.TopicText(groupA, thread, worker, "/close")
+	h.screen(person, "has closed this conversation")
+	logs := h.logs.String()
+	for _, secret := range []string{strconv.FormatInt(groupA, 10), strconv.FormatInt(worker.ID, 10), worker.FirstName, worker.Username, strconv.FormatInt(person.ID, 10)} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
 	}
 }

@@ -3,9 +3,12 @@ package bot
 import (
 	"bytes"
 	"encoding/binary"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
+	"sync/atomic"
 	"testing"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
@@ -73,6 +76,13 @@ func TestNothingIdentifyingIsKept(t *testing.T) {
 		t.Errorf("no WAL file among %v; the check would miss what is only in the WAL", files)
 	}
 	check("the log", []byte(h.logs.String()))
+	// Sealed values hide what they hold from the file check above: open them too. Only the
+	// chat id may be in them (where the bot must write back), never a name or what was typed.
+	delete(needles, "chat id")
+	delete(needles, "chat id (binary)")
+	for what, plain := range h.unsealed() {
+		check(what, plain)
+	}
 	if h.count("sessions") != 1 || h.count("messages") == 0 {
 		t.Fatalf("sessions = %d, tracked messages = %d: the conversation should still be kept (sealed)", h.count("sessions"), h.count("messages"))
 	}
@@ -84,4 +94,84 @@ func TestNothingIdentifyingIsKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	check("the database after a checkpoint", b)
+}
+
+// unsealed opens every sealed value in the database, by table and row.
+func (h *harness) unsealed() map[string][]byte {
+	h.t.Helper()
+	out := map[string][]byte{}
+	for _, q := range []struct{ table, sealed, aad string }{
+		{"sessions", "state", "key"},
+		{"outbox", "request", "chat_key"},
+		{"messages", "chat", "chat_key"},
+		{"cases", "person", "person_key"},
+		{"links", "chat", "chat_key"},
+	} {
+		rows, err := h.db.Read().Query(`SELECT ` + q.sealed + `, ` + q.aad + ` FROM ` + q.table + ` WHERE ` + q.sealed + ` IS NOT NULL`)
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		for i := 0; rows.Next(); i++ {
+			var sealed, aad []byte
+			if err := rows.Scan(&sealed, &aad); err != nil {
+				h.t.Fatal(err)
+			}
+			plain, err := h.keys.Open(sealed, aad)
+			if err != nil {
+				h.t.Fatalf("%s.%s row %d does not open with its row's %s: %v", q.table, q.sealed, i, q.aad, err)
+			}
+			out[fmt.Sprintf("%s.%s row %d (unsealed)", q.table, q.sealed, i)] = plain
+		}
+		if err := rows.Err(); err != nil {
+			h.t.Fatal(err)
+		}
+		rows.Close()
+	}
+	return out
+}
+
+// Ensure nothing Telegram answers when it fails reaches the log: error descriptions can name
+// the chat or echo the request, and go-telegram/bot's errors can hold response bodies and the
+// request URL, which holds the token.
+func TestFailuresLogNothingIdentifying(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", Username: "zoraida_q77", LanguageCode: "es"}
+	id := strconv.FormatInt(u.ID, 10)
+	var polls, sends atomic.Int64
+	fake.SetFaults(func(method string, p map[string]string) telegramtest.Fault {
+		desc := "Bad Request: chat " + p["chat_id"] + " with text " + p["text"] + " at " + fake.URL + "/bot" + fake.Token
+		switch {
+		case method == "getUpdates" && polls.Add(1) == 2:
+			return telegramtest.Fault{Status: 500, Description: desc}
+		case method == "sendMessage":
+			switch sends.Add(1) {
+			case 2:
+				return telegramtest.Fault{Status: 400, Description: desc}
+			case 3:
+				return telegramtest.Fault{Status: 502, Description: desc}
+			}
+		case method == "deleteMessages":
+			return telegramtest.Fault{Status: 403, Description: desc}
+		}
+		return telegramtest.Fault{}
+	})
+	h.start()
+	for _, line := range []string{"/start", "Zoraida zoraida_q77 hola", "/privacy", "/menu", "/exit"} {
+		fake.SendText(u, line)
+		fake.Wait(t, "the line to be answered", func() bool { return fake.Pending() == 0 && h.count("outbox") == 0 })
+	}
+	fake.Close()
+	fake.Wait(t, "a failed fetch to be logged", func() bool { return strings.Contains(h.logs.String(), "network error") })
+	h.kill()
+	logs := h.logs.String()
+	if !strings.Contains(logs, "refused") {
+		t.Errorf("no refusal was logged; the test did not exercise what it should:\n%s", logs)
+	}
+	for name, needle := range map[string]string{"chat id": id, "first name": u.FirstName, "username": u.Username,
+		"token": fake.Token, "token's secret half": "fake-token", "API URL": fake.URL, "typed text": "hola"} {
+		if strings.Contains(logs, needle) {
+			t.Errorf("the log holds the %s", name)
+		}
+	}
 }

@@ -78,6 +78,9 @@ type Fault struct {
 	Status     int           // 429, 500, 502, 403…; 0 for none
 	RetryAfter int           // seconds, with 429
 	Delay      time.Duration // wait before answering (or failing)
+	// Description replaces the error's description, as Telegram words it (which can name
+	// the chat or echo what was sent).
+	Description string
 }
 
 // FaultFunc decides for each call whether it fails.
@@ -646,6 +649,9 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		aerr = &apiError{status: f.Status, desc: http.StatusText(f.Status), retry: f.RetryAfter}
 		if f.Status == 429 {
 			aerr.desc = "Too Many Requests: retry after " + strconv.Itoa(f.RetryAfter)
+		}
+		if f.Description != "" {
+			aerr.desc = f.Description
 		}
 	} else if method == "getUpdates" {
 		result, aerr = s.getUpdates(r, p)
