@@ -43,7 +43,7 @@ type Problem struct {
 	Row     int    // spreadsheet row: the header is row 1
 	Label   string // where, when not a row ("service 3" in an HSDS file)
 	Column  string
-	Message string
+	Message // what is wrong, in words a volunteer can act on
 	Warning bool
 }
 
@@ -61,7 +61,7 @@ func (p Problem) String() string {
 	if p.Column != "" {
 		b.WriteString(p.Column + ": ")
 	}
-	b.WriteString(p.Message)
+	b.WriteString(p.Message.String())
 	return b.String()
 }
 
@@ -97,7 +97,7 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 	cr.FieldsPerRecord = -1
 	header, err := cr.Read()
 	if errors.Is(err, io.EOF) {
-		return nil, Problems{{Message: "the file is empty; it needs a header row (see the column list)"}}
+		return nil, Problems{{Message: msg("directory.problem.empty_file")}}
 	}
 	if err != nil {
 		return nil, Problems{{Row: 1, Message: csvError(err)}}
@@ -114,11 +114,11 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 			break
 		}
 		if err != nil {
-			probs = append(probs, Problem{Row: row, Message: csvError(err) + "; the rest of the file was not read"})
+			probs = append(probs, Problem{Row: row, Message: msg("directory.problem.rest_not_read", "Problem", csvError(err))})
 			break
 		}
 		if len(rec) != len(header) {
-			probs = append(probs, Problem{Row: row, Message: fmt.Sprintf("has %d cells but the header has %d columns", len(rec), len(header))})
+			probs = append(probs, Problem{Row: row, Message: msg("directory.problem.cell_count", "Cells", len(rec), "Columns", len(header))})
 			continue
 		}
 		if blank(rec) {
@@ -130,7 +130,7 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 			continue
 		}
 		if first, dup := seen[l.ID]; dup {
-			probs = append(probs, Problem{Row: row, Column: "name", Message: fmt.Sprintf("the same listing as row %d (same id, or same organisation and name)", first)})
+			probs = append(probs, Problem{Row: row, Column: "name", Message: msg("directory.problem.duplicate_row", "Row", first)})
 			continue
 		}
 		seen[l.ID] = row
@@ -140,14 +140,14 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 }
 
 // tooLarge is the problem of a file larger than MaxFileSize.
-var tooLarge = Problem{Message: fmt.Sprintf("the file is larger than %d MB; split it into smaller files", MaxFileSize>>20)}
+var tooLarge = Problem{Message: msg("directory.problem.too_large", "MB", MaxFileSize>>20)}
 
 // readText reads a whole directory file, refusing one larger than MaxFileSize or not
 // in UTF-8.
 func readText(r io.Reader) ([]byte, *Problem) {
 	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
 	if err != nil {
-		return nil, &Problem{Message: "cannot read the file: " + err.Error()}
+		return nil, &Problem{Message: msg("directory.problem.unreadable", "Detail", err.Error())}
 	}
 	if len(data) > MaxFileSize {
 		p := tooLarge
@@ -161,13 +161,13 @@ func readText(r io.Reader) ([]byte, *Problem) {
 func decodeText(data []byte) ([]byte, *Problem) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if bytes.HasPrefix(data, []byte("\xff\xfe")) || bytes.HasPrefix(data, []byte("\xfe\xff")) || bytes.IndexByte(data, 0) >= 0 {
-		return nil, &Problem{Message: "the file is UTF-16 or binary, not a CSV in UTF-8; in your spreadsheet choose Save as > CSV UTF-8"}
+		return nil, &Problem{Message: msg("directory.problem.utf16")}
 	}
 	if utf8.Valid(data) {
 		return data, nil
 	}
 	line := 1 + bytes.Count(data[:firstInvalid(data)], []byte("\n"))
-	return nil, &Problem{Message: fmt.Sprintf("line %d is not UTF-8 text (perhaps Windows-1252 or Latin-1); in your spreadsheet choose Save as > CSV UTF-8", line)}
+	return nil, &Problem{Message: msg("directory.problem.not_utf8", "Line", line)}
 }
 
 func firstInvalid(b []byte) int {
@@ -181,16 +181,16 @@ func firstInvalid(b []byte) int {
 	return len(b)
 }
 
-func csvError(err error) string {
+func csvError(err error) Message {
 	var pe *csv.ParseError
 	if errors.As(err, &pe) {
 		switch {
 		case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
-			return fmt.Sprintf("a quote (\") is misplaced or not closed near line %d, column %d; put quotes around the whole cell and double any quote inside it", pe.Line, pe.Column)
+			return msg("directory.problem.csv_quote", "Line", pe.Line, "Column", pe.Column)
 		}
-		return fmt.Sprintf("line %d: %v", pe.Line, pe.Err)
+		return msg("directory.problem.csv_line", "Line", pe.Line, "Detail", pe.Err.Error())
 	}
-	return err.Error()
+	return messageOf(err)
 }
 
 func blank(rec []string) bool {
@@ -219,27 +219,27 @@ func readHeader(header []string) ([]string, Problems) {
 		cols[i] = name
 		switch {
 		case name == "":
-			probs = append(probs, Problem{Row: 1, Message: fmt.Sprintf("column %d has no name", i+1)})
+			probs = append(probs, Problem{Row: 1, Message: msg("directory.problem.column_unnamed", "N", i+1)})
 			continue
 		case seen[name]:
-			probs = append(probs, Problem{Row: 1, Column: name, Message: "this column appears twice"})
+			probs = append(probs, Problem{Row: 1, Column: name, Message: msg("directory.problem.column_twice")})
 		case slices.Contains(known, name):
 		case strings.HasPrefix(name, "description_"):
 			if _, err := ParseLanguage(strings.TrimPrefix(name, "description_")); err != nil {
-				probs = append(probs, Problem{Row: 1, Column: name, Message: "description columns are description_<language code>: " + err.Error()})
+				probs = append(probs, Problem{Row: 1, Column: name, Message: msg("directory.problem.description_column", "Problem", messageOf(err))})
 			}
 		default:
-			msg := "is not a known column; remove it or rename it"
+			t := msg("directory.problem.unknown_column")
 			if s := nearest(name, known); s != "" {
-				msg += " (did you mean " + s + "?)"
+				t = msg("directory.problem.unknown_column_suggest", "Suggestion", s)
 			}
-			probs = append(probs, Problem{Row: 1, Column: name, Message: msg})
+			probs = append(probs, Problem{Row: 1, Column: name, Message: t})
 		}
 		seen[name] = true
 	}
 	for _, c := range Columns {
 		if c.Required && !seen[c.Name] {
-			probs = append(probs, Problem{Row: 1, Column: c.Name, Message: "this required column is missing"})
+			probs = append(probs, Problem{Row: 1, Column: c.Name, Message: msg("directory.problem.required_column")})
 		}
 	}
 	return cols, probs
@@ -263,12 +263,12 @@ type rowReader struct {
 	probs Problems
 }
 
-func (r *rowReader) fail(col, format string, args ...any) {
-	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...)})
+func (r *rowReader) fail(col string, t Message) {
+	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: t})
 }
 
-func (r *rowReader) warn(col, format string, args ...any) {
-	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: fmt.Sprintf(format, args...), Warning: true})
+func (r *rowReader) warn(col string, t Message) {
+	r.probs = append(r.probs, Problem{Row: r.row, Column: col, Message: t, Warning: true})
 }
 
 func (r *rowReader) list(col string) []string {
@@ -286,7 +286,7 @@ func codes[T ~string](r *rowReader, col string, parse func(string) (T, error)) [
 	for _, v := range r.list(col) {
 		c, err := parse(v)
 		if err != nil {
-			r.fail(col, "%v", err)
+			r.fail(col, messageOf(err))
 			continue
 		}
 		if !slices.Contains(out, c) {
@@ -301,9 +301,9 @@ func code[T ~string](r *rowReader, col string, valid []T, def T) T {
 	if strings.TrimSpace(v) == "" {
 		return def
 	}
-	c, err := parseCode(col, v, valid)
+	c, err := parseCode(msg("directory.problem.what.column", "Column", col), v, valid)
 	if err != nil {
-		r.fail(col, "%v", err)
+		r.fail(col, messageOf(err))
 	}
 	return c
 }
@@ -313,7 +313,7 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	for i, c := range cols {
 		v, err := unneutralise(strings.TrimSpace(rec[i]))
 		if err != nil {
-			r.fail(c, "%v", err)
+			r.fail(c, messageOf(err))
 			r.bad[c], v = true, ""
 		}
 		r.cells[c] = v
@@ -327,50 +327,52 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 		Source:       r.cells["source"],
 	}
 	if l.Name == "" && !r.bad["name"] {
-		r.fail("name", "a listing needs a name")
+		r.fail("name", msg("directory.problem.no_name"))
 	}
 	l.Kind = code(r, "kind", allKinds, "")
 	if r.cells["kind"] == "" && !r.bad["kind"] {
-		r.fail("kind", "say whether it is a helpline, a service or emergency")
+		r.fail("kind", msg("directory.problem.no_kind"))
 	}
 	l.Status = code(r, "status", allStatuses, Active)
 	l.Needs = codes(r, "needs", ParseNeed)
 	if len(l.Needs) == 0 && r.cells["needs"] == "" && !r.bad["needs"] {
-		r.fail("needs", "list at least one need, e.g. domestic_abuse")
+		r.fail("needs", msg("directory.problem.no_needs"))
 	}
 	l.Languages = codes(r, "languages", ParseLanguage)
 	l.Interpreting = codes(r, "interpreting", ParseLanguage)
 	l.Communities = codes(r, "communities", ParseCommunity)
-	l.Serves = codes(r, "serves", func(s string) (Audience, error) { return parseCode("group of people", s, allAudiences) })
+	l.Serves = codes(r, "serves", func(s string) (Audience, error) {
+		return parseCode(msg("directory.problem.what.audience"), s, allAudiences)
+	})
 	l.Regions = codes(r, "regions", ParseRegion)
 	if len(l.Regions) == 0 && r.cells["regions"] == "" {
-		r.warn("regions", "no region: the listing is only shown to people who did not say where they are")
+		r.warn("regions", msg("directory.problem.no_region"))
 	}
 	var err error
 	if l.Hours, err = ParseHours(r.cells["hours"]); err != nil {
-		r.fail("hours", "%v", err)
+		r.fail("hours", messageOf(err))
 	}
 	if l.Hours.Closures, err = ParseClosures(r.cells["closed"]); err != nil {
-		r.fail("closed", "%v", err)
+		r.fail("closed", messageOf(err))
 	}
 	switch bh := strings.ToLower(r.cells["bank_holidays"]); bh {
 	case "", "open", "closed":
 		l.Hours.BankHolidays = bh
 	default:
-		r.fail("bank_holidays", "%q should be open or closed (empty: open if 24/7, else closed)", r.cells["bank_holidays"])
+		r.fail("bank_holidays", msg("directory.problem.bank_holidays", "Value", quote(r.cells["bank_holidays"])))
 	}
 	for _, k := range ContactKinds {
 		for _, v := range r.list(string(k)) {
 			c, err := ParseContact(k, v)
 			if err != nil {
-				r.fail(string(k), "%v", err)
+				r.fail(string(k), messageOf(err))
 				continue
 			}
 			l.Contacts = append(l.Contacts, c)
 		}
 	}
 	if len(l.Contacts) == 0 {
-		r.warn("phone", "no way to contact it: add a phone, text, email, website or address")
+		r.warn("phone", msg("directory.problem.no_contact"))
 	}
 	l.DataSharing = code(r, "data_sharing", allStances, StanceUnknown)
 	l.InsecureStatus = code(r, "insecure_status", allTris, Unknown)
@@ -379,11 +381,11 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	if v := r.cells["verified_at"]; v != "" {
 		t, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			r.fail("verified_at", "%q is not a date (write YYYY-MM-DD)", v)
+			r.fail("verified_at", msg("directory.problem.not_a_date", "Value", quote(v)))
 		}
 		l.VerifiedAt = t
 	} else {
-		r.warn("verified_at", "never verified: it will not be shown to people until a volunteer verifies it")
+		r.warn("verified_at", msg("directory.problem.never_verified"))
 	}
 	for c, v := range r.cells {
 		if lang, ok := strings.CutPrefix(c, "description_"); ok && v != "" {
@@ -396,13 +398,13 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 		}
 	}
 	if len(l.Description) > 0 && l.Description["en"] == "" {
-		r.warn("description_en", "no English description: it is the one shown when a person's language has none")
+		r.warn("description_en", msg("directory.problem.no_english"))
 	}
 	switch {
 	case l.ID == "":
 		l.ID = DeriveID(l.Organisation, l.Name)
 	case !validUUID(l.ID):
-		r.fail("id", "%q is not an id (a UUID such as 6f1c…); leave it empty for a new listing", l.ID)
+		r.fail("id", msg("directory.problem.bad_id", "Value", quote(l.ID)))
 	}
 	if r.probs.Err() != nil {
 		return nil, r.probs
@@ -417,10 +419,10 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 	if v, h, ok := strings.Cut(s, " @ "); ok {
 		hours, err := ParseHours(h)
 		if err != nil {
-			return c, fmt.Errorf("hours of %q: %w", strings.TrimSpace(v), err)
+			return c, errMsg("directory.problem.contact_hours", "Value", quote(strings.TrimSpace(v)), "Problem", messageOf(err))
 		}
 		if !hours.Known() {
-			return c, fmt.Errorf("%q: nothing after @ (write its hours, e.g. @ Mo-Fr 09:00-17:00)", s)
+			return c, errMsg("directory.problem.contact_no_hours", "Value", quote(s))
 		}
 		c.Hours, s = &hours, v
 	}
@@ -440,25 +442,25 @@ func ParseContact(k ContactKind, s string) (Contact, error) {
 				digits++
 			case r == ' ' || r == '+' || r == '-' || r == '(' || r == ')':
 			default:
-				return c, fmt.Errorf("%q is not a phone number (digits, spaces and + only; put notes in brackets at the end)", s)
+				return c, errMsg("directory.problem.phone_chars", "Value", quote(s))
 			}
 		}
 		if digits < 3 || digits > 15 {
-			return c, fmt.Errorf("%q is not a phone number", s)
+			return c, errMsg("directory.problem.phone", "Value", quote(s))
 		}
 	case Email:
 		a, err := mail.ParseAddress(s)
 		if err != nil || a.Address != s {
-			return c, fmt.Errorf("%q is not an email address", s)
+			return c, errMsg("directory.problem.email", "Value", quote(s))
 		}
 	case Website:
 		u, err := url.Parse(s)
 		if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
-			return c, fmt.Errorf("%q is not a web address (start it with https://)", s)
+			return c, errMsg("directory.problem.website", "Value", quote(s))
 		}
 	case Address:
 		if s == "" {
-			return c, errors.New("empty address")
+			return c, errMsg("directory.problem.empty_address")
 		}
 	}
 	return c, nil
@@ -487,10 +489,10 @@ func unneutralise(s string) (string, error) {
 	}
 	switch s[0] {
 	case '=', '@':
-		return "", fmt.Errorf("%q looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)", s)
+		return "", errMsg("directory.problem.formula", "Value", quote(s))
 	case '+', '-':
 		if strings.ContainsAny(s, "(|!") && !plainPhone(s) {
-			return "", fmt.Errorf("%q looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)", s)
+			return "", errMsg("directory.problem.formula", "Value", quote(s))
 		}
 	}
 	return s, nil

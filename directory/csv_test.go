@@ -83,7 +83,7 @@ func TestReadCSVBadInput(t *testing.T) {
 func TestReadCSVTooLarge(t *testing.T) {
 	big := strings.NewReader(header + strings.Repeat("x", MaxFileSize))
 	ls, probs := ReadCSV(big)
-	if ls != nil || len(probs) != 1 || !strings.Contains(probs[0].Message, "larger than 10 MB") {
+	if ls != nil || len(probs) != 1 || !strings.Contains(probs[0].String(), "larger than 10 MB") {
 		t.Errorf("a file over 10 MB: %d listings, %v; want it refused whole", len(ls), probs)
 	}
 }

@@ -78,7 +78,7 @@ func ParseHours(spec string) (Hours, error) {
 	for _, tok := range toks {
 		if c := tok[0]; c >= '0' && c <= '9' {
 			if days == nil {
-				return Hours{}, fmt.Errorf("%q: a time comes before any day (write e.g. Mo-Fr 09:00-17:00)", tok)
+				return Hours{}, errMsg("directory.problem.time_before_day", "Value", quote(tok))
 			}
 			open, close, err := parseRange(tok)
 			if err != nil {
@@ -102,7 +102,7 @@ func ParseHours(spec string) (Hours, error) {
 		days, ranges = d, 0
 	}
 	if days == nil || ranges == 0 {
-		return Hours{}, fmt.Errorf("%q has no opening times (write e.g. Mo-Fr 09:00-17:00, or 24/7)", spec)
+		return Hours{}, errMsg("directory.problem.no_times", "Value", quote(spec))
 	}
 	slices.SortFunc(h.Weekly, func(a, b Slot) int {
 		if a.Day != b.Day {
@@ -114,7 +114,7 @@ func ParseHours(spec string) (Hours, error) {
 	for i, a := range h.Weekly {
 		for _, b := range h.Weekly[i+1:] {
 			if overlap(a, b) {
-				return Hours{}, fmt.Errorf("%s %s and %s %s overlap", dayNames[a.Day], formatRange(a), dayNames[b.Day], formatRange(b))
+				return Hours{}, errMsg("directory.problem.overlap", "First", dayNames[a.Day]+" "+formatRange(a), "Second", dayNames[b.Day]+" "+formatRange(b))
 			}
 		}
 	}
@@ -161,13 +161,13 @@ func parseDay(s string) (time.Weekday, error) {
 			return time.Weekday(i), nil
 		}
 	}
-	return 0, fmt.Errorf("%q is not a day (use Mo Tu We Th Fr Sa Su)", s)
+	return 0, errMsg("directory.problem.not_a_day", "Value", quote(s))
 }
 
 func parseRange(tok string) (open, close int, err error) {
 	a, b, ok := strings.Cut(tok, "-")
 	if !ok {
-		return 0, 0, fmt.Errorf("%q is not a time range (write e.g. 09:00-17:00)", tok)
+		return 0, 0, errMsg("directory.problem.not_a_range", "Value", quote(tok))
 	}
 	if open, err = parseClock(a, false); err != nil {
 		return 0, 0, err
@@ -176,7 +176,7 @@ func parseRange(tok string) (open, close int, err error) {
 		return 0, 0, err
 	}
 	if close == open {
-		return 0, 0, fmt.Errorf("%q opens and closes at the same time", tok)
+		return 0, 0, errMsg("directory.problem.same_time", "Value", quote(tok))
 	}
 	if close < open {
 		close += day
@@ -189,13 +189,13 @@ func parseClock(s string, closing bool) (int, error) {
 	h, err1 := strconv.Atoi(hh)
 	m, err2 := strconv.Atoi(mm)
 	if !ok || err1 != nil || err2 != nil || len(mm) != 2 || len(hh) == 0 || len(hh) > 2 {
-		return 0, fmt.Errorf("%q is not a time (write HH:MM, e.g. 09:30)", s)
+		return 0, errMsg("directory.problem.not_a_time", "Value", quote(s))
 	}
 	if h == 24 && m == 0 && closing {
 		return day, nil
 	}
 	if h < 0 || h > 23 || m < 0 || m > 59 {
-		return 0, fmt.Errorf("%q is not a time of day", s)
+		return 0, errMsg("directory.problem.not_a_time_of_day", "Value", quote(s))
 	}
 	return h*60 + m, nil
 }
@@ -268,14 +268,14 @@ func ParseClosures(spec string) ([]Closure, error) {
 		}
 		f, err := time.Parse(time.DateOnly, strings.TrimSpace(from))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a date (write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)", part)
+			return nil, errMsg("directory.problem.closure_date", "Value", quote(part))
 		}
 		t, err := time.Parse(time.DateOnly, strings.TrimSpace(to))
 		if err != nil {
-			return nil, fmt.Errorf("%q is not a date (write YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD)", part)
+			return nil, errMsg("directory.problem.closure_date", "Value", quote(part))
 		}
 		if t.Before(f) {
-			return nil, fmt.Errorf("%q ends before it starts", part)
+			return nil, errMsg("directory.problem.closure_order", "Value", quote(part))
 		}
 		out = append(out, Closure{From: f.Format(time.DateOnly), To: t.Format(time.DateOnly)})
 	}

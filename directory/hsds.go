@@ -4,7 +4,6 @@ import (
 	"archive/zip"
 	"encoding/csv"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -320,10 +319,10 @@ func ReadHSDS(r io.Reader) ([]*Listing, Problems) {
 			services = []hsdsService{one}
 		}
 	default:
-		err = errors.New("it does not start with [ or {")
+		return nil, Problems{{Message: msg("directory.problem.not_json_start")}}
 	}
 	if err != nil {
-		return nil, Problems{{Message: "not HSDS JSON: " + err.Error()}}
+		return nil, Problems{{Message: msg("directory.problem.not_json", "Detail", err.Error())}}
 	}
 	return readServices(services)
 }
@@ -345,7 +344,7 @@ func readServices(services []hsdsService) ([]*Listing, Problems) {
 			continue
 		}
 		if first, dup := seen[l.ID]; dup {
-			probs = append(probs, Problem{Label: label, Column: "id", Message: fmt.Sprintf("the same listing as service %d", first)})
+			probs = append(probs, Problem{Label: label, Column: "id", Message: msg("directory.problem.duplicate_service", "N", first)})
 			continue
 		}
 		seen[l.ID] = i + 1
@@ -605,26 +604,26 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 	}
 	zr, err := zip.NewReader(r, size)
 	if err != nil {
-		return nil, Problems{{Message: "not an HSDS data package (a zip of CSV files): " + err.Error()}}
+		return nil, Problems{{Message: msg("directory.problem.not_a_package", "Detail", err.Error())}}
 	}
 	tables := map[string][]map[string]string{}
 	var total uint64
 	for _, f := range zr.File {
 		// A small zip can hold a huge file: count what it unpacks to.
 		if total += f.UncompressedSize64; total > MaxFileSize {
-			return nil, Problems{{Message: fmt.Sprintf("the data package unpacks to more than %d MB; split it", MaxFileSize>>20)}}
+			return nil, Problems{{Message: msg("directory.problem.package_too_large", "MB", MaxFileSize>>20)}}
 		}
 		if !strings.HasSuffix(f.Name, ".csv") {
 			continue
 		}
 		rows, err := readZipCSV(f)
 		if err != nil {
-			return nil, Problems{{Label: f.Name, Message: err.Error()}}
+			return nil, Problems{{Label: f.Name, Message: messageOf(err)}}
 		}
 		tables[strings.TrimSuffix(f.Name, ".csv")] = rows
 	}
 	if tables["services"] == nil {
-		return nil, Problems{{Message: "the data package has no services.csv"}}
+		return nil, Problems{{Message: msg("directory.problem.no_services")}}
 	}
 	byService := func(table string) map[string][]map[string]string {
 		m := map[string][]map[string]string{}
@@ -650,7 +649,7 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 			AssuredDate: row["assured_date"], Organization: orgs[row["organization_id"]], Attributes: attrs[row["id"]]}
 		if t := row["x_translations"]; t != "" {
 			if err := json.Unmarshal([]byte(t), &s.Translations); err != nil {
-				return nil, Problems{{Label: "services.csv", Column: "x_translations", Message: "not JSON: " + err.Error()}}
+				return nil, Problems{{Label: "services.csv", Column: "x_translations", Message: msg("directory.problem.not_json_cell", "Detail", err.Error())}}
 			}
 		}
 		for _, p := range phones[s.ID] {
@@ -684,11 +683,11 @@ func readZipCSV(f *zip.File) ([]map[string]string, error) {
 	}
 	data, p := decodeText(data)
 	if p != nil {
-		return nil, errors.New(p.Message)
+		return nil, messageError{p.Message}
 	}
 	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
 	if err != nil {
-		return nil, errors.New(csvError(err))
+		return nil, messageError{csvError(err)}
 	}
 	if len(recs) == 0 {
 		return nil, nil

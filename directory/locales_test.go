@@ -3,14 +3,16 @@ package directory
 import (
 	"encoding/json"
 	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"testing"
 )
 
-// TestReasonsInEveryLanguage checks that every message the ranking returns exists in
-// every shipped locales/directory.*.json, with the same placeholders as English.
-func TestReasonsInEveryLanguage(t *testing.T) {
+// TestMessagesInEveryLanguage checks that every message the ranking returns, and every
+// problem message the package's code names, exists in every shipped
+// locales/directory.*.json, with the same placeholders as English.
+func TestMessagesInEveryLanguage(t *testing.T) {
 	placeholder := regexp.MustCompile(`{{\s*\.(\w+)\s*}}`)
 	load := func(lang string) map[string]map[string]string {
 		data, err := os.ReadFile("../locales/directory." + lang + ".json")
@@ -24,9 +26,27 @@ func TestReasonsInEveryLanguage(t *testing.T) {
 		return m
 	}
 	en := load("en")
+	ids := allReasonIDs()
+	sources, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	problemID := regexp.MustCompile(`"(directory\.problem\.[a-z0-9_.]+)"`)
+	for _, name := range sources {
+		src, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range problemID.FindAllSubmatch(src, -1) {
+			ids = append(ids, string(m[1]))
+		}
+	}
+	if len(ids) == len(allReasonIDs()) {
+		t.Fatal("found no problem messages in the package's code")
+	}
 	for _, lang := range []string{"en", "es", "pt-BR"} {
 		msgs := load(lang)
-		for _, id := range allReasonIDs() {
+		for _, id := range ids {
 			m, ok := msgs[id]
 			if !ok || m["other"] == "" || m["description"] == "" {
 				t.Errorf("%s: %s is missing, or has no text or description", lang, id)

@@ -9,8 +9,6 @@
 package directory
 
 import (
-	"errors"
-	"fmt"
 	"slices"
 	"strings"
 
@@ -45,7 +43,9 @@ var allNeeds = []Need{DomesticAbuse, SexualViolence, LabourExploitation, Traffic
 func Needs() []Need { return slices.Clone(allNeeds) }
 
 // ParseNeed reads a need code and suggests the nearest one when it is not known.
-func ParseNeed(s string) (Need, error) { return parseCode("need", s, allNeeds) }
+func ParseNeed(s string) (Need, error) {
+	return parseCode(msg("directory.problem.what.need"), s, allNeeds)
+}
 
 func (n Need) bit() uint16 {
 	i := slices.Index(allNeeds, n)
@@ -75,7 +75,9 @@ var allRegions = []Region{London, NorthWest, England, Wales, Scotland, NorthernI
 func Regions() []Region { return slices.Clone(allRegions) }
 
 // ParseRegion reads a region code and suggests the nearest one when it is not known.
-func ParseRegion(s string) (Region, error) { return parseCode("region", s, allRegions) }
+func ParseRegion(s string) (Region, error) {
+	return parseCode(msg("directory.problem.what.region"), s, allRegions)
+}
 
 // nation is the UK nation a region lies in (UK for the whole country).
 func (r Region) nation() Region {
@@ -180,7 +182,7 @@ func Communities() []Community { return slices.Clone(allCommunities) }
 
 // ParseCommunity reads a community code and suggests the nearest one when it is not known.
 func ParseCommunity(s string) (Community, error) {
-	return parseCode("community", s, allCommunities)
+	return parseCode(msg("directory.problem.what.community"), s, allCommunities)
 }
 
 // AnyLanguage ("mul") in an interpreting list means interpreters for many languages.
@@ -197,7 +199,7 @@ var likelyLanguages = []string{"en", "es", "pt", "pl", "ro", "lt", "lv", "bg", "
 func ParseLanguage(s string) (string, error) {
 	t := strings.TrimSpace(s)
 	if t == "" {
-		return "", errors.New("empty language code")
+		return "", errMsg("directory.problem.empty_language")
 	}
 	if tag, err := language.Parse(t); err == nil {
 		b, conf := tag.Base()
@@ -208,11 +210,10 @@ func ParseLanguage(s string) (string, error) {
 	if b, err := language.ParseBase(t); err == nil && b.String() != "und" {
 		return canonLang(b.String()), nil
 	}
-	msg := fmt.Sprintf("%q is not a language code", s)
 	if sug := suggestLanguage(t); sug != "" {
-		msg += "; did you mean " + sug + "?"
+		return "", errMsg("directory.problem.not_a_language_suggest", "Value", quote(s), "Suggestion", sug)
 	}
-	return "", errors.New(msg)
+	return "", errMsg("directory.problem.not_a_language", "Value", quote(s))
 }
 
 func canonLang(b string) string {
@@ -272,7 +273,7 @@ func LanguageName(code string) string {
 }
 
 // parseCode reads one code of a closed vocabulary.
-func parseCode[T ~string](what, s string, valid []T) (T, error) {
+func parseCode[T ~string](what Message, s string, valid []T) (T, error) {
 	t := strings.ToLower(strings.TrimSpace(s))
 	t = strings.NewReplacer(" ", "_", "-", "_").Replace(t)
 	for _, v := range valid {
@@ -280,24 +281,21 @@ func parseCode[T ~string](what, s string, valid []T) (T, error) {
 			return v, nil
 		}
 	}
-	msg := fmt.Sprintf("%q is not a %s", s, what)
 	best, bestD := "", len(t)/3+2
 	for _, v := range valid {
 		if d := distance(t, string(v)); d < bestD {
 			best, bestD = string(v), d
 		}
 	}
-	if best != "" {
-		msg += "; did you mean " + best + "?"
-	} else {
-		names := make([]string, len(valid))
-		for i, v := range valid {
-			names[i] = string(v)
-		}
-		msg += " (one of " + strings.Join(names, ", ") + ")"
-	}
 	var zero T
-	return zero, errors.New(msg)
+	if best != "" {
+		return zero, errMsg("directory.problem.not_a_code_suggest", "Value", quote(s), "What", what, "Suggestion", best)
+	}
+	names := make([]string, len(valid))
+	for i, v := range valid {
+		names[i] = string(v)
+	}
+	return zero, errMsg("directory.problem.not_a_code_options", "Value", quote(s), "What", what, "Options", strings.Join(names, ", "))
 }
 
 // distance is the Levenshtein edit distance, for suggestions.

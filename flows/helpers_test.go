@@ -49,7 +49,8 @@ func overlay(t testing.TB, pattern string, extra fstest.MapFS, from ...fs.FS) fs
 }
 
 // fakeRanker returns n listings, each with a phone number and a website;
-// the second takes anonymous conversations unless noHandoff.
+// the second takes anonymous conversations unless noHandoff; the third is run
+// by another organisation, the fourth by one its name already says.
 type fakeRanker struct {
 	n         int
 	noHandoff bool
@@ -63,6 +64,7 @@ func (r fakeRanker) Rank(p directory.Profile, _ time.Time) []directory.Match {
 				ID:             fmt.Sprint(i + 1),
 				AcceptsHandoff: i == 1 && !r.noHandoff,
 				Name:           fmt.Sprintf("Org %d", i+1),
+				Organisation:   []string{2: "Parent Charity", 3: "Org"}[min(i, 3)],
 				Description:    map[string]string{"en": "Helps.", "es": "Ayuda."},
 				Contacts: []directory.Contact{
 					{Kind: directory.Phone, Value: "+44 20 7946 0958", Note: "24/7"},

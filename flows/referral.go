@@ -50,7 +50,7 @@ func (e *Engine) listing(m directory.Match, r *renderer) {
 	}
 	b.WriteString("• ")
 	b.WriteString(locales.FSI(m.Listing.Name))
-	if o := m.Listing.Organisation; o != "" {
+	if o := m.Listing.Organisation; o != "" && !strings.Contains(m.Listing.Name, o) {
 		// "Trafficking Project" alone does not say who runs it; the person
 		// may know or have heard of the organisation, not the service.
 		b.WriteString(" (")

@@ -46,7 +46,7 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v *viewer
 	f, hdr, err := r.FormFile("file")
 	if err != nil {
 		s.render(w, r, v, http.StatusUnprocessableEntity, "import", page{Title: "web.import.title", Nav: "import", Data: importData{
-			Problems: []directory.Problem{{Message: v.t("web.import.no_file")}}, Errors: 1}})
+			Problems: []directory.Problem{{Message: directory.Message{ID: "web.import.no_file"}}}, Errors: 1}})
 		return
 	}
 	defer f.Close()

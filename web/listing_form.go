@@ -114,7 +114,7 @@ type formField struct {
 	fieldSpec
 	Value    string
 	Options  []option
-	Problems []string
+	Problems []directory.Message
 }
 
 type formGroup struct {
@@ -125,7 +125,7 @@ type formGroup struct {
 // fillForm lays out rec (column -> cell) as the form, with each problem beside its field.
 // Problems of no field of the form are returned to be shown above it.
 func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []directory.Problem) {
-	byCol := map[string][]string{}
+	byCol := map[string][]directory.Message{}
 	var other []directory.Problem
 	for _, p := range probs {
 		if slices.Contains(formColumns, p.Column) {

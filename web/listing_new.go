@@ -24,7 +24,7 @@ func (s *Server) createListing(w http.ResponseWriter, r *http.Request, v *viewer
 		// A new listing's id comes from its organisation and name: the same pair exists already.
 		switch _, err := s.db.DirectoryListing(r.Context(), l.ID); {
 		case err == nil:
-			probs = directory.Problems{{Column: "name", Message: v.t("web.listing.exists")}}
+			probs = directory.Problems{{Column: "name", Message: directory.Message{ID: "web.listing.exists"}}}
 		case !errors.Is(err, store.ErrNotFound):
 			s.internal(w, r, v, err)
 			return

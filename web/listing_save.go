@@ -28,7 +28,7 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *view
 		// their work unseen. The form comes back as typed, against the listing as it is now.
 		groups, _ := fillForm(rec, nil)
 		s.renderListing(w, r, v, http.StatusConflict, old, editData{Groups: groups, Version: version(old), Invalid: true,
-			Problems: []directory.Problem{{Message: v.t("web.listing.changed_meanwhile")}}})
+			Problems: []directory.Problem{{Message: directory.Message{ID: "web.listing.changed_meanwhile"}}}})
 		return
 	}
 	l, err := directory.FromRecord(rec)

@@ -419,6 +419,34 @@ func TestImport(t *testing.T) {
 	wantStatus(t, "no file", b.do("POST", "/import", strings.NewReader(""), "multipart/form-data; boundary=x"), http.StatusBadRequest)
 }
 
+// Ensure a file's problems are shown in the volunteer's language, a problem quoting another
+// (a phone's hours) included, and not in English.
+func TestImportProblemsInVolunteersLanguage(t *testing.T) {
+	file := "name,kind,needs,languages,regions,phone,verified_at\n" +
+		"Casa Amiga,service,domestic_abuse,portugese,london,020 7946 0001 @ Mo-Zz 09:00-17:00,2026-11-01\n"
+	for _, tt := range []struct {
+		lang string
+		want []string
+	}{
+		{"es", []string{"no es un código de idioma; ¿quisiste decir pt?", "horario de ", "no es un día (usa Mo Tu We Th Fr Sa Su)"}},
+		{"pt-BR", []string{"não é um código de idioma; você quis dizer pt?", "horário de ", "não é um dia (use Mo Tu We Th Fr Sa Su)"}},
+	} {
+		t.Run(tt.lang, func(t *testing.T) {
+			s := newSite(t)
+			b := s.account("ed@example.org", store.RoleEditor)
+			b.post("/language", url.Values{"lang": {tt.lang}})
+			r := b.upload("directory.csv", file)
+			wantStatus(t, "file with a bad row", r, http.StatusUnprocessableEntity)
+			wantBody(t, "file with a bad row", r, tt.want...)
+			for _, english := range []string{"is not a language code", "hours of", "is not a day"} {
+				if strings.Contains(r.body, english) {
+					t.Errorf("the page says %q in English", english)
+				}
+			}
+		})
+	}
+}
+
 func TestExport(t *testing.T) {
 	s := newSite(t)
 	b := s.account("ed@example.org", store.RoleEditor)

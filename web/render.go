@@ -25,13 +25,14 @@ var assets embed.FS
 // pages are the parsed templates, one per page, each with the layout.
 type pages map[string]*template.Template
 
-// parsePages parses every page once at start. The "t" and "has" functions are placeholders
+// parsePages parses every page once at start. The "t", "has" and "msg" functions are placeholders
 // here; render binds them to the viewer's language on a clone, so one request's language
 // never leaks into another's.
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
 		"t":     func(string, ...any) string { return "" },
 		"has":   func(string) bool { return false },
+		"msg":   func(directory.Message) string { return "" },
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
 		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"navlink": func(p page, href, nav, label string) navItem {
@@ -87,6 +88,12 @@ func (v *viewer) IsAdmin() bool { return v.User != nil && v.User.Role == store.R
 // t renders message id in the viewer's language; args are name, value pairs.
 func (v *viewer) t(id string, args ...any) string {
 	return v.cat.Text(v.Lang, id, pairs(args))
+}
+
+// msg renders a message from the directory package (a problem with a file or the form) in
+// the viewer's language.
+func (v *viewer) msg(m directory.Message) string {
+	return m.In(func(id string, args map[string]any) string { return v.cat.Text(v.Lang, id, args) })
 }
 
 // has says whether message id exists, for optional texts such as a field's hint.
@@ -160,7 +167,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "has": v.has})
+		t.Funcs(template.FuncMap{"t": v.t, "has": v.has, "msg": v.msg})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
