@@ -175,3 +175,27 @@ func TestFailuresLogNothingIdentifying(t *testing.T) {
 		}
 	}
 }
+
+// Ensure an update that does not decode (a field of a newer Bot API, a forged value) is
+// confirmed and skipped without holding back the ones after it, and nothing of it is logged.
+func TestMalformedUpdateIsSkipped(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.start()
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", Username: "zoraida_q77", LanguageCode: "es"}
+	fake.Meet(u)
+	fake.Push("message", map[string]any{"message_id": "not a number", "date": 1, "text": "Mi jefe me quita el pasaporte",
+		"chat": map[string]any{"id": u.ID, "type": "private", "first_name": u.FirstName},
+		"from": map[string]any{"id": u.ID, "is_bot": false, "first_name": u.FirstName, "username": u.Username}})
+	fake.SendText(u, "/start")
+	h.screen(u, "gestiona este bot")
+	fake.Wait(t, "both updates to be confirmed", func() bool { return fake.Pending() == 0 })
+	if got := h.count("updates"); got != 2 {
+		t.Errorf("updates recorded = %d, want 2", got)
+	}
+	for _, secret := range []string{strconv.FormatInt(u.ID, 10), u.FirstName, u.Username, "pasaporte"} {
+		if strings.Contains(h.logs.String(), secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+}
