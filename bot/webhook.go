@@ -46,7 +46,18 @@ func (b *Bot) WebhookHandler() http.Handler {
 			return
 		}
 		var u models.Update
-		if err := json.Unmarshal(body, &u); err != nil || u.ID == 0 {
+		if err := json.Unmarshal(body, &u); err != nil {
+			// As in long polling, an update that does not decode but has an id (a field of a
+			// newer Bot API) is handled as needing nothing, so Telegram does not resend it.
+			var id struct {
+				ID int64 `json:"update_id"`
+			}
+			if json.Unmarshal(body, &id) != nil {
+				id.ID = 0
+			}
+			u = models.Update{ID: id.ID}
+		}
+		if u.ID == 0 {
 			// Never echo the body: it is someone's message.
 			http.Error(w, "bad request", http.StatusBadRequest)
 			return

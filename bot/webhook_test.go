@@ -125,3 +125,25 @@ func TestRefusedToken(t *testing.T) {
 		t.Fatalf("Prepare = %v, want an error naming TELEGRAM_BOT_TOKEN without the token", err)
 	}
 }
+
+// Ensure an update that does not decode but has an id (a field of a newer Bot API) is
+// recorded as needing nothing, as in long polling, rather than refused, which would have
+// Telegram send it again and again.
+func TestWebhookMalformedUpdate(t *testing.T) {
+	h, fake, srv := startWebhook(t)
+	u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", LanguageCode: "es"}
+	fake.Meet(u)
+	body := []byte(`{"update_id":6001,"message":{"message_id":"not a number","text":"Mi jefe me quita el pasaporte","chat":{"id":7394019283,"type":"private"}}}`)
+	if got := post(t, srv.URL, hookSecret, body); got != http.StatusOK {
+		t.Fatalf("status = %d, want 200", got)
+	}
+	if got := post(t, srv.URL, hookSecret, []byte(`{"message":{"message_id":"not a number"}}`)); got != http.StatusBadRequest {
+		t.Fatalf("without an id: status = %d, want 400", got)
+	}
+	if h.count("updates") != 1 || h.count("sessions") != 0 || len(fake.BotMessages(u.ID)) != 0 {
+		t.Errorf("updates %d, sessions %d, bot messages %d; want 1, 0, 0", h.count("updates"), h.count("sessions"), len(fake.BotMessages(u.ID)))
+	}
+	if strings.Contains(h.logs.String(), "pasaporte") {
+		t.Error("the log holds what the person wrote")
+	}
+}
