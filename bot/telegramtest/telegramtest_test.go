@@ -38,9 +38,11 @@ func newClient(t *testing.T, s *telegramtest.Server) *tg.Bot {
 }
 
 // Ensure the privacy check fires when a request to a group carries a user's id, name or
-// username, and stays quiet for the same text in a private chat or a clean group message.
+// username, or one to a person carries someone else's, and stays quiet for a person's own in
+// their private chat or a clean group message.
 func TestPrivacyCheckFires(t *testing.T) {
 	user := telegramtest.User{ID: 5550001234, FirstName: "Quelbetina", Username: "quel_b_77"}
+	other := telegramtest.User{ID: 5550009876, FirstName: "Anselmina", Username: "ansel_m_12"}
 	tests := []struct {
 		name string
 		chat int64
@@ -51,13 +53,16 @@ func TestPrivacyCheckFires(t *testing.T) {
 		{"first name in group", -100123, "Quelbetina needs help", "user's first name"},
 		{"username in group", -100123, "see @quel_b_77", "user's username"},
 		{"clean group message", -100123, "case K7Q2 needs help", ""},
-		{"private chat may say anything", user.ID, "hello Quelbetina 5550001234", ""},
+		{"a person's own name to them", user.ID, "hello Quelbetina 5550001234", ""},
+		{"another person's name to a person", user.ID, "Anselmina wrote too", "another user's first name"},
+		{"another person's id to a person", user.ID, "from 5550009876", "another user's id"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			rec := &recorder{}
 			s := telegramtest.NewWith(t, rec)
 			s.SendText(user, "hi")
+			s.SendText(other, "hi")
 			s.Group(-100123, "supergroup", "an organisation")
 			b := newClient(t, s)
 			if _, err := b.SendMessage(context.Background(), &tg.SendMessageParams{ChatID: tt.chat, Text: tt.text}); err != nil {
