@@ -40,8 +40,8 @@ var descriptionLangs = []string{"en", "es", "pt"}
 // Problem is what is wrong with one row (or, with Row 0, with the whole file).
 // Warnings do not stop an import.
 type Problem struct {
-	Row     int    // spreadsheet row: the header is row 1
-	Label   string // where, when not a row ("service 3" in an HSDS file)
+	Row     int     // spreadsheet row: the header is row 1
+	Label   Message // where, when not a row ("service 3" in an HSDS file)
 	Column  string
 	Message // what is wrong, in words a volunteer can act on
 	Warning bool
@@ -50,8 +50,8 @@ type Problem struct {
 func (p Problem) String() string {
 	var b strings.Builder
 	switch {
-	case p.Label != "":
-		b.WriteString(p.Label + ": ")
+	case p.Label.ID != "":
+		b.WriteString(p.Label.String() + ": ")
 	case p.Row > 0:
 		fmt.Fprintf(&b, "row %d: ", p.Row)
 	}

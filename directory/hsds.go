@@ -333,7 +333,7 @@ func readServices(services []hsdsService) ([]*Listing, Problems) {
 	var probs Problems
 	seen := map[string]int{}
 	for i, s := range services {
-		label := fmt.Sprintf("service %d (%s)", i+1, s.Name)
+		label := msg("directory.problem.label.service", "N", i+1, "Name", s.Name)
 		cols, rec := fromHSDS(s)
 		l, ps := readRow(0, cols, rec)
 		for j := range ps {
@@ -618,7 +618,7 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 		}
 		rows, err := readZipCSV(f)
 		if err != nil {
-			return nil, Problems{{Label: f.Name, Message: messageOf(err)}}
+			return nil, Problems{{Label: msg("directory.problem.label.file", "Name", f.Name), Message: messageOf(err)}}
 		}
 		tables[strings.TrimSuffix(f.Name, ".csv")] = rows
 	}
@@ -649,7 +649,7 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 			AssuredDate: row["assured_date"], Organization: orgs[row["organization_id"]], Attributes: attrs[row["id"]]}
 		if t := row["x_translations"]; t != "" {
 			if err := json.Unmarshal([]byte(t), &s.Translations); err != nil {
-				return nil, Problems{{Label: "services.csv", Column: "x_translations", Message: msg("directory.problem.not_json_cell", "Detail", err.Error())}}
+				return nil, Problems{{Label: msg("directory.problem.label.file", "Name", "services.csv"), Column: "x_translations", Message: msg("directory.problem.not_json_cell", "Detail", err.Error())}}
 			}
 		}
 		for _, p := range phones[s.ID] {

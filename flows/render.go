@@ -55,8 +55,9 @@ func (e *Engine) actions(s State, buf []action) []action {
 	n := e.current(s)
 	for i := range n.Buttons {
 		if n.Buttons[i].Do == DoHandoff && !s.Handoff {
-			// No organisation on screen could take the conversation: a
-			// button that can only say so would be a dead end.
+			// No organisation on the referral list (any page of it) could
+			// take the conversation: a button that can only say so would be
+			// a dead end.
 			continue
 		}
 		buf = append(buf, action{kind: actNode, btn: &n.Buttons[i]})
