@@ -550,11 +550,15 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 	}
 	if j.exit {
 		// Waiting requests are dropped (the outbox is told too); the messages go with the
-		// erase request, and the session now.
+		// erase request, and the session and whose cases were whose now (a closed case keeps
+		// its person only for the rating, which the erase takes away).
 		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
 			return err
 		}
 		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+			return err
+		}
+		if err := store.ForgetPersonCasesTx(ctx, tx, j.key); err != nil {
 			return err
 		}
 	}

@@ -1027,3 +1027,24 @@ func TestGroupPanicIsContained(t *testing.T) {
 		}
 	}
 }
+
+// Ensure /exit forgets whose cases were the person's even when the organisation had closed
+// the case already (it was kept for the rating, which exit erases with everything else).
+func TestExitForgetsClosedCases(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	thread := h.openCase(person, groupA, "")
+	fake.TopicText(groupA, thread, worker, "/close")
+	h.screen(person, "has closed this conversation")
+	fake.SendText(person, "/exit")
+	fake.Wait(t, "the person's chat to be erased", func() bool { return len(fake.Visible(person.ID)) == 1 && h.count("outbox") == 0 })
+	var kept int
+	if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NOT NULL OR person IS NOT NULL`).Scan(&kept); err != nil {
+		t.Fatal(err)
+	}
+	if kept != 0 {
+		t.Errorf("after /exit, %d closed case(s) still know the person; want none", kept)
+	}
+}

@@ -170,9 +170,10 @@ func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
-// ForgetPersonCasesTx forgets who every case of the person under personKey belonged to:
-// Telegram says the bot can no longer reach them. Open cases stay open for the organisation
-// until they close as idle; what the organisation writes meanwhile reaches no one.
+// ForgetPersonCasesTx forgets who every case of the person under personKey belonged to,
+// closed ones included: they left, or Telegram says the bot can no longer reach them. A case
+// still open stays open for the organisation until it closes as idle; what the organisation
+// writes meanwhile reaches no one.
 func ForgetPersonCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) error {
 	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE person_key = ?`, personKey); err != nil {
 		return fmt.Errorf("forget case person: %w", err)
