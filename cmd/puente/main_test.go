@@ -5,9 +5,11 @@ import (
 	"context"
 	"errors"
 	"flag"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
-	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -152,12 +154,15 @@ func (b *syncBuffer) String() string {
 // waitFor waits until cond holds, failing the test after a deadline.
 func waitFor(t *testing.T, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.After(10 * time.Second)
+	poll := time.NewTicker(5 * time.Millisecond)
+	defer poll.Stop()
 	for !cond() {
-		if time.Now().After(deadline) {
+		select {
+		case <-deadline:
 			t.Fatalf("timed out waiting for %s", what)
+		case <-poll.C:
 		}
-		runtime.Gosched()
 	}
 }
 
@@ -184,5 +189,29 @@ func TestServeSaysTelegramIsOffAndStops(t *testing.T) {
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Ensure a part that cannot start stops the parts already started, and serve says why.
+func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
+	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.WriteHeader(http.StatusUnauthorized)
+		io.WriteString(w, `{"ok":false,"error_code":401,"description":"Unauthorized"}`)
+	}))
+	defer refuse.Close()
+	vars := map[string]string{
+		"PUENTE_DATA_DIR":         filepath.Join(t.TempDir(), "data"),
+		"PUENTE_HTTP_ADDR":        "127.0.0.1:0",
+		"TELEGRAM_BOT_TOKEN":      "123:refused",
+		"TELEGRAM_API_URL":        refuse.URL,
+		"PUENTE_OPERATOR_NAME":    "Test Org",
+		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
+	}
+	_, stderr, err := runIn(t, vars)
+	if err == nil {
+		t.Fatal("serve started with a token Telegram refuses")
+	}
+	if strings.Contains(err.Error(), "123:refused") || strings.Contains(stderr, "123:refused") {
+		t.Errorf("the token shows in the error or the log: %v\n%s", err, stderr)
 	}
 }

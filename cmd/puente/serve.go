@@ -28,28 +28,45 @@ func runServe(ctx context.Context, e env, args []string) error {
 		a.log.Info("Telegram is off: set TELEGRAM_BOT_TOKEN to start the bot")
 	}
 
+	// One part failing stops the others, so the operator sees the failure instead of a
+	// half-running service.
+	ctx, stop := context.WithCancelCause(ctx)
+	defer stop(nil)
+	var (
+		wg   sync.WaitGroup
+		mu   sync.Mutex
+		errs []error
+	)
+	watch := func(part string, wait func() error) {
+		wg.Go(func() {
+			if err := wait(); err != nil {
+				err = fmt.Errorf("%s: %w", part, err)
+				mu.Lock()
+				errs = append(errs, err)
+				mu.Unlock()
+				stop(err)
+			}
+		})
+	}
 	waitWeb, err := startWeb(ctx, a)
 	if err != nil {
 		return err
 	}
+	watch("web page", waitWeb)
 	waitBot, err := startBot(ctx, a)
 	if err != nil {
+		stop(err)
+		wg.Wait()
 		return err
 	}
-	var wg sync.WaitGroup
+	watch("bot", waitBot)
 	wg.Go(func() { a.janitor(ctx) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
-	<-ctx.Done()
 	wg.Wait()
-	if err := waitWeb(); err != nil {
-		return fmt.Errorf("web page: %w", err)
+	if len(errs) > 0 {
+		return errors.Join(errs...)
 	}
-	if err := waitBot(); err != nil {
-		return fmt.Errorf("bot: %w", err)
-	}
-	if errors.Is(context.Cause(ctx), context.Canceled) {
-		a.log.Info("Stopped")
-	}
+	a.log.Info("Stopped")
 	return nil
 }
 
