@@ -534,6 +534,11 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 	if err := b.commitHandoff(ctx, tx, j, now, w); err != nil {
 		return err
 	}
+	if j.forget || j.exit {
+		if err := b.unshareClosedTx(ctx, tx, j, w); err != nil {
+			return err
+		}
+	}
 	if j.forget {
 		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
 			return err

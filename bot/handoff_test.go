@@ -1048,3 +1048,40 @@ func TestExitForgetsClosedCases(t *testing.T) {
 		t.Errorf("after /exit, %d closed case(s) still know the person; want none", kept)
 	}
 }
+
+// Ensure leaving takes back a username the person shared even when the case had closed
+// before they left: /exit and blocking the bot delete it from the organisation's topic.
+func TestLeavingAfterCloseTakesBackUsername(t *testing.T) {
+	tests := []struct {
+		name  string
+		leave func(fake *telegramtest.Server, u telegramtest.User)
+	}{
+		{"exit", func(fake *telegramtest.Server, u telegramtest.User) { fake.SendText(u, "/exit") }},
+		{"blocking the bot", func(fake *telegramtest.Server, u telegramtest.User) { fake.Block(u) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{} // the username is shared on purpose: the fake's check would see it
+			fake := telegramtest.NewWith(t, rec)
+			h := newHandoffHarness(t, fake)
+			h.start()
+			h.link(groupA, orgA, worker)
+			thread := h.openCase(person, groupA, "")
+			h.press(person, "Share my username…")
+			h.screen(person, "@zoraida_q77")
+			h.press(person, "Yes, share it")
+			h.screen(person, "can now see")
+			fake.TopicText(groupA, thread, worker, "/close")
+			h.screen(person, "has closed this conversation")
+			tt.leave(fake, person)
+			fake.Wait(t, "the username to be deleted in the group", func() bool {
+				for _, m := range fake.InTopic(groupA, thread) {
+					if strings.Contains(m.Text, "@zoraida_q77") {
+						return m.Deleted
+					}
+				}
+				return false
+			})
+		})
+	}
+}

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"database/sql"
 
 	tg "github.com/go-telegram/bot"
 
@@ -84,6 +85,35 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 
 func stopSharing(b *Bot, lang string) [][]button {
 	return [][]button{{{Text: b.sp.cat.Text(lang, "handoff.btn.share_stop", nil), Data: tokenShareStop}}}
+}
+
+// unshareClosedTx queues the deletion of the usernames the person shared in cases that closed
+// before they left (exit or blocking), in the groups that are still linked (only a linked
+// group's chat id is kept).
+func (b *Bot) unshareClosedTx(ctx context.Context, tx *sql.Tx, j *job, w *batchWrite) error {
+	if j.h.links == nil {
+		return nil
+	}
+	cs, err := store.SharedClosedCasesTx(ctx, tx, j.key)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		l, ok := j.h.links.byChat[string(c.GroupKey)]
+		if !ok {
+			continue
+		}
+		group, err := b.openChat(l.Chat, l.ChatKey)
+		if err != nil {
+			continue
+		}
+		for _, k := range b.unsharedOnLeaving(c, group) {
+			if err := w.queue(b.keys, k.key, k.req); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // unsharedOnLeaving deletes the username a person shared when they leave or block the bot.

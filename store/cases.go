@@ -170,6 +170,28 @@ func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
 	return nil
 }
 
+// SharedClosedCasesTx returns the person's closed cases that still show the username they
+// shared, so leaving can take it back.
+func SharedClosedCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) ([]Case, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
+	if err != nil {
+		return nil, fmt.Errorf("read cases: %w", err)
+	}
+	defer rows.Close()
+	var out []Case
+	for rows.Next() {
+		c, err := scanCase(rows.Scan)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read cases: %w", err)
+	}
+	return out, nil
+}
+
 // ForgetPersonCasesTx forgets who every case of the person under personKey belonged to,
 // closed ones included: they left, or Telegram says the bot can no longer reach them. A case
 // still open stays open for the organisation until it closes as idle; what the organisation
