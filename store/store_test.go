@@ -230,3 +230,38 @@ func TestDeletedRowsLeaveNoTrace(t *testing.T) {
 		t.Errorf("the database file lost the session that was kept")
 	}
 }
+
+// Ensure a checkpoint leaves no copy of a forgotten row in the write-ahead log either: the
+// log keeps every page as it was written until it wraps around, which takes days on a quiet
+// server, and a running server's log is on disk beside the database.
+func TestCheckpointEmptiesTheLog(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "puente.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	key := []byte("forgotten-lookup-key-0123456789a")
+	sealed := []byte("forgotten-sealed-session-state-0123456789")
+	if err := db.PutSession(ctx, key, sealed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.DeleteSession(ctx, key); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Checkpoint(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []string{path, path + "-wal"} {
+		b, err := os.ReadFile(f)
+		if err != nil && !errors.Is(err, os.ErrNotExist) {
+			t.Fatal(err)
+		}
+		for name, needle := range map[string][]byte{"lookup key": key, "sealed state": sealed} {
+			if bytes.Contains(b, needle) {
+				t.Errorf("%s still holds the deleted session's %s", filepath.Base(f), name)
+			}
+		}
+	}
+}

@@ -70,7 +70,8 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// janitor forgets idle sessions until ctx ends.
+// janitor forgets idle sessions, and empties the database's write-ahead log of what was
+// forgotten since the last round, until ctx ends.
 func (a *app) janitor(ctx context.Context) {
 	t := time.NewTicker(janitorEvery)
 	defer t.Stop()
@@ -81,6 +82,9 @@ func (a *app) janitor(ctx context.Context) {
 			a.log.Error("Forgetting idle sessions failed", "err", err)
 		case n > 0:
 			a.log.Info("Forgot idle sessions", "count", n)
+		}
+		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
+			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", err)
 		}
 		select {
 		case <-ctx.Done():
