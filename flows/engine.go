@@ -45,8 +45,9 @@ type State struct {
 	Region    string   `json:"region,omitempty"`
 	WomenOnly bool     `json:"women_only,omitempty"`
 	Community string   `json:"community,omitempty"`
-	Page      int      `json:"page,omitempty"` // page of the referral list
-	More      bool     `json:"more,omitempty"` // the referral list on screen has more pages
+	Page      int      `json:"page,omitempty"`      // page of the referral list
+	More      bool     `json:"more,omitempty"`      // the referral list on screen has more pages
+	LastPage  bool     `json:"last_page,omitempty"` // …and this is the last of them
 	// Handoff says an organisation on the referral list takes anonymous
 	// conversations, so the flow's handoff button is shown.
 	Handoff bool `json:"handoff,omitempty"`
@@ -213,7 +214,7 @@ func (e *Engine) act(s State, a action, ev Event) (State, Output) {
 		if s.Node == "" {
 			s.Node = e.start.ID
 		}
-	case actMore:
+	case actMore, actFirst:
 		s.Page++
 	case actBack:
 		s = e.back(s)

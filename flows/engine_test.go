@@ -68,7 +68,7 @@ func TestWalk(t *testing.T) {
 			"• \u2068Org 1\u2069\nSpeaks en\n\u2068Helps.\u2069\nPhone: \u2066+44 20 7946 0958\u2069 (\u206824/7\u2069)\nWebsite: \u2066https://example.org/domestic_abuse\u2069",
 			"• \u2068Org 3\u2069 (\u2068Parent Charity\u2069)\n"}},
 		{"More options", "referral", []string{"start", "home", "region"}, []string{"• \u2068Org 4\u2069\n", "Org 5"}},
-		{"More options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
+		{"Back to the first options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
 		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"Back", "home", []string{"start"}, nil},
 		{"Menu", "start", nil, []string{"Hello."}},

@@ -19,7 +19,7 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 	if len(matches) == 0 {
 		// The directory promises never to be empty; if it is, the person
 		// still gets a next step.
-		s.Page, s.More = 0, false
+		s.Page, s.More, s.LastPage = 0, false, false
 		r.para(r.text("ui.referral.empty", r.vars))
 		return s
 	}
@@ -29,6 +29,7 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 		s.Page = 0 // "more options" on the last page starts again
 	}
 	s.More = pages > 1
+	s.LastPage = s.More && s.Page == pages-1
 	for _, m := range matches {
 		s.Handoff = s.Handoff || m.Listing.AcceptsHandoff
 	}

@@ -15,6 +15,7 @@ type actKind uint8
 const (
 	actNode     actKind = iota // a button the flow file declared
 	actMore                    // next page of the referral list
+	actFirst                   // from the last page of the list, the first again
 	actLang                    // a language of the picker
 	actLanguage                // open the picker
 	actBack
@@ -63,7 +64,11 @@ func (e *Engine) actions(s State, buf []action) []action {
 		buf = append(buf, action{kind: actNode, btn: &n.Buttons[i]})
 	}
 	if n.Do == DoShowReferrals && s.More {
-		buf = append(buf, action{kind: actMore})
+		more := action{kind: actMore}
+		if s.LastPage {
+			more.kind = actFirst
+		}
+		buf = append(buf, more)
 	}
 	if n == e.start {
 		return append(buf, action{kind: actLanguage}, action{kind: actExit})
@@ -231,6 +236,8 @@ func (e *Engine) label(a action, r *renderer) string {
 		return r.text(a.btn.Label, r.vars)
 	case actMore:
 		return r.text("ui.referral.more", r.vars)
+	case actFirst:
+		return r.text("ui.referral.first", r.vars)
 	case actLang:
 		return r.textIn(a.lang, "ui.language.name", r.vars)
 	case actLanguage:
