@@ -398,7 +398,7 @@ func (b *Bot) consent(j *job, listingID, lang string) {
 		return
 	}
 	nextUI(j, handoffUI{Step: stepConsent, Listing: listingID})
-	b.say(j, lang, "handoff.consent", map[string]any{"Org": locales.FSI(l.Name)}, [][]button{
+	b.say(j, lang, "handoff.consent", map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name)}, [][]button{
 		{{Text: b.sp.cat.Text(lang, "handoff.btn.yes", nil), Data: uiToken(j.sess.H.N, "ok")}},
 		{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
 		navRow(b.sp.cat, lang),
@@ -442,7 +442,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 	j.counted = append(j.counted, counted{lang, f.Need, store.EventHandoffOpened})
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
 		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
-	data := map[string]any{"Org": locales.FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
+	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
 	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
@@ -560,7 +560,7 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 			org = l.Name
 		}
 		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
-			Text: b.sp.cat.Text(c.Lang, id, map[string]any{"Org": locales.FSI(org)}), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
+			Text: b.sp.cat.Text(c.Lang, id, map[string]any{"Org": locales.BidiFor(c.Lang).FSI(org)}), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
 	}
 	switch {
 	case group == 0:

@@ -44,7 +44,8 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 	if l := b.listing(c.ListingID); l != nil {
 		org = l.Name
 	}
-	data := map[string]any{"Org": locales.FSI(org), "Username": locales.LTR("@" + in.username)}
+	iso := locales.BidiFor(lang)
+	data := map[string]any{"Org": iso.FSI(org), "Username": iso.LTR("@" + in.username)}
 	switch {
 	case in.token == tokenShareNo:
 		b.say(j, lang, "handoff.share.no", nil, nil)

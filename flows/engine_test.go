@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 )
 
@@ -65,9 +67,9 @@ func TestWalk(t *testing.T) {
 		{"Get help", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"London", "referral", []string{"start", "home", "region"}, []string{
 			"These can help.", "I found 5 organisations that can help.",
-			"• \u2068Org 1\u2069\nSpeaks en\n\u2068Helps.\u2069\nPhone: \u2066+44 20 7946 0958\u2069 (\u206824/7\u2069)\nWebsite: \u2066https://example.org/domestic_abuse\u2069",
-			"• \u2068Org 3\u2069 (\u2068Parent Charity\u2069)\n"}},
-		{"More options", "referral", []string{"start", "home", "region"}, []string{"• \u2068Org 4\u2069\n", "Org 5"}},
+			"• Org 1\nSpeaks en\nHelps.\nPhone: +44 20 7946 0958 (24/7)\nWebsite: https://example.org/domestic_abuse",
+			"• Org 3 (Parent Charity)\n"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"• Org 4\n", "Org 5"}},
 		{"Back to the first options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
 		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"Back", "home", []string{"start"}, nil},
@@ -387,4 +389,24 @@ func TestHandoffButtonOnlyWhenSomeoneTakesIt(t *testing.T) {
 			}
 		})
 	}
+}
+
+// arabicRanker lists one organisation whose name is written in Arabic.
+type arabicRanker struct{}
+
+func (arabicRanker) Rank(directory.Profile, time.Time) []directory.Match {
+	return []directory.Match{{Listing: &directory.Listing{ID: "1", Name: "مركز النساء",
+		Contacts: []directory.Contact{{Kind: directory.Phone, Value: "020 7946 0958"}}}}}
+}
+
+// Ensure a name in a right-to-left script is isolated inside a left-to-right screen, so the
+// text after it keeps its order, while the phone number stays bare and dialable.
+func TestReferralIsolatesRightToLeftNames(t *testing.T) {
+	e := newEngineWith(t, arabicRanker{}, flows.Config{Vars: vars})
+	ss := &session{t: t, e: e}
+	ss.start("en")
+	for _, label := range []string{"At home", "Get help", "London"} {
+		ss.press(label)
+	}
+	ss.wantText("• \u2068مركز النساء\u2069\n", "Phone: 020 7946 0958")
 }

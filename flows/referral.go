@@ -43,19 +43,21 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 
 // listing adds one organisation to the screen: its name, why it was
 // chosen, what it does and how to reach it. Values from the directory are
-// isolated so that numbers and links read and dial correctly in any script.
+// isolated where directions mix, so numbers and links read and dial
+// correctly in any script.
 func (e *Engine) listing(m directory.Match, r *renderer) {
 	b := &r.b
 	if b.Len() > 0 {
 		b.WriteString("\n\n")
 	}
+	iso := locales.BidiFor(r.lang)
 	b.WriteString("• ")
-	b.WriteString(locales.FSI(m.Listing.Name))
+	b.WriteString(iso.FSI(m.Listing.Name))
 	if o := m.Listing.Organisation; o != "" && !strings.Contains(m.Listing.Name, o) {
 		// "Trafficking Project" alone does not say who runs it; the person
 		// may know or have heard of the organisation, not the service.
 		b.WriteString(" (")
-		b.WriteString(locales.FSI(o))
+		b.WriteString(iso.FSI(o))
 		b.WriteString(")")
 	}
 	for i, why := range m.Reasons {
@@ -68,18 +70,18 @@ func (e *Engine) listing(m directory.Match, r *renderer) {
 	}
 	if d := r.description(m.Listing.Description); d != "" {
 		b.WriteString("\n")
-		b.WriteString(locales.FSI(d))
+		b.WriteString(iso.FSI(d))
 	}
 	for _, c := range m.Listing.Contacts {
-		value := locales.LTR(c.Value)
+		value := iso.LTR(c.Value)
 		if c.Kind == directory.Address {
-			value = locales.FSI(c.Value)
+			value = iso.FSI(c.Value)
 		}
 		b.WriteString("\n")
 		b.WriteString(r.text("ui.referral.contact."+string(c.Kind), r.with1("Value", value)))
 		if c.Note != "" {
 			b.WriteString(" (")
-			b.WriteString(locales.FSI(c.Note))
+			b.WriteString(iso.FSI(c.Note))
 			b.WriteString(")")
 		}
 	}

@@ -1,6 +1,9 @@
 package locales
 
-import "golang.org/x/text/language"
+import (
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/bidi"
+)
 
 // Unicode isolates (UAX #9): they keep an inserted value's direction from
 // leaking into the sentence around it.
@@ -27,10 +30,45 @@ func IsRTL(lang string) bool {
 	return rtlScripts[s.String()]
 }
 
+// Bidi isolates the values inserted into messages of one language. Isolates
+// are used only where directions mix: in a right-to-left message every value
+// is isolated, in a left-to-right one only a value holding right-to-left
+// letters. Elsewhere they are left out, because invisible controls around a
+// phone number or a link may keep a phone from recognising it, or be copied
+// along with it.
+type Bidi struct{ rtl bool }
+
+// BidiFor returns the isolation for messages in lang.
+func BidiFor(lang string) Bidi { return Bidi{rtl: IsRTL(lang)} }
+
 // LTR isolates a value that is left to right by nature: a phone number, a
 // URL, an e-mail address, a time. Without it a phone number inside Arabic
 // text can be shown with its groups swapped.
-func LTR(s string) string { return lri + s + pdi }
+func (b Bidi) LTR(s string) string {
+	if b.rtl || hasRTL(s) {
+		return lri + s + pdi
+	}
+	return s
+}
 
 // FSI isolates a value of unknown direction, such as an organisation's name.
-func FSI(s string) string { return fsi + s + pdi }
+func (b Bidi) FSI(s string) string {
+	if b.rtl || hasRTL(s) {
+		return fsi + s + pdi
+	}
+	return s
+}
+
+// hasRTL reports whether s holds a right-to-left letter.
+func hasRTL(s string) bool {
+	for _, r := range s {
+		if r < 0x0590 {
+			continue // below Hebrew, nothing is right to left
+		}
+		switch p, _ := bidi.LookupRune(r); p.Class() {
+		case bidi.R, bidi.AL:
+			return true
+		}
+	}
+	return false
+}

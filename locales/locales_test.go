@@ -243,11 +243,28 @@ func TestIsRTL(t *testing.T) {
 	}
 }
 
+// Ensure values are isolated where directions mix, and left bare where they do not: bare
+// phone numbers and links stay recognisable and copy cleanly.
 func TestIsolates(t *testing.T) {
-	if got, want := locales.LTR("+44 20 7946 0958"), "\u2066+44 20 7946 0958\u2069"; got != want {
-		t.Errorf("LTR = %q, want %q", got, want)
+	tests := []struct {
+		lang, value string
+		ltr, fsi    string
+	}{
+		{"ar", "+44 20 7946 0958", "\u2066+44 20 7946 0958\u2069", "\u2068+44 20 7946 0958\u2069"},
+		{"fa", "LAWRS", "\u2066LAWRS\u2069", "\u2068LAWRS\u2069"},
+		{"es", "+44 20 7946 0958", "+44 20 7946 0958", "+44 20 7946 0958"},
+		{"pt-BR", "LAWRS", "LAWRS", "LAWRS"},
+		{"en", "مركز النساء", "\u2066مركز النساء\u2069", "\u2068مركز النساء\u2069"},
+		{"es", "שלום", "\u2066שלום\u2069", "\u2068שלום\u2069"},
+		{"", "Ana", "Ana", "Ana"},
 	}
-	if got, want := locales.FSI("LAWRS"), "\u2068LAWRS\u2069"; got != want {
-		t.Errorf("FSI = %q, want %q", got, want)
+	for _, tt := range tests {
+		iso := locales.BidiFor(tt.lang)
+		if got := iso.LTR(tt.value); got != tt.ltr {
+			t.Errorf("BidiFor(%q).LTR(%q) = %q, want %q", tt.lang, tt.value, got, tt.ltr)
+		}
+		if got := iso.FSI(tt.value); got != tt.fsi {
+			t.Errorf("BidiFor(%q).FSI(%q) = %q, want %q", tt.lang, tt.value, got, tt.fsi)
+		}
 	}
 }

@@ -81,8 +81,8 @@ func newEngine(cfg *config, rank directory.Ranker) (*flows.Engine, error) {
 	return flows.New(set, cat, rank, flows.Config{Vars: vars})
 }
 
-// engineVars are the values the privacy texts quote. Names typed by the
-// operator are isolated, so they read right inside right-to-left text. Where
+// engineVars are the values the privacy texts quote, in every language. Names
+// typed by the operator are isolated if they hold right-to-left letters. Where
 // the operator has not set them (the bot refuses to start so; the terminal and
 // the preview do not), the variable's name shows what to set. Hours are
 // rounded up, so the statement never promises a shorter time than the real one.
@@ -93,9 +93,10 @@ func engineVars(operator, contact string, sessionIdle, deleteAfter time.Duration
 	if contact == "" {
 		contact = "PUENTE_OPERATOR_CONTACT"
 	}
+	iso := locales.BidiFor("")
 	return map[string]any{
-		"OperatorName":    locales.FSI(operator),
-		"OperatorContact": locales.FSI(contact),
+		"OperatorName":    iso.FSI(operator),
+		"OperatorContact": iso.FSI(contact),
 		"SessionHours":    int(math.Ceil(sessionIdle.Hours())),
 		"DeleteHours":     int(math.Ceil(deleteAfter.Hours())),
 	}
