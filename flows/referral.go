@@ -35,8 +35,9 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 	}
 	r.para(r.plural("ui.referral.count", len(matches), r.vars))
 	end := min(len(matches), (s.Page+1)*per)
+	iso := locales.BidiFor(r.lang)
 	for _, m := range matches[s.Page*per : end] {
-		e.listing(m, r)
+		e.listing(m, r, iso)
 	}
 	return s
 }
@@ -45,12 +46,11 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 // chosen, what it does and how to reach it. Values from the directory are
 // isolated where directions mix, so numbers and links read and dial
 // correctly in any script.
-func (e *Engine) listing(m directory.Match, r *renderer) {
+func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
 	b := &r.b
 	if b.Len() > 0 {
 		b.WriteString("\n\n")
 	}
-	iso := locales.BidiFor(r.lang)
 	b.WriteString("• ")
 	b.WriteString(iso.FSI(m.Listing.Name))
 	if o := m.Listing.Organisation; o != "" && !strings.Contains(m.Listing.Name, o) {
@@ -78,7 +78,7 @@ func (e *Engine) listing(m directory.Match, r *renderer) {
 			value = iso.FSI(c.Value)
 		}
 		b.WriteString("\n")
-		b.WriteString(r.text("ui.referral.contact."+string(c.Kind), r.with1("Value", value)))
+		b.WriteString(r.text(contactIDs[c.Kind], r.with1("Value", value)))
 		if c.Note != "" {
 			b.WriteString(" (")
 			b.WriteString(iso.FSI(c.Note))
@@ -86,6 +86,16 @@ func (e *Engine) listing(m directory.Match, r *renderer) {
 		}
 	}
 }
+
+// contactIDs are the messages that introduce each kind of contact
+// ("Phone: …"), made once rather than on every screen.
+var contactIDs = func() map[directory.ContactKind]string {
+	ids := make(map[directory.ContactKind]string, len(directory.ContactKinds))
+	for _, k := range directory.ContactKinds {
+		ids[k] = "ui.referral.contact." + string(k)
+	}
+	return ids
+}()
 
 // description picks a listing's description in the reader's language, its
 // base language, or English, and notes a fallback.

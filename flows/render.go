@@ -180,6 +180,9 @@ func (r *renderer) para(s string) {
 
 func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 	var buf [16]action
+	// One allocation for the whole screen rather than one per doubling:
+	// most screens fit in a kilobyte.
+	r.b.Grow(1024)
 	switch s.View {
 	case ViewPicker:
 		// One line per language, each in its own language: the person may

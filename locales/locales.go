@@ -11,8 +11,10 @@ import (
 	"fmt"
 	"io/fs"
 	"slices"
+	"strconv"
 	"strings"
 	"text/template"
+	"text/template/parse"
 
 	"github.com/nicksnyder/go-i18n/v2/i18n"
 	"golang.org/x/text/language"
@@ -49,10 +51,68 @@ type Message struct {
 }
 
 // text is one template, parsed once; tmpl is nil when the source has no
-// actions, so rendering it costs nothing.
+// actions, so rendering it costs nothing. A template made only of text and
+// plain fields ({{.Phone}}), as nearly all are, is also kept as parts and
+// rendered without text/template's reflection.
 type text struct {
-	src  string
-	tmpl *template.Template
+	src   string
+	tmpl  *template.Template
+	parts []part // nil when the template needs text/template
+}
+
+// part is a run of literal text, or the name of a field of the data.
+type part struct {
+	lit, field string
+}
+
+// plainParts splits a parsed template into parts, or returns nil if it uses
+// anything beyond text and {{.Field}}.
+func plainParts(t *template.Template) []part {
+	var parts []part
+	for _, n := range t.Tree.Root.Nodes {
+		switch n := n.(type) {
+		case *parse.TextNode:
+			parts = append(parts, part{lit: string(n.Text)})
+		case *parse.ActionNode:
+			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
+				return nil
+			}
+			f, ok := n.Pipe.Cmds[0].Args[0].(*parse.FieldNode)
+			if !ok || len(f.Ident) != 1 {
+				return nil
+			}
+			parts = append(parts, part{field: f.Ident[0]})
+		default:
+			return nil
+		}
+	}
+	return parts
+}
+
+// execute renders the parts with the same result, and the same refusal of a
+// missing key, as the template with missingkey=error.
+func (t *text) execute(b *strings.Builder, data map[string]any) error {
+	for _, p := range t.parts {
+		if p.field == "" {
+			b.WriteString(p.lit)
+			continue
+		}
+		v, ok := data[p.field]
+		if !ok {
+			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", t.tmpl.Name(), p.field, p.field)
+		}
+		switch v := v.(type) {
+		case string:
+			b.WriteString(v)
+		case int:
+			b.WriteString(strconv.Itoa(v))
+		case nil:
+			b.WriteString("<no value>") // as text/template shows it, so check catches it
+		default:
+			fmt.Fprint(b, v)
+		}
+	}
+	return nil
 }
 
 // Catalog is the loaded set of messages of every shipped language. It is
@@ -64,6 +124,7 @@ type Catalog struct {
 	chains  map[string][]string            // shipped lang -> fallback chain
 	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
 	forms   map[string][]string            // lang -> plural forms the language uses
+	counted map[string][]string            // lang -> plural form of 0…200, asked once
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -154,6 +215,7 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 				return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 			}
 			t.tmpl = tmpl
+			t.parts = plainParts(tmpl)
 		}
 		msg.forms[Forms[i]] = t
 		if Forms[i] != "other" {
@@ -305,6 +367,13 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 		return t.src, nil
 	}
 	var b strings.Builder
+	if t.parts != nil {
+		b.Grow(len(t.src))
+		if err := t.execute(&b, data); err != nil {
+			return "", fmt.Errorf("%s: %w", m.Lang, err)
+		}
+		return b.String(), nil
+	}
 	if err := t.tmpl.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("%s: %w", m.Lang, err)
 	}

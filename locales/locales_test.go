@@ -268,3 +268,26 @@ func TestIsolates(t *testing.T) {
 		}
 	}
 }
+
+// Ensure the plural forms answered from the probe's results are the ones go-i18n gives, at
+// the edges of the cached range and past it.
+func TestPluralFormCache(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"en", 0, "other"}, {"en", 1, "one"}, {"en", 200, "other"}, {"en", 201, "other"},
+		{"es", 1, "one"}, {"es", 2, "other"}, {"es", 1000000, "many"}, {"pt-BR", 0, "one"}, {"pt-BR", 1000000, "many"},
+	}
+	for _, tt := range tests {
+		got, err := cat.PluralForm(tt.lang, tt.n)
+		if err != nil || got != tt.want {
+			t.Errorf("PluralForm(%s, %d) = %q, %v; want %q", tt.lang, tt.n, got, err, tt.want)
+		}
+	}
+}

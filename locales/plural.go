@@ -29,6 +29,7 @@ func (c *Catalog) probePlurals() error {
 	probe := &i18n.Message{ID: probeID, Zero: "zero", One: "one", Two: "two", Few: "few", Many: "many", Other: "other"}
 	c.plurals = make(map[string]*i18n.Localizer, len(c.tags))
 	c.forms = make(map[string][]string, len(c.tags))
+	c.counted = make(map[string][]string, len(c.tags))
 	for _, lang := range c.tags {
 		if err := c.bundle.AddMessages(language.Make(lang), probe); err != nil {
 			return fmt.Errorf("plural rules for %s: %w", lang, err)
@@ -43,6 +44,9 @@ func (c *Catalog) probePlurals() error {
 				return err
 			}
 			seen[f] = true
+			if i, ok := n.(int); ok && i == len(c.counted[lang]) {
+				c.counted[lang] = append(c.counted[lang], f) // probeCounts start 0, 1, 2…
+			}
 		}
 		for _, f := range Forms {
 			if seen[f] {
@@ -70,6 +74,11 @@ func (c *Catalog) form(lang string, n any) (string, error) {
 }
 
 // PluralForm returns the CLDR plural category of n in a shipped language.
+// Counts people see (a few organisations) are answered from the probe's own
+// results, without asking go-i18n again.
 func (c *Catalog) PluralForm(lang string, n int) (string, error) {
+	if forms := c.counted[lang]; n >= 0 && n < len(forms) {
+		return forms[n], nil
+	}
 	return c.form(lang, n)
 }
