@@ -1,0 +1,48 @@
+package locales
+
+import (
+	"strings"
+	"testing"
+)
+
+// Ensure every shipped message that renders without text/template renders exactly as
+// text/template would, with every field given and with one missing.
+func TestPlainPartsMatchTemplates(t *testing.T) {
+	c, err := Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	values := []any{"LAWRS", 7, "", nil}
+	plain := 0
+	for lang, msgs := range c.msgs {
+		for id, m := range msgs {
+			for form, tx := range m.forms {
+				if tx.parts == nil {
+					continue
+				}
+				plain++
+				for _, v := range values {
+					data := map[string]any{}
+					for _, p := range tx.parts {
+						if p.field != "" {
+							data[p.field] = v
+						}
+					}
+					var want, got strings.Builder
+					wantErr := tx.tmpl.Execute(&want, data)
+					gotErr := tx.execute(&got, data)
+					if got.String() != want.String() || (gotErr == nil) != (wantErr == nil) {
+						t.Errorf("%s %s %s with %v: got %q (%v), want %q (%v)", lang, id, form, v, got.String(), gotErr, want.String(), wantErr)
+					}
+				}
+				var got strings.Builder
+				if err := tx.execute(&got, map[string]any{}); err == nil {
+					t.Errorf("%s %s %s: a missing field rendered without an error", lang, id, form)
+				}
+			}
+		}
+	}
+	if plain == 0 {
+		t.Fatal("no message takes the plain path: the test checks nothing")
+	}
+}
