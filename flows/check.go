@@ -16,6 +16,10 @@ import (
 const (
 	MaxLabel   = 30   // characters of a button label
 	MaxText    = 4096 // characters of a Telegram message
+	// MaxReading is what a frightened reader on a phone can take in on one
+	// screen (CONTENT.md). Referral lists are longer by nature and only held
+	// to MaxText.
+	MaxReading = 600
 	MaxButtons = 8    // buttons a node declares, besides navigation
 	maxID      = 24
 )
@@ -177,7 +181,8 @@ func (s *Set) reachable(start *Node) map[string]bool {
 
 // Check is everything check verifies: Validate, the message files, and
 // every screen rendered in every shipped language (no missing message or
-// key, labels under MaxLabel characters, texts under MaxText).
+// key, labels under MaxLabel characters, texts under MaxReading, and
+// referral lists under MaxText).
 func Check(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config, now time.Time) []locales.Defect {
 	out := set.Validate(cat)
 	out = append(out, cat.Check()...)
@@ -218,6 +223,9 @@ func (sc Screen) checkReply(r Reply) []locales.Defect {
 	var out []locales.Defect
 	if n := utf8.RuneCountInString(r.Text); n > MaxText {
 		out = append(out, sc.defect("%s: the screen has %d characters, over %d", r.Lang, n, MaxText))
+	}
+	if n := utf8.RuneCountInString(r.Text); sc.Node != nil && sc.Node.Do != DoShowReferrals && n > MaxReading {
+		out = append(out, sc.defect("%s: the screen has %d characters, over %d: split it", r.Lang, n, MaxReading))
 	}
 	if strings.Contains(r.Text, "<no value>") {
 		out = append(out, sc.defect("%s: the screen shows <no value>", r.Lang))

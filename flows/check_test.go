@@ -104,6 +104,11 @@ func TestCheck(t *testing.T) {
 			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"), `"¿Dónde estás?"`, `"`+strings.Repeat("¿Dónde estás? ", 300)+`"`, 1))},
 			want:    []string{`help.toml:5: node "region": es: the screen has 4200 characters, over 4096`},
 		},
+		{
+			name:    "screen too long to read",
+			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"), `"¿Dónde estás?"`, `"`+strings.Repeat("¿Dónde estás? ", 50)+`"`, 1))},
+			want:    []string{`help.toml:5: node "region": es: the screen has 700 characters, over 600: split it`},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
