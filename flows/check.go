@@ -14,15 +14,15 @@ import (
 
 // Limits a screen must keep.
 const (
-	MaxLabel = 30   // characters of a button label
-	MaxText  = 4096 // characters of a Telegram message
-	// MaxReading is what a frightened reader on a phone can take in on one
-	// screen (CONTENT.md). Referral lists are longer by nature and only held
-	// to MaxText.
-	MaxReading = 600
-	MaxButtons = 8 // buttons a node declares, besides navigation
+	MaxLabel   = 30   // characters of a button label
+	MaxText    = 4096 // characters of a Telegram message
+	MaxButtons = 8    // buttons a node declares, besides navigation
 	maxID      = 24
 )
+
+// MaxReading is what a frightened reader on a phone can take in on one screen
+// (CONTENT.md). Referral lists are longer by nature and held only to MaxText.
+const MaxReading = 600
 
 var nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
 
