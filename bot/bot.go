@@ -123,8 +123,8 @@ func (b *Bot) Run(ctx context.Context) {
 	defer close(b.stopped)
 	var wg sync.WaitGroup
 	wg.Go(func() { b.out.run(ctx, b.pending) })
-	wg.Go(func() { b.sweep(ctx) })
-	wg.Go(func() { b.sweepCases(ctx) })
+	wg.Go(func() { b.every(ctx, "Deleting old messages failed", b.sweepOnce) })
+	wg.Go(func() { b.every(ctx, "Closing idle cases failed", b.sweepCasesOnce) })
 	if b.cfg.WebhookURL != "" {
 		wg.Go(func() { b.batch(ctx) })
 	} else {

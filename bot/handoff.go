@@ -660,22 +660,7 @@ func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrit
 	return nil
 }
 
-// sweepCases closes idle cases, forgets closed ones and old link codes, until ctx ends.
-func (b *Bot) sweepCases(ctx context.Context) {
-	t := time.NewTicker(b.cfg.SweepEvery)
-	defer t.Stop()
-	for {
-		if err := b.sweepCasesOnce(ctx); err != nil && ctx.Err() == nil {
-			b.log.Error("Closing idle cases failed", "err", err)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
-}
-
+// sweepCasesOnce closes idle cases and forgets closed ones and old link codes.
 func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	now := b.cfg.Now()
 	b.ho.pace.prune(now)

@@ -9,14 +9,14 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// sweep deletes messages older than DeleteAfter (Telegram allows it only for 48 hours) and
-// forgets update ids older than Telegram could send again, until ctx ends.
-func (b *Bot) sweep(ctx context.Context) {
+// every runs once now and then every SweepEvery until ctx ends, logging what fails as
+// failure (the work holds no personal data to log).
+func (b *Bot) every(ctx context.Context, failure string, once func(context.Context) error) {
 	t := time.NewTicker(b.cfg.SweepEvery)
 	defer t.Stop()
 	for {
-		if err := b.sweepOnce(ctx); err != nil && ctx.Err() == nil {
-			b.log.Error("Deleting old messages failed", "err", err)
+		if err := once(ctx); err != nil && ctx.Err() == nil {
+			b.log.Error(failure, "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -26,6 +26,8 @@ func (b *Bot) sweep(ctx context.Context) {
 	}
 }
 
+// sweepOnce deletes messages older than DeleteAfter (Telegram allows it only for 48 hours)
+// and forgets update ids older than Telegram could send again.
 func (b *Bot) sweepOnce(ctx context.Context) error {
 	now := b.cfg.Now()
 	if _, err := b.db.PruneUpdates(ctx, now.Add(-48*time.Hour)); err != nil {

@@ -103,7 +103,15 @@ func (db *DB) IdleCases(ctx context.Context, since time.Time, limit int) ([]Case
 }
 
 func (db *DB) cases(ctx context.Context, query string, args ...any) ([]Case, error) {
-	rows, err := db.read.QueryContext(ctx, query, args...)
+	return queryCases(ctx, db.read, query, args...)
+}
+
+// queryCases reads the cases a query selects (with caseColumns), from the read pool or
+// inside a transaction.
+func queryCases(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string, args ...any) ([]Case, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read cases: %w", err)
 	}
@@ -173,23 +181,7 @@ func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
 // SharedClosedCasesTx returns the person's closed cases that still show the username they
 // shared, so leaving can take it back.
 func SharedClosedCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) ([]Case, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
-	if err != nil {
-		return nil, fmt.Errorf("read cases: %w", err)
-	}
-	defer rows.Close()
-	var out []Case
-	for rows.Next() {
-		c, err := scanCase(rows.Scan)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("read cases: %w", err)
-	}
-	return out, nil
+	return queryCases(ctx, tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
 }
 
 // ForgetPersonCasesTx forgets who every case of the person under personKey belonged to,
