@@ -34,11 +34,7 @@ func runLink(ctx context.Context, e env, args []string) error {
 	}
 	defer a.close()
 	now := time.Now()
-	dir, err := loadDirectory(ctx, a.db, now)
-	if err != nil {
-		return err
-	}
-	l, err := findListing(dir.Listings(), fs.Arg(0))
+	l, err := findListing(a.dir.Listings(), fs.Arg(0))
 	if err != nil {
 		return err
 	}
