@@ -143,6 +143,12 @@ func New(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config) (*En
 // Catalog returns the engine's messages.
 func (e *Engine) Catalog() *locales.Catalog { return e.cat }
 
+// Referral reports whether node is a screen that lists organisations.
+func (e *Engine) Referral(node string) bool {
+	n, ok := e.set.Nodes[node]
+	return ok && n.Do == DoShowReferrals
+}
+
 // Step is the whole engine: the next state and what to show, from the
 // current state and one event. It never panics on any input.
 func (e *Engine) Step(s State, ev Event) (State, Output) {

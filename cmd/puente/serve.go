@@ -48,12 +48,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 			}
 		})
 	}
-	waitWeb, err := startWeb(ctx, a)
+	// One engine for the bot and the web preview: what volunteers preview is what people see.
+	eng, err := newEngine(cfg, a.dir)
+	if err != nil {
+		return err
+	}
+	waitWeb, err := startWeb(ctx, a, eng)
 	if err != nil {
 		return err
 	}
 	watch("web page", waitWeb)
-	waitBot, err := startBot(ctx, a)
+	waitBot, err := startBot(ctx, a, eng)
 	if err != nil {
 		stop(err)
 		wg.Wait()

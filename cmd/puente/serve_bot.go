@@ -18,17 +18,9 @@ import (
 // polling or, with PUENTE_WEBHOOK_URL, on a webhook served at PUENTE_WEBHOOK_ADDR. Once ctx
 // ends it stops taking updates, finishes the requests on the wire and returns; wait blocks
 // until then.
-func startBot(ctx context.Context, a *app) (wait func() error, err error) {
+func startBot(ctx context.Context, a *app, eng *flows.Engine) (wait func() error, err error) {
 	if a.cfg.BotToken == "" {
 		return func() error { return nil }, nil
-	}
-	eng, err := newEngine(a.cfg, a.dir)
-	if err != nil {
-		return nil, err
-	}
-	set, err := flows.Load()
-	if err != nil {
-		return nil, err
 	}
 	b, err := bot.New(bot.Config{
 		Token:         a.cfg.BotToken,
@@ -39,10 +31,7 @@ func startBot(ctx context.Context, a *app) (wait func() error, err error) {
 		Directory:     a.dir,
 		CaseIdle:      a.cfg.CaseIdle,
 		CaseForget:    a.cfg.CaseForget,
-		Referral: func(node string) bool {
-			n, ok := set.Nodes[node]
-			return ok && n.Do == flows.DoShowReferrals
-		},
+		Referral:      eng.Referral,
 	}, a.db, a.keys, eng, eng.Catalog(), a.log)
 	if err != nil {
 		return nil, err
