@@ -1,0 +1,153 @@
+package bot
+
+import (
+	"bufio"
+	"context"
+	"flag"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	tg "github.com/go-telegram/bot"
+	"github.com/go-telegram/bot/models"
+
+	"github.com/puente-bot/puente/bot/telegramtest"
+)
+
+// pacedCount is how many people BenchmarkPaced has write to each bot, one message each.
+var pacedCount = flag.Int("paced.count", 600, "people (one update each) BenchmarkPaced sends to each bot at 20 a second")
+
+// pacedRate is the rate BenchmarkPaced sends at: a busy bot's real load, under Telegram's 30 a
+// second, unlike BenchmarkUpdates, which measures how fast updates can be handled at all.
+const pacedRate = 20
+
+// BenchmarkPaced sends one message a person from *pacedCount new people at 20 a second, to a
+// bare go-telegram/bot echo bot and to puente with Telegram's own pacing, and reports CPU per
+// update (bot, fake Bot API and driver together: the same driver and fake for both), the time
+// from an update's arrival at the fake to the bot's first reply (p50, p99), and the heap and
+// resident memory of the test process after a collection.
+//
+//	go test -run '^$' -bench Paced -benchtime 1x -count 3 ./bot/
+func BenchmarkPaced(b *testing.B) {
+	var first int64 = benchBase
+	next := func() int64 {
+		f := first
+		first += int64(*pacedCount)
+		return f
+	}
+	b.Run("echo", func(b *testing.B) {
+		fake := telegramtest.New(b)
+		fake.Lean()
+		echo, err := tg.New(fake.Token, tg.WithServerURL(fake.URL),
+			tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
+				if u.Message != nil {
+					bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
+				}
+			}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			echo.Start(ctx)
+		}()
+		defer func() {
+			cancel()
+			<-done
+		}()
+		for range b.N {
+			drivePaced(b, fake, next())
+		}
+	})
+	b.Run("puente", func(b *testing.B) {
+		fake := telegramtest.New(b)
+		fake.Lean()
+		h := newHarness(b, fake)
+		h.cfg.Limits = TelegramLimits
+		startQuiet(h)
+		for range b.N {
+			drivePaced(b, fake, next())
+		}
+	})
+}
+
+// drivePaced sends "/start" from *pacedCount people, ids from first on, at pacedRate, waits
+// for every person's first reply, and reports the figures.
+func drivePaced(b *testing.B, fake *telegramtest.Server, first int64) {
+	n := *pacedCount
+	sent := make([]atomic.Int64, n) // when each update was queued, in ns since start
+	took := make([]time.Duration, n)
+	replied := make([]atomic.Bool, n)
+	answers := make(chan int, n)
+	start := time.Now()
+	fake.OnSend(func(m telegramtest.Message) {
+		i := m.ChatID - first
+		if i < 0 || i >= int64(n) || !replied[i].CompareAndSwap(false, true) {
+			return
+		}
+		took[i] = time.Since(start) - time.Duration(sent[i].Load())
+		answers <- int(i)
+	})
+	defer fake.OnSend(nil)
+
+	b.ResetTimer()
+	cpu := cpuTime()
+	tick := time.NewTicker(time.Second / pacedRate)
+	for i := range n {
+		<-tick.C
+		sent[i].Store(int64(time.Since(start)))
+		fake.SendText(telegramtest.User{ID: first + int64(i), FirstName: "P", LanguageCode: "es"}, "/start")
+	}
+	tick.Stop()
+	deadline := time.After(time.Minute)
+	for got := 0; got < n; got++ {
+		select {
+		case <-answers:
+		case <-deadline:
+			b.Fatalf("%d of %d people had no reply within a minute of the last update", n-got, n)
+		}
+	}
+	used := cpuTime() - cpu
+	b.StopTimer()
+
+	slices.Sort(took)
+	ms := func(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
+	b.ReportMetric(float64(used.Microseconds())/float64(n), "cpu-µs/update")
+	b.ReportMetric(ms(took[n/2]), "p50-ms")
+	b.ReportMetric(ms(took[n*99/100]), "p99-ms")
+	runtime.GC()
+	var mem runtime.MemStats
+	runtime.ReadMemStats(&mem)
+	b.ReportMetric(float64(mem.HeapAlloc)/(1<<20), "heap-MB")
+	if rss, ok := residentMB(); ok {
+		b.ReportMetric(rss, "rss-MB")
+	}
+	b.StartTimer()
+}
+
+// residentMB reads the process's resident memory from /proc (Linux only).
+func residentMB() (float64, bool) {
+	f, err := os.Open("/proc/self/status")
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	s := bufio.NewScanner(f)
+	for s.Scan() {
+		if rest, ok := strings.CutPrefix(s.Text(), "VmRSS:"); ok {
+			kb, err := strconv.Atoi(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(rest), "kB")))
+			if err != nil {
+				return 0, false
+			}
+			return float64(kb) / 1024, true
+		}
+	}
+	return 0, false
+}
