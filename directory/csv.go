@@ -26,7 +26,8 @@ type Column struct {
 // Columns are the CSV columns in the order export writes them. Description columns are
 // description_<language>; export writes en, es and pt, then any other language present.
 var Columns = []Column{
-	{"id", false}, {"name", true}, {"organisation", false}, {"kind", true}, {"status", false},
+	{"id", false}, {"name", true}, {"organisation", false}, {"kind", true}, {"public_body", false},
+	{"status", false},
 	{"needs", true}, {"languages", false}, {"interpreting", false}, {"communities", false},
 	{"serves", false}, {"regions", false}, {"area", false}, {"hours", false}, {"closed", false},
 	{"bank_holidays", false}, {"phone", false}, {"text", false}, {"email", false},
@@ -333,6 +334,7 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	if r.cells["kind"] == "" && !r.bad["kind"] {
 		r.fail("kind", msg("directory.problem.no_kind"))
 	}
+	l.PublicBody = code(r, "public_body", []Tri{Yes, No}, No) == Yes
 	l.Status = code(r, "status", allStatuses, Active)
 	l.Needs = codes(r, "needs", ParseNeed)
 	if len(l.Needs) == 0 && r.cells["needs"] == "" && !r.bad["needs"] {
@@ -576,12 +578,17 @@ func listingRecord(l *Listing) []string {
 	if l.AcceptsHandoff {
 		handoff = "yes"
 	}
+	// Blank rather than "no", so listings saved before the column existed stay equal.
+	public := ""
+	if l.PublicBody {
+		public = "yes"
+	}
 	status := l.Status
 	if status == "" {
 		status = Active
 	}
 	return []string{
-		l.ID, l.Name, l.Organisation, string(l.Kind), string(status), join(l.Needs),
+		l.ID, l.Name, l.Organisation, string(l.Kind), public, string(status), join(l.Needs),
 		join(l.Languages), join(l.Interpreting), join(l.Communities), join(l.Serves),
 		join(l.Regions), l.Area, l.Hours.String(), FormatClosures(l.Hours.Closures),
 		l.Hours.BankHolidays,

@@ -34,6 +34,10 @@ type Listing struct {
 	InsecureStatus Tri
 	IDNeeded       Tri
 	AcceptsHandoff bool      // can take anonymous handoffs through puente
+	// PublicBody marks the police and government services (999 always is one): people
+	// see them marked, and they never take the first places of a referral list while
+	// enough independent organisations fit.
+	PublicBody bool
 	VerifiedAt     time.Time // date (UTC midnight) it was last checked; zero = never
 	VerifiedBy     string
 	Source         string
@@ -71,6 +75,10 @@ func (l *Listing) WomenOnly() bool {
 	return slices.Contains(l.Serves, Women) && !slices.Contains(l.Serves, Men) &&
 		!slices.Contains(l.Serves, Anyone)
 }
+
+// Public reports whether the listing is the police, the emergency services or a
+// government service.
+func (l *Listing) Public() bool { return l.PublicBody || l.Kind == Emergency }
 
 // MenOnly reports whether the listing serves only men.
 func (l *Listing) MenOnly() bool {
