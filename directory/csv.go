@@ -376,6 +376,9 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	if len(l.Contacts) == 0 {
 		r.warn("phone", msg("directory.problem.no_contact"))
 	}
+	if !l.Public() && callsPolice(l.Contacts) {
+		r.fail("public_body", msg("directory.problem.police_not_public"))
+	}
 	l.DataSharing = code(r, "data_sharing", allStances, StanceUnknown)
 	l.InsecureStatus = code(r, "insecure_status", allTris, Unknown)
 	l.IDNeeded = code(r, "id_needed", allTris, Unknown)
@@ -598,6 +601,21 @@ func listingRecord(l *Listing) []string {
 		string(orDefault(l.DataSharing, StanceUnknown)), string(orDefault(l.InsecureStatus, Unknown)),
 		string(orDefault(l.IDNeeded, Unknown)), handoff, verified, l.VerifiedBy, l.Source,
 	}
+}
+
+// callsPolice reports whether a phone route is 999, 112 or 101: the police, whose
+// listing must be marked as a public body.
+func callsPolice(cs []Contact) bool {
+	for _, c := range cs {
+		if c.Kind != Phone {
+			continue
+		}
+		switch strings.Join(strings.Fields(c.Value), "") {
+		case "999", "112", "101":
+			return true
+		}
+	}
+	return false
 }
 
 func orDefault[T ~string](v, def T) T {

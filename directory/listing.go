@@ -33,14 +33,14 @@ type Listing struct {
 	DataSharing    Stance
 	InsecureStatus Tri
 	IDNeeded       Tri
-	AcceptsHandoff bool      // can take anonymous handoffs through puente
+	AcceptsHandoff bool // can take anonymous handoffs through puente
 	// PublicBody marks the police and government services (999 always is one): people
 	// see them marked, and they never take the first places of a referral list while
 	// enough independent organisations fit.
 	PublicBody bool
-	VerifiedAt     time.Time // date (UTC midnight) it was last checked; zero = never
-	VerifiedBy     string
-	Source         string
+	VerifiedAt time.Time // date (UTC midnight) it was last checked; zero = never
+	VerifiedBy string
+	Source     string
 	// Description holds a short description per language (base code); "en" is the
 	// fallback.
 	Description map[string]string
