@@ -75,16 +75,17 @@ func TestRankProfiles(t *testing.T) {
 			absent: []string{"Men's Line", "Forgotten Portuguese Service", "Closed Portuguese Service",
 				"Emergency services"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian",
 				"directory.reason.region.london", "directory.reason.open_until", "directory.reason.insecure_status"},
 		},
 		{
-			name:      "same woman at 23:00 on a Sunday: the 24-hour helpline first, daytime services say when they open",
+			name:      "same woman at 23:00 on a Sunday: services in her language stay first and say when they open; open now does not lift a helpline in English above them",
 			p:         Profile{Need: DomesticAbuse, Lang: "pt-BR", Region: London, WomenOnly: true},
 			at:        "2026-11-29T23:00:00Z",
-			first:     []string{"National Abuse Line", "Mulheres Latinas"},
+			first:     []string{"Mulheres Latinas", "Old Portuguese Service"},
+			absent:    []string{"National Abuse Line"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian",
 				"directory.reason.region.london", "directory.reason.closed_opens_tomorrow", "directory.reason.insecure_status"},
 		},
 		{
@@ -94,7 +95,7 @@ func TestRankProfiles(t *testing.T) {
 			first:     []string{"Romanian Workers Centre"},
 			absent:    []string{"Mulheres Latinas"},
 			reasonsOf: "Romanian Workers Centre",
-			reasons:   []string{"directory.reason.speaks", "directory.reason.region.london", "directory.reason.open_until"},
+			reasons:   []string{"directory.reason.speaks", "directory.reason.community.romanian", "directory.reason.region.london", "directory.reason.open_until"},
 		},
 		{
 			name:      "witness in Scotland sees Scottish and national options",
@@ -111,8 +112,7 @@ func TestRankProfiles(t *testing.T) {
 			at:        "2026-12-01T14:00:00Z",
 			first:     []string{"Mulheres Latinas"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
-				"directory.reason.community.brazilian", "directory.reason.region.london",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian", "directory.reason.region.london",
 				"directory.reason.open_until", "directory.reason.insecure_status"},
 		},
 		{
@@ -152,7 +152,7 @@ func TestRankProfiles(t *testing.T) {
 			at:        "2026-12-02T11:00:00Z",
 			first:     []string{"Emergency services"},
 			reasonsOf: "Emergency services",
-			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.open_24h", "directory.reason.may_share"},
+			reasons:   []string{"directory.reason.public_body", "directory.reason.speaks", "directory.reason.region.uk", "directory.reason.open_24h", "directory.reason.may_share"},
 		},
 		{
 			name:   "a woman who wants women-only services does not see men-only ones",
@@ -231,29 +231,42 @@ func TestRankNeverEmpty(t *testing.T) {
 	}
 }
 
-func TestPromoteOpen(t *testing.T) {
-	known, unknown := &Listing{Name: "known", Hours: Hours{Always: true}}, &Listing{Name: "unknown"}
-	mk := func(l *Listing, open bool) scored { return scored{e: &entry{l: l}, open: open} }
+func TestPublicAfter(t *testing.T) {
+	pub := func(name string) scored { return scored{e: &entry{l: &Listing{Name: name}, public: true}} }
+	ind := func(name string) scored { return scored{e: &entry{l: &Listing{Name: name}}} }
 	tests := []struct {
 		name string
 		in   []scored
-		want []bool // open, in order, after promotion
-		top  string
+		want []string
 	}{
-		{"best is open: no change", []scored{mk(known, true), mk(known, false), mk(known, true)}, []bool{true, false, true}, "known"},
-		{"second is open: no change", []scored{mk(known, false), mk(known, true)}, []bool{false, true}, "known"},
-		{"best is closed: the open one goes first", []scored{mk(known, false), mk(known, false), mk(known, true)}, []bool{true, false, false}, "known"},
-		{"best has unknown hours: the open one goes second", []scored{mk(unknown, false), mk(known, false), mk(known, true)}, []bool{false, true, false}, "unknown"},
-		{"nothing open", []scored{mk(known, false), mk(known, false)}, []bool{false, false}, "known"},
+		{"police first, three others: police fourth", []scored{pub("police"), ind("a"), ind("b"), ind("c"), ind("d")}, []string{"a", "b", "c", "police", "d"}},
+		{"two public bodies keep their order after three others", []scored{pub("999"), pub("police"), ind("a"), ind("b"), ind("c")}, []string{"a", "b", "c", "999", "police"}},
+		{"only two others: no change", []scored{pub("police"), ind("a"), ind("b")}, []string{"police", "a", "b"}},
+		{"already fourth: no change", []scored{ind("a"), ind("b"), ind("c"), pub("police")}, []string{"a", "b", "c", "police"}},
 	}
 	for _, tt := range tests {
-		promoteOpen(tt.in)
-		var got []bool
+		publicAfter(tt.in, 3)
+		var got []string
 		for _, s := range tt.in {
-			got = append(got, s.open)
+			got = append(got, s.e.l.Name)
 		}
-		if !slices.Equal(got, tt.want) || tt.in[0].e.l.Name != tt.top {
-			t.Errorf("%s: open = %v, first %q; want %v, first %q", tt.name, got, tt.in[0].e.l.Name, tt.want, tt.top)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestUKHelplinesFirst(t *testing.T) {
+	mk := func(name string, kind Kind, uk bool) scored {
+		return scored{e: &entry{l: &Listing{Name: name, Kind: kind}, ukWide: uk}}
+	}
+	in := []scored{mk("scotland line", Helpline, false), mk("service", Service, false), mk("uk line", Helpline, true), mk("wales line", Helpline, false)}
+	ukHelplinesFirst(in)
+	var got []string
+	for _, s := range in {
+		got = append(got, s.e.l.Name)
+	}
+	if want := []string{"uk line", "service", "scotland line", "wales line"}; !slices.Equal(got, want) {
+		t.Errorf("%q, want %q: helplines reorder among their own places, services stay", got, want)
 	}
 }
