@@ -56,7 +56,7 @@ const MaxMatches = 20
 const MinWomenOnly = 2
 
 // PublicAfter is how many other listings come before the first police or government
-// listing, when that many fit.
+// listing (all of them, when fewer fit).
 const PublicAfter = 3
 
 // Directory is a ranked, read-only set of listings. It is safe for concurrent use.
@@ -74,7 +74,6 @@ type entry struct {
 	menOnly   bool
 	public    bool
 	reachable bool // has a phone or a text line
-	ukWide    bool
 	// special is an audience the listing is made for beyond women (LGBT+ people, men,
 	// children): such listings fit a person who did not say they are one less well.
 	special bool
@@ -93,7 +92,7 @@ func New(listings []*Listing) *Directory {
 
 func newEntry(l *Listing) entry {
 	e := entry{l: l, div: l.division(), womenOnly: l.WomenOnly(), menOnly: l.MenOnly(),
-		public: l.Public(), ukWide: slices.Contains(l.Regions, UK)}
+		public: l.Public()}
 	for _, n := range l.Needs {
 		e.needs |= n.bit()
 	}
@@ -136,14 +135,15 @@ const (
 // Groups of listings, in the order they are shown.
 const (
 	groupForYou  = iota // staff speak the person's language, or made for their community
+	groupMain           // for anyone, and the person's need is its main one
 	groupGeneral        // for anyone
 	groupOthers         // made for another community, or for LGBT+ people, men or children
 )
 
-// broadCommunities are communities wide enough that a listing for them is general
+// broadCommunities are communities wide enough that a listing for them is for anyone
 // rather than for another group (Southall Black Sisters serves Black and minoritised
-// women; Praxis refugees; Kalayaan migrant domestic workers).
-var broadCommunities = []Community{BlackMinoritised, Refugees, MigrantDomesticWorkers}
+// women; Praxis, refugees and other migrants).
+var broadCommunities = []Community{BlackMinoritised, Refugees}
 
 // query holds what is computed once per Rank call.
 type query struct {
@@ -179,8 +179,8 @@ type scored struct {
 //   - then by score: fit, then open now (which only decides between listings of
 //     similar fit), then trust;
 //   - with no area given, no helpline for one nation comes before a UK-wide helpline;
-//   - the police and government services take none of the first PublicAfter places
-//     while that many other listings fit.
+//   - the police and government services come after the first PublicAfter other
+//     listings, or after all of them when fewer fit.
 //
 // The list is never empty: when nothing fits, helplines for the need are the floor,
 // then the emergency services.
@@ -208,13 +208,16 @@ func (d *Directory) Rank(p Profile, now time.Time) []Match {
 		found, floor = d.floor(q), true
 	}
 	slices.SortFunc(found, compareScored)
-	inside := 0
-	for inside < len(found) && !found[inside].outside {
-		inside++
-	}
-	for _, part := range [][]scored{found[:inside], found[inside:]} {
-		if !q.known {
-			ukHelplinesFirst(part)
+	if !q.known {
+		// Within each run of one place (women-only or not, covering the area or near
+		// it, group), so that a helpline for another group is not lifted by it.
+		for start := 0; start < len(found); {
+			end := start + 1
+			for end < len(found) && samePlace(found[start], found[end]) {
+				end++
+			}
+			ukHelplinesFirst(found[start:end])
+			start = end
 		}
 	}
 	publicAfter(found, PublicAfter)
@@ -249,6 +252,24 @@ func compareScored(a, b scored) int {
 	return strings.Compare(a.e.l.ID, b.e.l.ID)
 }
 
+// widest ranks the regions a listing covers for a person who may be anywhere: the
+// whole UK, then England (most people), Scotland, Wales, Northern Ireland.
+func widest(regions []Region) int {
+	best := len(populationOrder)
+	for _, r := range regions {
+		if i := slices.Index(populationOrder, r.nation()); i >= 0 && i < best {
+			best = i
+		}
+	}
+	return best
+}
+
+var populationOrder = []Region{UK, England, Scotland, Wales, NorthernIreland}
+
+func samePlace(a, b scored) bool {
+	return a.outside == b.outside && a.elsewhere == b.elsewhere && a.group == b.group
+}
+
 // boolOrder puts false before true.
 func boolOrder(later bool) int {
 	if later {
@@ -259,7 +280,8 @@ func boolOrder(later bool) int {
 
 // ukHelplinesFirst reorders the helplines among themselves, keeping the places they
 // hold: a person who may be anywhere is never offered one nation's helpline before a
-// helpline for the whole UK.
+// helpline for the whole UK, and the nations' helplines come in the order of how many
+// people live there (England, Scotland, Wales, Northern Ireland).
 func ukHelplinesFirst(found []scored) {
 	var at []int
 	var lines []scored
@@ -270,18 +292,16 @@ func ukHelplinesFirst(found []scored) {
 		}
 	}
 	slices.SortStableFunc(lines, func(a, b scored) int {
-		if a.e.ukWide == b.e.ukWide {
-			return 0
-		}
-		return boolOrder(!a.e.ukWide)
+		return widest(a.e.l.Regions) - widest(b.e.l.Regions)
 	})
 	for j, i := range at {
 		found[i] = lines[j]
 	}
 }
 
-// publicAfter moves police and government listings out of the first n places, as long
-// as n other listings fit; the others keep their order.
+// publicAfter moves police and government listings behind the first n other listings,
+// or behind all of them when fewer fit; the others keep their order. They stay in the
+// list, marked.
 func publicAfter(found []scored, n int) {
 	var first, rest []scored
 	for _, s := range found {
@@ -291,11 +311,8 @@ func publicAfter(found []scored, n int) {
 			rest = append(rest, s)
 		}
 	}
-	if len(first) < n {
-		return
-	}
 	copy(found, first)
-	copy(found[n:], rest)
+	copy(found[len(first):], rest)
 }
 
 func newQuery(p Profile, now time.Time) *query {
@@ -360,6 +377,9 @@ func (q *query) group(e *entry) int8 {
 		return slices.Contains(broadCommunities, c)
 	}) {
 		return groupOthers
+	}
+	if q.p.Need == "" || (len(l.Needs) > 0 && l.Needs[0] == q.p.Need) {
+		return groupMain
 	}
 	return groupGeneral
 }
@@ -444,7 +464,8 @@ func (d *Directory) Explain(p Profile, now time.Time, l *Listing) (place []strin
 	if !fits {
 		return nil, nil, false
 	}
-	place = append(place, [...]string{"made for the person (language or community)", "for anyone", "made for another group"}[s.group])
+	place = append(place, [...]string{"made for the person (language or community)", "for anyone, the need is its main one",
+		"for anyone", "made for another group"}[s.group])
 	if s.elsewhere {
 		place = append(place, "only near the person's area")
 	}

@@ -126,15 +126,15 @@ func TestRankProfiles(t *testing.T) {
 			name:      "Greenwich Mean Time: 08:30 UTC in January is 08:30 in London",
 			p:         Profile{Need: LabourExploitation, Lang: "en", Region: England},
 			at:        "2027-01-13T08:30:00Z",
-			first:     []string{"Slavery Helpline", "Workers Rights UK"},
+			first:     []string{"Workers Rights UK", "Slavery Helpline"},
 			reasonsOf: "Workers Rights UK",
 			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.closed_opens_today"},
 		},
 		{
-			name:      "bank holiday in England (Boxing Day substitute, Monday 28 December 2026)",
+			name:      "bank holiday in England (Boxing Day substitute, Monday 28 December 2026): the service for work problems still comes before the slavery line, and says when it opens",
 			p:         Profile{Need: LabourExploitation, Lang: "en", Region: London},
 			at:        "2026-12-28T12:00:00Z",
-			first:     []string{"Slavery Helpline"},
+			first:     []string{"Workers Rights UK", "Slavery Helpline"},
 			reasonsOf: "Workers Rights UK",
 			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.holiday_opens_tomorrow"},
 		},
@@ -241,7 +241,8 @@ func TestPublicAfter(t *testing.T) {
 	}{
 		{"police first, three others: police fourth", []scored{pub("police"), ind("a"), ind("b"), ind("c"), ind("d")}, []string{"a", "b", "c", "police", "d"}},
 		{"two public bodies keep their order after three others", []scored{pub("999"), pub("police"), ind("a"), ind("b"), ind("c")}, []string{"a", "b", "c", "999", "police"}},
-		{"only two others: no change", []scored{pub("police"), ind("a"), ind("b")}, []string{"police", "a", "b"}},
+		{"only two others: police after them", []scored{pub("police"), ind("a"), ind("b")}, []string{"a", "b", "police"}},
+		{"only public bodies: no change", []scored{pub("999"), pub("police")}, []string{"999", "police"}},
 		{"already fourth: no change", []scored{ind("a"), ind("b"), ind("c"), pub("police")}, []string{"a", "b", "c", "police"}},
 	}
 	for _, tt := range tests {
@@ -257,16 +258,17 @@ func TestPublicAfter(t *testing.T) {
 }
 
 func TestUKHelplinesFirst(t *testing.T) {
-	mk := func(name string, kind Kind, uk bool) scored {
-		return scored{e: &entry{l: &Listing{Name: name, Kind: kind}, ukWide: uk}}
+	mk := func(name string, kind Kind, r Region) scored {
+		return scored{e: &entry{l: &Listing{Name: name, Kind: kind, Regions: []Region{r}}}}
 	}
-	in := []scored{mk("scotland line", Helpline, false), mk("service", Service, false), mk("uk line", Helpline, true), mk("wales line", Helpline, false)}
+	in := []scored{mk("scotland line", Helpline, Scotland), mk("service", Service, Wales), mk("wales line", Helpline, Wales),
+		mk("uk line", Helpline, UK), mk("london line", Helpline, London)}
 	ukHelplinesFirst(in)
 	var got []string
 	for _, s := range in {
 		got = append(got, s.e.l.Name)
 	}
-	if want := []string{"uk line", "service", "scotland line", "wales line"}; !slices.Equal(got, want) {
+	if want := []string{"uk line", "service", "london line", "scotland line", "wales line"}; !slices.Equal(got, want) {
 		t.Errorf("%q, want %q: helplines reorder among their own places, services stay", got, want)
 	}
 }
