@@ -66,10 +66,10 @@ func TestWalk(t *testing.T) {
 		{"At home", "home", []string{"start"}, []string{"Someone at home hurts you?"}},
 		{"Get help", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"London", "referral", []string{"start", "home", "region"}, []string{
-			"These can help.", "I found 5 organisations that can help.",
-			"• Org 1\nSpeaks en\nHelps.\nPhone: +44 20 7946 0958 (24/7)\nWebsite: https://example.org/domestic_abuse",
+			"These can help.", "I found 5 organisations that can help.", "1–3 of 5",
+			"• Org 1\nPhone: +44 20 7946 0958 (24/7)\nSpeaks en\nHelps.\nWebsite: https://example.org/domestic_abuse",
 			"• Org 3 (Parent Charity)\n"}},
-		{"More options", "referral", []string{"start", "home", "region"}, []string{"• Org 4\n", "Org 5"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"4–5 of 5\n\n• Org 4\n", "Org 5"}},
 		{"Back to the first options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
 		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"Back", "home", []string{"start"}, nil},
@@ -87,6 +87,25 @@ func TestWalk(t *testing.T) {
 	}
 	if strings.Contains(ss.screen().Text, "Org 4") {
 		t.Fatal("the start screen lists organisations")
+	}
+}
+
+// TestIntroOnce: a referral list says what it is and how many it found on its first
+// page only; later pages say where they are in it.
+func TestIntroOnce(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("en")
+	ss.press("At home")
+	ss.press("Get help")
+	ss.press("London")
+	ss.press("More options")
+	for _, no := range []string{"These can help.", "I found"} {
+		if strings.Contains(ss.screen().Text, no) {
+			t.Errorf("page 2 repeats %q: %q", no, ss.screen().Text)
+		}
+	}
+	if !strings.HasPrefix(ss.screen().Text, "4–5 of 5\n\n• Org 4") {
+		t.Errorf("page 2 = %q, want it to start with its place in the list", ss.screen().Text)
 	}
 }
 
