@@ -77,6 +77,9 @@ type entry struct {
 	// special is an audience the listing is made for beyond women (LGBT+ people, men,
 	// children): such listings fit a person who did not say they are one less well.
 	special bool
+	// exploitation: its main need is trafficking or labour exploitation (a modern
+	// slavery line).
+	exploitation bool
 }
 
 var _ Ranker = (*Directory)(nil)
@@ -104,6 +107,7 @@ func newEntry(l *Listing) entry {
 			!slices.Contains(l.Serves, Women) && !slices.Contains(l.Serves, Adults)
 	}
 	e.special = e.menOnly || onlyFor(LGBTQ) || onlyFor(Children)
+	e.exploitation = len(l.Needs) > 0 && (l.Needs[0] == Trafficking || l.Needs[0] == LabourExploitation)
 	return e
 }
 
@@ -337,7 +341,7 @@ func (q *query) fits(e *entry) bool {
 		return false
 	case l.VerifiedAt.IsZero() || q.now.Sub(l.VerifiedAt) > HiddenAfter:
 		return false
-	case q.p.Need == Witness && len(l.Needs) > 0 && (l.Needs[0] == Trafficking || l.Needs[0] == LabourExploitation):
+	case q.p.Need == Witness && e.exploitation:
 		// A witness of a street assault is not sent to a modern slavery line first, or
 		// at all: the person did not say it was exploitation.
 		return false
@@ -371,6 +375,10 @@ func (q *query) group(e *entry) int8 {
 		return groupForYou
 	}
 	if e.special && q.p.Need != LGBT {
+		return groupOthers
+	}
+	if e.exploitation && q.p.Need != Trafficking && q.p.Need != LabourExploitation {
+		// A modern slavery line is for people who said it is exploitation.
 		return groupOthers
 	}
 	if len(l.Communities) > 0 && !slices.ContainsFunc(l.Communities, func(c Community) bool {
