@@ -25,7 +25,8 @@ type Match struct {
 	Available Availability
 	Score     int
 	// Outside marks a listing that is not for women only, shown after the women-only
-	// ones because fewer than two of those fit a person who asked for them.
+	// ones because fewer than MinWomenOnly of those fit a person who asked for them, or
+	// none of them has a phone or text line.
 	Outside bool
 }
 
@@ -52,7 +53,8 @@ const (
 const MaxMatches = 20
 
 // MinWomenOnly is how many women-only listings must fit a person who asked for them
-// before the others are left out; with fewer, the others follow under a heading.
+// before the others are left out; with fewer (or none with a phone or text line), the
+// others follow under a heading.
 const MinWomenOnly = 2
 
 // PublicAfter is how many other listings come before the first police or government
@@ -175,7 +177,8 @@ type scored struct {
 // Rank returns the best listings for the profile at now (at most MaxMatches), best
 // first, each with its reasons. The order, stated in the README:
 //   - a person who asked for women-only services sees only those when at least
-//     MinWomenOnly fit; otherwise those first and the others after, marked Outside;
+//     MinWomenOnly fit and one has a phone or text line; otherwise those first and the
+//     others after, marked Outside;
 //   - listings that cover where the person is before those only near it;
 //   - listings in the person's language or for their community (chosen, or suggested by
 //     their language), then listings for anyone, then listings for another group;
@@ -191,17 +194,20 @@ type scored struct {
 func (d *Directory) Rank(p Profile, now time.Time) []Match {
 	q := newQuery(p, now)
 	var found []scored
-	women := 0
+	women, womenReachable := 0, false
 	for i := range d.entries {
 		if s, ok := q.score(&d.entries[i]); ok {
 			found = append(found, s)
 			if s.e.womenOnly {
 				women++
+				womenReachable = womenReachable || s.e.reachable
 			}
 		}
 	}
 	if p.WomenOnly {
-		keep := women >= MinWomenOnly
+		// The others stay, after a heading, when too few women-only listings fit or
+		// none of them has a phone or text line: nobody is left with no number to call.
+		keep := women >= MinWomenOnly && womenReachable
 		found = slices.DeleteFunc(found, func(s scored) bool { return keep && !s.e.womenOnly })
 		for i := range found {
 			found[i].outside = !found[i].e.womenOnly

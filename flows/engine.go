@@ -30,9 +30,11 @@ const (
 // Questions a node may Ask only when the answer can change the referral list.
 const (
 	// AskCommunity offers organisations made for a community the person's language
-	// suggests (directory.SuggestedCommunities), when the list for them has one.
+	// suggests (directory.SuggestedCommunities), when choosing them changes the first
+	// page of the list.
 	AskCommunity = "community"
-	// AskWomenOnly offers services for women only, when the list for them has one.
+	// AskWomenOnly offers services for women only, when choosing them changes the first
+	// page of the list.
 	AskWomenOnly = "women_only"
 )
 
@@ -294,16 +296,17 @@ func (e *Engine) enter(s State, next string, now time.Time) State {
 	return e.goTo(s, next)
 }
 
-// question reports whether node n's question can change the referral list for s and
-// records in s what it offers.
+// question reports whether node n's question is worth a press for s: whether its
+// answer changes the first page of the referral list. It records in s what it offers,
+// and forgets an earlier answer to a question it passes over.
 func (e *Engine) question(s State, n *Node, now time.Time) (State, bool) {
 	p := directory.Profile{Need: directory.Need(s.Need), Lang: s.Lang, Region: directory.Region(s.Region),
 		WomenOnly: s.WomenOnly, Community: s.Community}
 	switch n.Ask {
 	case AskCommunity:
 		s.Offer = ""
+		p.WomenOnly, p.Community = false, ""
 		if e.rank != nil {
-			p.WomenOnly, p.Community = false, ""
 			ms := e.rank.Rank(p, now)
 			for _, c := range directory.SuggestedCommunities(s.Lang) {
 				if slices.ContainsFunc(ms, func(m directory.Match) bool { return slices.Contains(m.Listing.Communities, c) }) {
@@ -312,23 +315,32 @@ func (e *Engine) question(s State, n *Node, now time.Time) (State, bool) {
 				}
 			}
 		}
-		if s.Offer == "" {
-			s.Community = ""
+		asks := s.Offer != "" && e.firstPageDiffers(p, now, func(p *directory.Profile) { p.Community = s.Offer })
+		if !asks {
+			s.Offer, s.Community = "", ""
 		}
-		return s, s.Offer != ""
+		return s, asks
 	case AskWomenOnly:
-		asks := false
-		if e.rank != nil {
-			p.WomenOnly = true
-			ms := e.rank.Rank(p, now)
-			asks = len(ms) > 0 && ms[0].Listing.WomenOnly()
-		}
+		p.WomenOnly = false
+		asks := e.firstPageDiffers(p, now, func(p *directory.Profile) { p.WomenOnly = true })
 		if !asks {
 			s.WomenOnly = false
 		}
 		return s, asks
 	}
 	return s, true
+}
+
+// firstPageDiffers reports whether answering changes the first page of the list for p.
+func (e *Engine) firstPageDiffers(p directory.Profile, now time.Time, answer func(*directory.Profile)) bool {
+	if e.rank == nil {
+		return false
+	}
+	before := e.rank.Rank(p, now)
+	answer(&p)
+	after := e.rank.Rank(p, now)
+	before, after = before[:min(len(before), e.cfg.PerPage)], after[:min(len(after), e.cfg.PerPage)]
+	return !slices.EqualFunc(before, after, func(a, b directory.Match) bool { return a.Listing.ID == b.Listing.ID })
 }
 
 // goTo moves to node next, remembering where we were.

@@ -429,3 +429,30 @@ func TestReferralIsolatesRightToLeftNames(t *testing.T) {
 	}
 	ss.wantText("• \u2068مركز النساء\u2069\n", "Phone: 020 7946 0958")
 }
+
+// TestWomenOnlyHeadings: services for everyone that follow the ones for women only are
+// introduced by why they are there.
+func TestWomenOnlyHeadings(t *testing.T) {
+	m := func(name string, outside bool) directory.Match {
+		return directory.Match{Listing: &directory.Listing{ID: name, Name: name}, Outside: outside}
+	}
+	tests := []struct {
+		name    string
+		matches []directory.Match
+		want    string // text before the first listing for everyone
+	}{
+		{"none fits", []directory.Match{m("Everyone 1", true), m("Everyone 2", true)}, "No service only for women fits what you chose. These services can help:\n\n• Everyone 1"},
+		{"one fits", []directory.Match{m("Women 1", false), m("Everyone 1", true)}, "• Women 1\n\nThat is the only service only for women that fits. Other services that can help:\n\n• Everyone 1"},
+		{"none has a phone", []directory.Match{m("Women 1", false), m("Women 2", false), m("Everyone 1", true)}, "• Women 2\n\nNone of these services only for women has a phone in our list. Other services that can help:\n\n• Everyone 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := &session{t: t, e: newEngineWith(t, fixedRanker(tt.matches), flows.Config{})}
+			ss.start("en")
+			ss.press("At home")
+			ss.press("Get help")
+			ss.press("London")
+			ss.wantText(tt.want)
+		})
+	}
+}

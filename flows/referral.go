@@ -42,10 +42,13 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 	}
 	iso := locales.BidiFor(r.lang)
 	for i, m := range matches[from:to] {
-		if m.Outside && (from+i == 0 || !matches[from+i-1].Outside) {
-			// Fewer than two services for women only fit: say so before the others.
-			id := "ui.referral.women_none"
-			if from+i > 0 {
+		if at := from + i; m.Outside && (at == 0 || !matches[at-1].Outside) {
+			// Say why services for everyone follow the ones for women only.
+			id := "ui.referral.women_no_phone"
+			switch at {
+			case 0:
+				id = "ui.referral.women_none"
+			case 1:
 				id = "ui.referral.women_one"
 			}
 			r.para(r.text(id, r.vars))

@@ -127,9 +127,9 @@ func TestQuestions(t *testing.T) {
 		want   []string // the questions asked after the region, by node
 		state  flows.State
 	}{
-		{"Spanish, abuse at home, London: community and women's services are asked", "es",
+		{"Spanish, abuse at home, London: Latin American services already come first, so only women's services are asked", "es",
 			[]string{"Elegir un tema", "Solo buscar una organización", "Maltrato en casa"}, "En Londres",
-			[]string{"com_ask", "pref_ask", "referral"}, flows.State{Need: "domestic_abuse", Region: "london"}},
+			[]string{"pref_ask", "referral"}, flows.State{Need: "domestic_abuse", Region: "london"}},
 		{"English, abuse at home, London: no community to offer", "en",
 			[]string{"Choose a topic", "Just find an organisation", "Abuse at home"}, "In London",
 			[]string{"pref_ask", "referral"}, flows.State{Need: "domestic_abuse", Region: "london"}},
@@ -138,7 +138,7 @@ func TestQuestions(t *testing.T) {
 			[]string{"pref_ask", "referral"}, flows.State{Need: "domestic_abuse", Region: "north_west"}},
 		{"prefer not to say what it is about: no need recorded", "pt-BR",
 			[]string{"Escolher um assunto", "Só encontrar uma organização", "Outro / prefiro não dizer"}, "Prefiro não dizer",
-			[]string{"com_ask", "pref_ask", "referral"}, flows.State{Need: "", Region: "uk"}},
+			[]string{"pref_ask", "referral"}, flows.State{Need: "", Region: "uk"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -177,9 +177,8 @@ func TestWitnessIsNotAskedAboutWomenOnly(t *testing.T) {
 	ss.press("Solo buscar una organización")
 	ss.press("Maltrato en casa")
 	ss.press("En Londres")
-	ss.press("Sí, una de esas")
 	ss.press("Solo servicios para mujeres")
-	if !ss.s.WomenOnly || ss.s.Community != "latin_american" {
+	if !ss.s.WomenOnly {
 		t.Fatalf("women only, community = %v, %q", ss.s.WomenOnly, ss.s.Community)
 	}
 	ss.press("Menú")
@@ -196,5 +195,56 @@ func TestWitnessIsNotAskedAboutWomenOnly(t *testing.T) {
 	text := ss.screen().Text
 	if strings.Contains(text, "Modern Slavery") || !strings.Contains(text, "Victim Support") {
 		t.Errorf("a witness's list: %q", text)
+	}
+}
+
+// TestCommunityQuestion: the community question is asked when choosing the community
+// changes the first page, names the community in the person's language, and its "yes"
+// records the community for the list and the case card.
+func TestCommunityQuestion(t *testing.T) {
+	set, err := flows.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	verified := now.AddDate(0, -1, 0)
+	listing := func(name string, c directory.Community, s directory.Stance) *directory.Listing {
+		return &directory.Listing{ID: directory.DeriveID(name), Name: name, Kind: directory.Service, Status: directory.Active,
+			Needs: []directory.Need{directory.DomesticAbuse}, Languages: []string{"en"}, Communities: []directory.Community{c},
+			Regions: []directory.Region{directory.London}, DataSharing: s, VerifiedAt: verified,
+			Contacts: []directory.Contact{{Kind: directory.Phone, Value: "020 7946 0000"}}}
+	}
+	d := directory.New([]*directory.Listing{
+		listing("Brazilian Group", directory.Brazilian, directory.StanceUnknown),
+		listing("Latin Group", directory.LatinAmerican, directory.StanceDoesNotShare),
+		listing("General One", directory.Refugees, directory.StanceUnknown),
+	})
+	e, err := flows.New(set, cat, d, flows.Config{Vars: vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := &session{t: t, e: e}
+	ss.start("pt-BR")
+	ss.press("Escolher um assunto")
+	ss.press("Só encontrar uma organização")
+	ss.press("Violência em casa")
+	ss.press("Em Londres")
+	if ss.s.Node != "com_ask" {
+		t.Fatalf("after the region: node %q, want the community question", ss.s.Node)
+	}
+	ss.wantText("Algumas organizações da lista são para brasileiros e brasileiras.")
+	ss.press("Sim, uma dessas")
+	if ss.s.Community != "brazilian" {
+		t.Errorf("community = %q, want brazilian", ss.s.Community)
+	}
+	if ss.s.Node != "referral" {
+		t.Fatalf("node %q, want the list (no women-only service fits)", ss.s.Node)
+	}
+	text := ss.screen().Text
+	if i, j := strings.Index(text, "Brazilian Group"), strings.Index(text, "Latin Group"); i < 0 || j < 0 || i > j {
+		t.Errorf("the chosen community's service does not come first:\n%s", text)
 	}
 }
