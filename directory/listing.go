@@ -86,14 +86,16 @@ func (l *Listing) MenOnly() bool {
 		!slices.Contains(l.Serves, Anyone)
 }
 
-// DescriptionIn returns the description in the person's language, else in English
-// with fallback true so the caller can mark it.
-func (l *Listing) DescriptionIn(lang string) (text string, fallback bool) {
-	if d := l.Description[baseLang(lang)]; d != "" {
-		return d, false
+// Freshness says whether the listing is stale at now (not verified for StaleAfter: it
+// ranks lower and volunteers are told) and whether it is hidden from people (never
+// verified, or not for HiddenAfter). The one statement of the rule: ranking, puente
+// match and the volunteers' pages all ask here.
+func (l *Listing) Freshness(now time.Time) (stale, hidden bool) {
+	if l.VerifiedAt.IsZero() {
+		return true, true
 	}
-	d := l.Description["en"]
-	return d, d != "" && baseLang(lang) != "en"
+	age := now.Sub(l.VerifiedAt)
+	return age > StaleAfter, age > HiddenAfter
 }
 
 // OrganisationName is the organisation's name, which is the listing's own name when no

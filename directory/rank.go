@@ -335,6 +335,11 @@ func newQuery(p Profile, now time.Time) *query {
 	return q
 }
 
+func (q *query) hidden(l *Listing) bool {
+	_, hidden := l.Freshness(q.now)
+	return hidden
+}
+
 // fits decides whether the entry can be offered to the person at all.
 func (q *query) fits(e *entry) bool {
 	l := e.l
@@ -345,7 +350,7 @@ func (q *query) fits(e *entry) bool {
 		return false
 	case q.p.WomenOnly && e.menOnly:
 		return false
-	case l.VerifiedAt.IsZero() || q.now.Sub(l.VerifiedAt) > HiddenAfter:
+	case q.hidden(l):
 		return false
 	case q.p.Need == Witness && e.exploitation:
 		// A witness of a street assault is not sent to a modern slavery line first, or
@@ -364,8 +369,8 @@ func (q *query) score(e *entry) (scored, bool) {
 	if !ok {
 		return scored{}, false
 	}
-	s := scored{e: e, stale: q.now.Sub(e.l.VerifiedAt) > StaleAfter,
-		elsewhere: q.known && rs == wRegionNearby, group: q.group(e)}
+	stale, _ := e.l.Freshness(q.now)
+	s := scored{e: e, stale: stale, elsewhere: q.known && rs == wRegionNearby, group: q.group(e)}
 	s.score, s.open = q.points(e, rs, nil)
 	return s, true
 }
@@ -463,7 +468,7 @@ func (q *query) points(e *entry, region int, rec *[]Point) (score int, open bool
 	if l.AcceptsHandoff {
 		add("takes anonymous handoffs", wHandoff)
 	}
-	if q.now.Sub(l.VerifiedAt) > StaleAfter {
+	if stale, _ := l.Freshness(q.now); stale {
 		add("not verified for 180 days", wStale)
 	}
 	return score, open
@@ -537,7 +542,7 @@ func (d *Directory) floor(q *query) []scored {
 		if l.Kind != Helpline || l.Status == Inactive || (q.p.Need != "" && e.needs&q.need == 0) {
 			continue
 		}
-		if l.VerifiedAt.IsZero() || q.now.Sub(l.VerifiedAt) > HiddenAfter {
+		if q.hidden(l) {
 			continue
 		}
 		s := scored{e: e, open: l.Hours.openNow(&q.days, q.minute, e.div)}

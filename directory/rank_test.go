@@ -272,3 +272,23 @@ func TestUKHelplinesFirst(t *testing.T) {
 		t.Errorf("%q, want %q: helplines reorder among their own places, services stay", got, want)
 	}
 }
+
+func TestFreshness(t *testing.T) {
+	now := at(t, "2026-12-01T12:00:00Z")
+	tests := []struct {
+		name          string
+		verified      time.Time
+		stale, hidden bool
+	}{
+		{"never verified", time.Time{}, true, true},
+		{"last month", now.AddDate(0, -1, 0), false, false},
+		{"200 days ago", now.AddDate(0, 0, -200), true, false},
+		{"two years ago", now.AddDate(-2, 0, 0), true, true},
+	}
+	for _, tt := range tests {
+		stale, hidden := (&Listing{VerifiedAt: tt.verified}).Freshness(now)
+		if stale != tt.stale || hidden != tt.hidden {
+			t.Errorf("%s: stale, hidden = %v, %v; want %v, %v", tt.name, stale, hidden, tt.stale, tt.hidden)
+		}
+	}
+}

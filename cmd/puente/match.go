@@ -105,7 +105,7 @@ func printHidden(w io.Writer, p directory.Profile, now time.Time, ls []*director
 	var names []string
 	for _, l := range ls {
 		fits := p.Need == "" || slices.Contains(l.Needs, p.Need)
-		old := l.VerifiedAt.IsZero() || now.Sub(l.VerifiedAt) > directory.HiddenAfter
+		_, old := l.Freshness(now)
 		if fits && old && l.Status != directory.Inactive && l.Kind != directory.Emergency {
 			names = append(names, l.Name)
 		}
