@@ -14,6 +14,16 @@ import (
 // shipped is the engine over the embedded flows, messages and directory.
 func shipped(t *testing.T) *flows.Engine {
 	t.Helper()
+	listings, err := directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return shippedWith(t, directory.New(listings))
+}
+
+// shippedWith is the engine over the embedded flows and messages and the given directory.
+func shippedWith(t *testing.T, rank directory.Ranker) *flows.Engine {
+	t.Helper()
 	set, err := flows.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -22,11 +32,7 @@ func shipped(t *testing.T) *flows.Engine {
 	if err != nil {
 		t.Fatal(err)
 	}
-	listings, err := directory.Seed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := flows.New(set, cat, directory.New(listings), flows.Config{Vars: map[string]any{
+	e, err := flows.New(set, cat, rank, flows.Config{Vars: map[string]any{
 		"OperatorName": "Example Organisation", "OperatorContact": "hello@example.org", "SessionHours": 24, "DeleteHours": 24,
 	}})
 	if err != nil {
@@ -202,14 +208,6 @@ func TestWitnessIsNotAskedAboutWomenOnly(t *testing.T) {
 // changes the first page, names the community in the person's language, and its "yes"
 // records the community for the list and the case card.
 func TestCommunityQuestion(t *testing.T) {
-	set, err := flows.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
 	verified := now.AddDate(0, -1, 0)
 	listing := func(name string, c directory.Community, s directory.Stance) *directory.Listing {
 		return &directory.Listing{ID: directory.DeriveID(name), Name: name, Kind: directory.Service, Status: directory.Active,
@@ -222,11 +220,7 @@ func TestCommunityQuestion(t *testing.T) {
 		listing("Latin Group", directory.LatinAmerican, directory.StanceDoesNotShare),
 		listing("General One", directory.Refugees, directory.StanceUnknown),
 	})
-	e, err := flows.New(set, cat, d, flows.Config{Vars: vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := &session{t: t, e: e}
+	ss := &session{t: t, e: shippedWith(t, d)}
 	ss.start("pt-BR")
 	ss.press("Escolher um assunto")
 	ss.press("Só encontrar uma organização")
