@@ -292,3 +292,38 @@ func TestFreshness(t *testing.T) {
 		}
 	}
 }
+
+// TestOpenNowOnlyBetweenSimilarFits holds the README's rule: being open now decides
+// between listings of similar fit, and never lifts a listing that does not speak the
+// person's language above one that does.
+func TestOpenNowOnlyBetweenSimilarFits(t *testing.T) {
+	verified := at(t, "2026-11-01T00:00:00Z")
+	mk := func(name string, langs []string, hours string) *Listing {
+		h, err := ParseHours(hours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Listing{ID: DeriveID(name), Name: name, Kind: Helpline, Status: Active, Needs: []Need{DomesticAbuse},
+			Languages: langs, Regions: []Region{London}, Hours: h, VerifiedAt: verified,
+			Contacts: []Contact{{Kind: Phone, Value: "020 7946 0000"}}}
+	}
+	d := New([]*Listing{
+		mk("Spanish daytime line", []string{"es", "en"}, "Mo-Fr 09:00-17:00"),
+		mk("English night line", []string{"en"}, "24/7"),
+		mk("English daytime line", []string{"en"}, "Mo-Fr 09:00-17:00"),
+	})
+	night := at(t, "2026-12-01T23:00:00Z")
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"es", []string{"Spanish daytime line", "English night line", "English daytime line"}},
+		{"en", []string{"English night line", "English daytime line", "Spanish daytime line"}},
+	}
+	for _, tt := range tests {
+		got := names(d.Rank(Profile{Need: DomesticAbuse, Lang: tt.lang, Region: London}, night))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s at 23:00: %q, want %q", tt.lang, got, tt.want)
+		}
+	}
+}

@@ -38,7 +38,9 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 		r.para(r.plural("ui.referral.count", len(matches), r.vars))
 	}
 	if s.More {
-		r.para(r.text("ui.referral.page", r.with(map[string]any{"From": from + 1, "To": to, "Count": len(matches)})))
+		data := r.with(nil)
+		data["From"], data["To"], data["Count"] = from+1, to, len(matches)
+		r.para(r.text("ui.referral.page", data))
 	}
 	iso := locales.BidiFor(r.lang)
 	for i, m := range matches[from:to] {
