@@ -162,6 +162,14 @@ type query struct {
 	now       time.Time
 	minute    int
 	days      [2]dayInfo // yesterday, today (local)
+	langName  string     // the person's language in itself, once a reason needs it
+}
+
+func (q *query) languageName() string {
+	if q.langName == "" {
+		q.langName = LanguageName(q.lang)
+	}
+	return q.langName
 }
 
 type scored struct {
@@ -350,8 +358,6 @@ func (q *query) fits(e *entry) bool {
 		return false
 	case q.p.WomenOnly && e.menOnly:
 		return false
-	case q.hidden(l):
-		return false
 	case q.p.Need == Witness && e.exploitation:
 		// A witness of a street assault is not sent to a modern slavery line first, or
 		// at all: the person did not say it was exploitation.
@@ -365,13 +371,16 @@ func (q *query) score(e *entry) (scored, bool) {
 	if !q.fits(e) {
 		return scored{}, false
 	}
+	stale, hidden := e.l.Freshness(q.now)
+	if hidden {
+		return scored{}, false
+	}
 	rs, ok := regionScore(q.p.Region, e.l.Regions)
 	if !ok {
 		return scored{}, false
 	}
-	stale, _ := e.l.Freshness(q.now)
 	s := scored{e: e, stale: stale, elsewhere: q.known && rs == wRegionNearby, group: q.group(e)}
-	s.score, s.open = q.points(e, rs, nil)
+	s.score, s.open = q.points(e, rs, stale, nil)
 	return s, true
 }
 
@@ -424,7 +433,7 @@ type Point struct {
 }
 
 // points adds up the entry's score; rec, when not nil, receives each part.
-func (q *query) points(e *entry, region int, rec *[]Point) (score int, open bool) {
+func (q *query) points(e *entry, region int, stale bool, rec *[]Point) (score int, open bool) {
 	l := e.l
 	add := func(why string, n int) {
 		score += n
@@ -468,7 +477,7 @@ func (q *query) points(e *entry, region int, rec *[]Point) (score int, open bool
 	if l.AcceptsHandoff {
 		add("takes anonymous handoffs", wHandoff)
 	}
-	if stale, _ := l.Freshness(q.now); stale {
+	if stale {
 		add("not verified for 180 days", wStale)
 	}
 	return score, open
@@ -495,7 +504,8 @@ func (d *Directory) Explain(p Profile, now time.Time, l *Listing) (place []strin
 		place = append(place, "police or government: not in the first 3 while 3 others fit")
 	}
 	rs, _ := regionScore(p.Region, l.Regions)
-	q.points(&e, rs, &parts)
+	stale, _ := l.Freshness(now)
+	q.points(&e, rs, stale, &parts)
 	return place, parts, true
 }
 
@@ -591,13 +601,13 @@ func (q *query) match(s scored, floor bool) Match {
 	}
 	switch {
 	case slices.Contains(l.Languages, q.lang):
-		add("directory.reason.speaks", map[string]any{"Language": LanguageName(q.lang)})
+		add("directory.reason.speaks", map[string]any{"Language": q.languageName()})
 	case s.e.public && (slices.Contains(l.Interpreting, q.lang) || slices.Contains(l.Interpreting, AnyLanguage)):
 		// The police and public services must offer an interpreter when asked; the
 		// person should know to ask, not expect one to be waiting.
 		add("directory.reason.ask_interpreter", nil)
 	case slices.Contains(l.Interpreting, q.lang) || slices.Contains(l.Interpreting, AnyLanguage):
-		add("directory.reason.interpreter", map[string]any{"Language": LanguageName(q.lang)})
+		add("directory.reason.interpreter", map[string]any{"Language": q.languageName()})
 	case q.lang != "en" && slices.Contains(l.Languages, "en"):
 		add("directory.reason.english_only", nil)
 	}
