@@ -15,7 +15,7 @@ import (
 const (
 	DoSetNeed       = "set_need"       // button; arg: a need code, or not_said
 	DoSetRegion     = "set_region"     // button; arg: a region code
-	DoSetPref       = "set_pref"       // button; arg: women_only, any, offered or community:<code>
+	DoSetPref       = "set_pref"       // button; arg: women_only, any, offered, no_community or community:<code>
 	DoShowReferrals = "show_referrals" // node: its screen lists organisations
 	DoLanguage      = "language"       // button: show the language picker
 	DoExit          = "exit"           // button: leave and erase
