@@ -377,7 +377,14 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 		r.warn("phone", msg("directory.problem.no_contact"))
 	}
 	if !l.Public() && callsPolice(l.Contacts) {
-		r.fail("public_body", msg("directory.problem.police_not_public"))
+		// Files and listings saved before the column existed are marked, not refused:
+		// a stored police listing must still load.
+		if r.cells["public_body"] == "" {
+			l.PublicBody = true
+			r.warn("public_body", msg("directory.problem.police_marked_public"))
+		} else {
+			r.fail("public_body", msg("directory.problem.police_not_public"))
+		}
 	}
 	l.DataSharing = code(r, "data_sharing", allStances, StanceUnknown)
 	l.InsecureStatus = code(r, "insecure_status", allTris, Unknown)
