@@ -360,6 +360,9 @@ func (e *Engine) back(s State) State {
 	switch {
 	case s.View != "" && s.Node != "":
 		s.View = ""
+	case s.Page > 0 && e.Referral(s.Node):
+		// Back on a later page of a list goes to the page before, not out of the list.
+		s.Page--
 	case len(s.Back) > 0:
 		n := len(s.Back)
 		s.Node, s.Back = s.Back[n-1], s.Back[:n-1:n-1]

@@ -70,6 +70,8 @@ func TestWalk(t *testing.T) {
 			"• Org 1\nPhone: +44 20 7946 0958 (24/7)\nSpeaks en\nHelps.\nWebsite: https://example.org/domestic_abuse",
 			"• Org 3 (Parent Charity)\n"}},
 		{"More options", "referral", []string{"start", "home", "region"}, []string{"4–5 of 5\n\n• Org 4\n", "Org 5"}},
+		{"Back", "referral", []string{"start", "home", "region"}, []string{"1–3 of 5", "• Org 1\n"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"4–5 of 5\n\n• Org 4\n"}},
 		{"Back to the first options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
 		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"Back", "home", []string{"start"}, nil},
