@@ -189,11 +189,13 @@ type scored struct {
 //     others after, marked Outside;
 //   - listings that cover where the person is before those only near it;
 //   - listings in the person's language or for their community (chosen, or suggested by
-//     their language), then listings for anyone, then listings for another group;
+//     their language), then listings for anyone whose main need is the person's, then
+//     the others for anyone, then listings for another group;
 //   - listings with a phone or text line before those without;
 //   - then by score: fit, then open now (which only decides between listings of
 //     similar fit), then trust;
-//   - with no area given, no helpline for one nation comes before a UK-wide helpline;
+//   - with no area given, no helpline for one nation comes before a UK-wide helpline
+//     of the same group;
 //   - the police and government services come after the first PublicAfter other
 //     listings, or after all of them when fewer fit.
 //
