@@ -354,9 +354,9 @@ func (q *query) hidden(l *Listing) bool {
 func (q *query) fits(e *entry) bool {
 	l := e.l
 	switch {
-	case l.Status == Inactive || l.Kind == Emergency:
+	case q.p.Need != "" && e.needs&q.need == 0: // the most selective test first
 		return false
-	case q.p.Need != "" && e.needs&q.need == 0:
+	case l.Status == Inactive || l.Kind == Emergency:
 		return false
 	case q.p.WomenOnly && e.menOnly:
 		return false
