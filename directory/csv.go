@@ -26,7 +26,8 @@ type Column struct {
 // Columns are the CSV columns in the order export writes them. Description columns are
 // description_<language>; export writes en, es and pt, then any other language present.
 var Columns = []Column{
-	{"id", false}, {"name", true}, {"organisation", false}, {"kind", true}, {"status", false},
+	{"id", false}, {"name", true}, {"organisation", false}, {"kind", true}, {"public_body", false},
+	{"status", false},
 	{"needs", true}, {"languages", false}, {"interpreting", false}, {"communities", false},
 	{"serves", false}, {"regions", false}, {"area", false}, {"hours", false}, {"closed", false},
 	{"bank_holidays", false}, {"phone", false}, {"text", false}, {"email", false},
@@ -333,6 +334,7 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	if r.cells["kind"] == "" && !r.bad["kind"] {
 		r.fail("kind", msg("directory.problem.no_kind"))
 	}
+	l.PublicBody = code(r, "public_body", []Tri{Yes, No}, No) == Yes
 	l.Status = code(r, "status", allStatuses, Active)
 	l.Needs = codes(r, "needs", ParseNeed)
 	if len(l.Needs) == 0 && r.cells["needs"] == "" && !r.bad["needs"] {
@@ -373,6 +375,16 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	}
 	if len(l.Contacts) == 0 {
 		r.warn("phone", msg("directory.problem.no_contact"))
+	}
+	if !l.Public() && callsPolice(l.Contacts) {
+		// Files and listings saved before the column existed are marked, not refused:
+		// a stored police listing must still load.
+		if r.cells["public_body"] == "" {
+			l.PublicBody = true
+			r.warn("public_body", msg("directory.problem.police_marked_public"))
+		} else {
+			r.fail("public_body", msg("directory.problem.police_not_public"))
+		}
 	}
 	l.DataSharing = code(r, "data_sharing", allStances, StanceUnknown)
 	l.InsecureStatus = code(r, "insecure_status", allTris, Unknown)
@@ -576,12 +588,17 @@ func listingRecord(l *Listing) []string {
 	if l.AcceptsHandoff {
 		handoff = "yes"
 	}
+	// Blank rather than "no", so listings saved before the column existed stay equal.
+	public := ""
+	if l.PublicBody {
+		public = "yes"
+	}
 	status := l.Status
 	if status == "" {
 		status = Active
 	}
 	return []string{
-		l.ID, l.Name, l.Organisation, string(l.Kind), string(status), join(l.Needs),
+		l.ID, l.Name, l.Organisation, string(l.Kind), public, string(status), join(l.Needs),
 		join(l.Languages), join(l.Interpreting), join(l.Communities), join(l.Serves),
 		join(l.Regions), l.Area, l.Hours.String(), FormatClosures(l.Hours.Closures),
 		l.Hours.BankHolidays,
@@ -591,6 +608,21 @@ func listingRecord(l *Listing) []string {
 		string(orDefault(l.DataSharing, StanceUnknown)), string(orDefault(l.InsecureStatus, Unknown)),
 		string(orDefault(l.IDNeeded, Unknown)), handoff, verified, l.VerifiedBy, l.Source,
 	}
+}
+
+// callsPolice reports whether a phone route is 999, 112 or 101: the police, whose
+// listing must be marked as a public body.
+func callsPolice(cs []Contact) bool {
+	for _, c := range cs {
+		if c.Kind != Phone {
+			continue
+		}
+		switch strings.Join(strings.Fields(c.Value), "") {
+		case "999", "112", "101":
+			return true
+		}
+	}
+	return false
 }
 
 func orDefault[T ~string](v, def T) T {

@@ -3,6 +3,7 @@ package directory
 import (
 	"bytes"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -47,6 +48,9 @@ func TestReadCSVBadInput(t *testing.T) {
 			[]string{`row 2: name: "=HYPERLINK(\"http://x\")" looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)`}},
 		{"formula with plus", header + "A,helpline,domestic_abuse,pt,24/7,+cmd|' /C calc'!A0,2026-11-01\r\n",
 			[]string{`row 2: phone: "+cmd|' /C calc'!A0" looks like a spreadsheet formula; formulas are not accepted (start the cell with ' to keep it as text)`}},
+		{"the police marked no", "name,kind,needs,phone,public_body\r\nPolice,helpline,witness,101,no\r\n",
+			[]string{"row 2: public_body: its phone is 999, 112 or 101 (the police): set public_body to yes"}},
+		{"the police marked", "name,kind,needs,phone,public_body\r\nPolice,helpline,witness,101,yes\r\n", nil},
 		{"international phone is not a formula", header + "A,helpline,domestic_abuse,pt,24/7,+44 (0)20 7000 0000,2026-11-01\r\n", nil},
 		{"unknown language", header + "A,helpline,domestic_abuse,portugese,24/7,0800 000 000,2026-11-01\r\n",
 			[]string{`row 2: languages: "portugese" is not a language code; did you mean pt?`}},
@@ -192,5 +196,24 @@ func TestColumnsDocumented(t *testing.T) {
 				t.Errorf("README.md does not list %s", code)
 			}
 		}
+	}
+}
+
+// TestPoliceWithoutColumnIsMarked: a file or stored listing from before the public_body
+// column still loads, with the police marked and a warning.
+func TestPoliceWithoutColumnIsMarked(t *testing.T) {
+	ls, probs := ReadCSV(strings.NewReader(header + "Police,helpline,witness,en,24/7,101,2026-11-01\r\n"))
+	if err := probs.Err(); err != nil {
+		t.Fatal(err)
+	}
+	if !ls[0].PublicBody {
+		t.Error("the police listing is not marked public_body")
+	}
+	if !slices.ContainsFunc(probs, func(p Problem) bool { return p.Warning && p.Column == "public_body" }) {
+		t.Errorf("problems = %v, want a warning on public_body", probs)
+	}
+	l, err := FromRecord(map[string]string{"name": "Police", "kind": "helpline", "needs": "witness", "phone": "101", "verified_at": "2026-11-01"})
+	if err != nil || !l.PublicBody {
+		t.Errorf("a stored police listing without the column: %v, public_body %v", err, l != nil && l.PublicBody)
 	}
 }

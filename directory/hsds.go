@@ -18,7 +18,7 @@ import (
 //
 //   - taxonomy "puente-secure-reporting": data_sharing, insecure_status, id_needed,
 //     anonymous_handoff (the facts our users need most and no directory records);
-//   - taxonomy "puente": need, kind, serves, community, region, interpreting (HSDS
+//   - taxonomy "puente": need, kind, public_body, serves, community, region, interpreting (HSDS
 //     languages list only languages staff speak), area, closed, bank_holidays,
 //     verified_by, source, contact_email, contact_website, contact_address, and
 //     contact_hours on a phone.
@@ -45,6 +45,7 @@ var hsdsTerms = []hsdsTerm{
 	{"anonymous_handoff", TaxonomySecureReporting, "Whether it takes anonymous handoffs through puente: yes, no."},
 	{"need", TaxonomyPuente, "A need served, as a puente need code (domestic_abuse, labour_exploitation, witness...)."},
 	{"kind", TaxonomyPuente, "helpline, service or emergency."},
+	{"public_body", TaxonomyPuente, "yes when it is the police or a government service (people see it marked)."},
 	{"serves", TaxonomyPuente, "Who is served: any, women, men, lgbt, children, adults."},
 	{"community", TaxonomyPuente, "A community the service is culturally specific to (latin_american, polish...)."},
 	{"region", TaxonomyPuente, "A region covered: london, north_west, england, wales, scotland, northern_ireland, uk."},
@@ -169,7 +170,7 @@ func toHSDS(l *Listing) hsdsService {
 			TaxonomyTermID: t.ID, LinkType: "service", LinkEntity: "service", Value: value, TaxonomyTerm: &t})
 	}
 	rec := l.Record()
-	for _, code := range []string{"data_sharing", "insecure_status", "id_needed", "anonymous_handoff", "kind"} {
+	for _, code := range []string{"data_sharing", "insecure_status", "id_needed", "anonymous_handoff", "kind", "public_body"} {
 		attr(code, rec[code])
 	}
 	for _, n := range l.Needs {

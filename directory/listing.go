@@ -33,10 +33,14 @@ type Listing struct {
 	DataSharing    Stance
 	InsecureStatus Tri
 	IDNeeded       Tri
-	AcceptsHandoff bool      // can take anonymous handoffs through puente
-	VerifiedAt     time.Time // date (UTC midnight) it was last checked; zero = never
-	VerifiedBy     string
-	Source         string
+	AcceptsHandoff bool // can take anonymous handoffs through puente
+	// PublicBody marks the police and government services (999 always is one): people
+	// see them marked, and they never take the first places of a referral list while
+	// enough independent organisations fit.
+	PublicBody bool
+	VerifiedAt time.Time // date (UTC midnight) it was last checked; zero = never
+	VerifiedBy string
+	Source     string
 	// Description holds a short description per language (base code); "en" is the
 	// fallback.
 	Description map[string]string
@@ -72,20 +76,26 @@ func (l *Listing) WomenOnly() bool {
 		!slices.Contains(l.Serves, Anyone)
 }
 
+// Public reports whether the listing is the police, the emergency services or a
+// government service.
+func (l *Listing) Public() bool { return l.PublicBody || l.Kind == Emergency }
+
 // MenOnly reports whether the listing serves only men.
 func (l *Listing) MenOnly() bool {
 	return slices.Contains(l.Serves, Men) && !slices.Contains(l.Serves, Women) &&
 		!slices.Contains(l.Serves, Anyone)
 }
 
-// DescriptionIn returns the description in the person's language, else in English
-// with fallback true so the caller can mark it.
-func (l *Listing) DescriptionIn(lang string) (text string, fallback bool) {
-	if d := l.Description[baseLang(lang)]; d != "" {
-		return d, false
+// Freshness says whether the listing is stale at now (not verified for StaleAfter: it
+// ranks lower and volunteers are told) and whether it is hidden from people (never
+// verified, or not for HiddenAfter). The one statement of the rule: ranking, puente
+// match and the volunteers' pages all ask here.
+func (l *Listing) Freshness(now time.Time) (stale, hidden bool) {
+	if l.VerifiedAt.IsZero() {
+		return true, true
 	}
-	d := l.Description["en"]
-	return d, d != "" && baseLang(lang) != "en"
+	age := now.Sub(l.VerifiedAt)
+	return age > StaleAfter, age > HiddenAfter
 }
 
 // OrganisationName is the organisation's name, which is the listing's own name when no

@@ -75,16 +75,17 @@ func TestRankProfiles(t *testing.T) {
 			absent: []string{"Men's Line", "Forgotten Portuguese Service", "Closed Portuguese Service",
 				"Emergency services"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian",
 				"directory.reason.region.london", "directory.reason.open_until", "directory.reason.insecure_status"},
 		},
 		{
-			name:      "same woman at 23:00 on a Sunday: the 24-hour helpline first, daytime services say when they open",
+			name:      "same woman at 23:00 on a Sunday: services in her language stay first and say when they open; open now does not lift a helpline in English above them",
 			p:         Profile{Need: DomesticAbuse, Lang: "pt-BR", Region: London, WomenOnly: true},
 			at:        "2026-11-29T23:00:00Z",
-			first:     []string{"National Abuse Line", "Mulheres Latinas"},
+			first:     []string{"Mulheres Latinas", "Old Portuguese Service"},
+			absent:    []string{"National Abuse Line"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian",
 				"directory.reason.region.london", "directory.reason.closed_opens_tomorrow", "directory.reason.insecure_status"},
 		},
 		{
@@ -94,7 +95,7 @@ func TestRankProfiles(t *testing.T) {
 			first:     []string{"Romanian Workers Centre"},
 			absent:    []string{"Mulheres Latinas"},
 			reasonsOf: "Romanian Workers Centre",
-			reasons:   []string{"directory.reason.speaks", "directory.reason.region.london", "directory.reason.open_until"},
+			reasons:   []string{"directory.reason.speaks", "directory.reason.community.romanian", "directory.reason.region.london", "directory.reason.open_until"},
 		},
 		{
 			name:      "witness in Scotland sees Scottish and national options",
@@ -111,8 +112,7 @@ func TestRankProfiles(t *testing.T) {
 			at:        "2026-12-01T14:00:00Z",
 			first:     []string{"Mulheres Latinas"},
 			reasonsOf: "Mulheres Latinas",
-			reasons: []string{"directory.reason.speaks", "directory.reason.women_only",
-				"directory.reason.community.brazilian", "directory.reason.region.london",
+			reasons: []string{"directory.reason.speaks", "directory.reason.community_women.brazilian", "directory.reason.region.london",
 				"directory.reason.open_until", "directory.reason.insecure_status"},
 		},
 		{
@@ -126,15 +126,15 @@ func TestRankProfiles(t *testing.T) {
 			name:      "Greenwich Mean Time: 08:30 UTC in January is 08:30 in London",
 			p:         Profile{Need: LabourExploitation, Lang: "en", Region: England},
 			at:        "2027-01-13T08:30:00Z",
-			first:     []string{"Slavery Helpline", "Workers Rights UK"},
+			first:     []string{"Workers Rights UK", "Slavery Helpline"},
 			reasonsOf: "Workers Rights UK",
 			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.closed_opens_today"},
 		},
 		{
-			name:      "bank holiday in England (Boxing Day substitute, Monday 28 December 2026)",
+			name:      "bank holiday in England (Boxing Day substitute, Monday 28 December 2026): the service for work problems still comes before the slavery line, and says when it opens",
 			p:         Profile{Need: LabourExploitation, Lang: "en", Region: London},
 			at:        "2026-12-28T12:00:00Z",
-			first:     []string{"Slavery Helpline"},
+			first:     []string{"Workers Rights UK", "Slavery Helpline"},
 			reasonsOf: "Workers Rights UK",
 			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.holiday_opens_tomorrow"},
 		},
@@ -152,7 +152,7 @@ func TestRankProfiles(t *testing.T) {
 			at:        "2026-12-02T11:00:00Z",
 			first:     []string{"Emergency services"},
 			reasonsOf: "Emergency services",
-			reasons:   []string{"directory.reason.speaks", "directory.reason.region.uk", "directory.reason.open_24h", "directory.reason.may_share"},
+			reasons:   []string{"directory.reason.public_body", "directory.reason.speaks", "directory.reason.region.uk", "directory.reason.open_24h", "directory.reason.may_share"},
 		},
 		{
 			name:   "a woman who wants women-only services does not see men-only ones",
@@ -231,29 +231,99 @@ func TestRankNeverEmpty(t *testing.T) {
 	}
 }
 
-func TestPromoteOpen(t *testing.T) {
-	known, unknown := &Listing{Name: "known", Hours: Hours{Always: true}}, &Listing{Name: "unknown"}
-	mk := func(l *Listing, open bool) scored { return scored{e: &entry{l: l}, open: open} }
+func TestPublicAfter(t *testing.T) {
+	pub := func(name string) scored { return scored{e: &entry{l: &Listing{Name: name}, public: true}} }
+	ind := func(name string) scored { return scored{e: &entry{l: &Listing{Name: name}}} }
 	tests := []struct {
 		name string
 		in   []scored
-		want []bool // open, in order, after promotion
-		top  string
+		want []string
 	}{
-		{"best is open: no change", []scored{mk(known, true), mk(known, false), mk(known, true)}, []bool{true, false, true}, "known"},
-		{"second is open: no change", []scored{mk(known, false), mk(known, true)}, []bool{false, true}, "known"},
-		{"best is closed: the open one goes first", []scored{mk(known, false), mk(known, false), mk(known, true)}, []bool{true, false, false}, "known"},
-		{"best has unknown hours: the open one goes second", []scored{mk(unknown, false), mk(known, false), mk(known, true)}, []bool{false, true, false}, "unknown"},
-		{"nothing open", []scored{mk(known, false), mk(known, false)}, []bool{false, false}, "known"},
+		{"police first, three others: police fourth", []scored{pub("police"), ind("a"), ind("b"), ind("c"), ind("d")}, []string{"a", "b", "c", "police", "d"}},
+		{"two public bodies keep their order after three others", []scored{pub("999"), pub("police"), ind("a"), ind("b"), ind("c")}, []string{"a", "b", "c", "999", "police"}},
+		{"only two others: police after them", []scored{pub("police"), ind("a"), ind("b")}, []string{"a", "b", "police"}},
+		{"only public bodies: no change", []scored{pub("999"), pub("police")}, []string{"999", "police"}},
+		{"already fourth: no change", []scored{ind("a"), ind("b"), ind("c"), pub("police")}, []string{"a", "b", "c", "police"}},
 	}
 	for _, tt := range tests {
-		promoteOpen(tt.in)
-		var got []bool
+		publicAfter(tt.in, 3)
+		var got []string
 		for _, s := range tt.in {
-			got = append(got, s.open)
+			got = append(got, s.e.l.Name)
 		}
-		if !slices.Equal(got, tt.want) || tt.in[0].e.l.Name != tt.top {
-			t.Errorf("%s: open = %v, first %q; want %v, first %q", tt.name, got, tt.in[0].e.l.Name, tt.want, tt.top)
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s: %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestUKHelplinesFirst(t *testing.T) {
+	mk := func(name string, kind Kind, r Region) scored {
+		return scored{e: &entry{l: &Listing{Name: name, Kind: kind, Regions: []Region{r}}}}
+	}
+	in := []scored{mk("scotland line", Helpline, Scotland), mk("service", Service, Wales), mk("wales line", Helpline, Wales),
+		mk("uk line", Helpline, UK), mk("london line", Helpline, London)}
+	ukHelplinesFirst(in)
+	var got []string
+	for _, s := range in {
+		got = append(got, s.e.l.Name)
+	}
+	if want := []string{"uk line", "service", "london line", "scotland line", "wales line"}; !slices.Equal(got, want) {
+		t.Errorf("%q, want %q: helplines reorder among their own places, services stay", got, want)
+	}
+}
+
+func TestFreshness(t *testing.T) {
+	now := at(t, "2026-12-01T12:00:00Z")
+	tests := []struct {
+		name          string
+		verified      time.Time
+		stale, hidden bool
+	}{
+		{"never verified", time.Time{}, true, true},
+		{"last month", now.AddDate(0, -1, 0), false, false},
+		{"200 days ago", now.AddDate(0, 0, -200), true, false},
+		{"two years ago", now.AddDate(-2, 0, 0), true, true},
+	}
+	for _, tt := range tests {
+		stale, hidden := (&Listing{VerifiedAt: tt.verified}).Freshness(now)
+		if stale != tt.stale || hidden != tt.hidden {
+			t.Errorf("%s: stale, hidden = %v, %v; want %v, %v", tt.name, stale, hidden, tt.stale, tt.hidden)
+		}
+	}
+}
+
+// TestOpenNowOnlyBetweenSimilarFits holds the README's rule: being open now decides
+// between listings of similar fit, and never lifts a listing that does not speak the
+// person's language above one that does.
+func TestOpenNowOnlyBetweenSimilarFits(t *testing.T) {
+	verified := at(t, "2026-11-01T00:00:00Z")
+	mk := func(name string, langs []string, hours string) *Listing {
+		h, err := ParseHours(hours)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &Listing{ID: DeriveID(name), Name: name, Kind: Helpline, Status: Active, Needs: []Need{DomesticAbuse},
+			Languages: langs, Regions: []Region{London}, Hours: h, VerifiedAt: verified,
+			Contacts: []Contact{{Kind: Phone, Value: "020 7946 0000"}}}
+	}
+	d := New([]*Listing{
+		mk("Spanish daytime line", []string{"es", "en"}, "Mo-Fr 09:00-17:00"),
+		mk("English night line", []string{"en"}, "24/7"),
+		mk("English daytime line", []string{"en"}, "Mo-Fr 09:00-17:00"),
+	})
+	night := at(t, "2026-12-01T23:00:00Z")
+	tests := []struct {
+		lang string
+		want []string
+	}{
+		{"es", []string{"Spanish daytime line", "English night line", "English daytime line"}},
+		{"en", []string{"English night line", "English daytime line", "Spanish daytime line"}},
+	}
+	for _, tt := range tests {
+		got := names(d.Rank(Profile{Need: DomesticAbuse, Lang: tt.lang, Region: London}, night))
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("%s at 23:00: %q, want %q", tt.lang, got, tt.want)
 		}
 	}
 }

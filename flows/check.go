@@ -96,6 +96,20 @@ func (s *Set) validateNode(n *Node, cat *locales.Catalog) []locales.Defect {
 	if n.Do != "" && n.Do != DoShowReferrals {
 		bad(n.lineOf(n.Do), "a node's do can only be %q, not %q", DoShowReferrals, n.Do)
 	}
+	switch n.Ask {
+	case "":
+		if n.Skip != "" {
+			bad(n.lineOf("skip"), "skip = %q without ask: only a question is passed over", n.Skip)
+		}
+	case AskCommunity, AskWomenOnly:
+		if _, ok := s.Nodes[n.Skip]; !ok {
+			bad(n.lineOf("skip"), "ask = %q needs skip, the node to go to when the question is passed over; %q does not exist", n.Ask, n.Skip)
+		} else if n.Skip == n.ID {
+			bad(n.lineOf("skip"), "skip leads back to the node itself")
+		}
+	default:
+		bad(n.lineOf("ask"), "ask can only be %q or %q, not %q", AskCommunity, AskWomenOnly, n.Ask)
+	}
 	if len(n.Buttons) > MaxButtons {
 		bad(n.lineOf("buttons"), "%d buttons; at most %d besides Back, Menu and Exit", len(n.Buttons), MaxButtons)
 	}
@@ -132,7 +146,7 @@ func checkButton(b NodeButton) string {
 			return fmt.Sprintf("button %q has an arg but no do", b.Label)
 		}
 	case DoSetNeed:
-		if _, err := directory.ParseNeed(b.Arg); err != nil {
+		if _, err := directory.ParseNeed(b.Arg); err != nil && b.Arg != NeedNotSaid {
 			return fmt.Sprintf("button %q: %v", b.Label, err)
 		}
 	case DoSetRegion:
@@ -141,8 +155,9 @@ func checkButton(b NodeButton) string {
 		}
 	case DoSetPref:
 		c, isCommunity := strings.CutPrefix(b.Arg, prefCommunity)
-		if b.Arg != "women_only" && b.Arg != "any" && !isCommunity {
-			return fmt.Sprintf("button %q: preference %q is not women_only, any or community:<code>", b.Label, b.Arg)
+		if !slices.Contains([]string{PrefWomenOnly, PrefAny, PrefOffered, PrefNoCommunity}, b.Arg) && !isCommunity {
+			return fmt.Sprintf("button %q: preference %q is not %s, %s, %s, %s or community:<code>", b.Label, b.Arg,
+				PrefWomenOnly, PrefAny, PrefOffered, PrefNoCommunity)
 		}
 		if _, err := directory.ParseCommunity(c); isCommunity && err != nil {
 			return fmt.Sprintf("button %q: %v", b.Label, err)
@@ -169,8 +184,12 @@ func (s *Set) reachable(start *Node) map[string]bool {
 	for len(queue) > 0 {
 		n := queue[0]
 		queue = queue[1:]
+		targets := []string{n.Skip}
 		for _, b := range n.Buttons {
-			if next, ok := s.Nodes[b.Next]; ok && !seen[next.ID] {
+			targets = append(targets, b.Next)
+		}
+		for _, t := range targets {
+			if next, ok := s.Nodes[t]; ok && !seen[next.ID] {
 				seen[next.ID] = true
 				queue = append(queue, next)
 			}
@@ -249,7 +268,7 @@ func (e *Engine) Screens() []Screen {
 	needs := []string{""}
 	for _, n := range e.set.order {
 		for _, b := range n.Buttons {
-			if b.Do == DoSetNeed && !slices.Contains(needs, b.Arg) {
+			if b.Do == DoSetNeed && b.Arg != NeedNotSaid && !slices.Contains(needs, b.Arg) {
 				needs = append(needs, b.Arg)
 			}
 		}
@@ -262,6 +281,12 @@ func (e *Engine) Screens() []Screen {
 		}
 		out = append(out, picker)
 		for _, n := range e.set.order {
+			if n.Ask == AskCommunity {
+				for _, c := range directory.Communities() {
+					out = append(out, Screen{State: State{Lang: lang, Node: n.ID, Offer: string(c)}, Node: n})
+				}
+				continue
+			}
 			if n.Do != DoShowReferrals {
 				out = append(out, Screen{State: State{Lang: lang, Node: n.ID}, Node: n})
 				continue

@@ -44,6 +44,12 @@ func TestCheck(t *testing.T) {
 			want:  []string{`x.toml:8: node "x": button "content.t.btn.home" leads to "nowhere", which does not exist`, `x.toml:5: node "x" cannot be reached`},
 		},
 		{
+			name:  "question without skip, unknown question, skip without question",
+			flows: fstest.MapFS{"x.toml": file(meta + "[[node]]\nid = \"x\"\nask = \"women_only\"\nsay = [\"content.t.home\"]\n[[node]]\nid = \"y\"\nask = \"age\"\nskip = \"x\"\nsay = [\"content.t.home\"]\n[[node]]\nid = \"z\"\nskip = \"x\"\nsay = [\"content.t.home\"]\n")},
+			want: []string{`x.toml:5: node "x": ask = "women_only" needs skip`, `x.toml:10: node "y": ask can only be "community" or "women_only", not "age"`,
+				`x.toml:15: node "z": skip = "x" without ask`},
+		},
+		{
 			name:  "unreachable node",
 			flows: fstest.MapFS{"x.toml": file(meta + "# an orphan\n[[node]]\nid = \"orphan\"\nsay = [\"content.t.home\"]\n")},
 			want:  []string{`x.toml:6: node "orphan" cannot be reached from the start node "start"`},

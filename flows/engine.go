@@ -13,9 +13,9 @@ import (
 
 // Actions a flow file may name in `do`: a closed set, written in Go.
 const (
-	DoSetNeed       = "set_need"       // button; arg: a need code
+	DoSetNeed       = "set_need"       // button; arg: a need code, or not_said
 	DoSetRegion     = "set_region"     // button; arg: a region code
-	DoSetPref       = "set_pref"       // button; arg: women_only, any or community:<code>
+	DoSetPref       = "set_pref"       // button; arg: women_only, any, offered, no_community or community:<code>
 	DoShowReferrals = "show_referrals" // node: its screen lists organisations
 	DoLanguage      = "language"       // button: show the language picker
 	DoExit          = "exit"           // button: leave and erase
@@ -26,6 +26,21 @@ const (
 	// NavNoBack marks the start node: it has no Back button.
 	NavNoBack = "no_back"
 )
+
+// Questions a node may Ask only when the answer can change the referral list.
+const (
+	// AskCommunity offers organisations made for a community the person's language
+	// suggests (directory.SuggestedCommunities), when choosing them changes the first
+	// page of the list.
+	AskCommunity = "community"
+	// AskWomenOnly offers services for women only, when choosing them changes the first
+	// page of the list.
+	AskWomenOnly = "women_only"
+)
+
+// NeedNotSaid is the set_need argument of "I prefer not to say": no need is recorded,
+// so the list is the general one and the case card says "not said".
+const NeedNotSaid = "not_said"
 
 // ViewPicker is the language picker, shown over a state's node.
 const ViewPicker = "picker"
@@ -45,6 +60,7 @@ type State struct {
 	Region    string   `json:"region,omitempty"`
 	WomenOnly bool     `json:"women_only,omitempty"`
 	Community string   `json:"community,omitempty"`
+	Offer     string   `json:"offer,omitempty"`     // the community the community question offers
 	Page      int      `json:"page,omitempty"`      // page of the referral list
 	More      bool     `json:"more,omitempty"`      // the referral list on screen has more pages
 	LastPage  bool     `json:"last_page,omitempty"` // …and this is the last of them
@@ -241,10 +257,13 @@ func (e *Engine) node(s State, b *NodeButton, ev Event) (State, Output) {
 	switch b.Do {
 	case DoSetNeed:
 		s.Need = b.Arg
+		if b.Arg == NeedNotSaid {
+			s.Need = ""
+		}
 	case DoSetRegion:
 		s.Region = b.Arg
 	case DoSetPref:
-		s.WomenOnly, s.Community = applyPref(s.WomenOnly, s.Community, b.Arg)
+		s.WomenOnly, s.Community = applyPref(s.WomenOnly, s.Community, s.Offer, b.Arg)
 	case DoLanguage:
 		s.View = ViewPicker
 		return e.screen(s, ev, "")
@@ -257,7 +276,71 @@ func (e *Engine) node(s State, b *NodeButton, ev Event) (State, Output) {
 	case DoHandoff:
 		return s, Output{Handoff: &Handoff{Lang: e.lang(s, ev), Need: s.Need, Region: s.Region, WomenOnly: s.WomenOnly, Community: s.Community}}
 	}
-	return e.screen(e.goTo(s, b.Next), ev, "")
+	return e.screen(e.enter(s, b.Next, ev.Now), ev, "")
+}
+
+// enter moves to node next, passing over questions whose answer cannot change the
+// referral list; a question passed over forgets its earlier answer.
+func (e *Engine) enter(s State, next string, now time.Time) State {
+	for range len(e.set.Nodes) {
+		n, ok := e.set.Nodes[next]
+		if !ok || n.Ask == "" {
+			break
+		}
+		var asks bool
+		if s, asks = e.question(s, n, now); asks {
+			break
+		}
+		next = n.Skip
+	}
+	return e.goTo(s, next)
+}
+
+// question reports whether node n's question is worth a press for s: whether its
+// answer changes the first page of the referral list. It records in s what it offers,
+// and forgets an earlier answer to a question it passes over.
+func (e *Engine) question(s State, n *Node, now time.Time) (State, bool) {
+	p := directory.Profile{Need: directory.Need(s.Need), Lang: s.Lang, Region: directory.Region(s.Region),
+		WomenOnly: s.WomenOnly, Community: s.Community}
+	switch n.Ask {
+	case AskCommunity:
+		s.Offer = ""
+		p.WomenOnly, p.Community = false, ""
+		if e.rank != nil {
+			ms := e.rank.Rank(p, now)
+			for _, c := range directory.SuggestedCommunities(s.Lang) {
+				if slices.ContainsFunc(ms, func(m directory.Match) bool { return slices.Contains(m.Listing.Communities, c) }) {
+					s.Offer = string(c)
+					break
+				}
+			}
+		}
+		asks := s.Offer != "" && e.firstPageDiffers(p, now, func(p *directory.Profile) { p.Community = s.Offer })
+		if !asks {
+			s.Offer, s.Community = "", ""
+		}
+		return s, asks
+	case AskWomenOnly:
+		p.WomenOnly = false
+		asks := e.firstPageDiffers(p, now, func(p *directory.Profile) { p.WomenOnly = true })
+		if !asks {
+			s.WomenOnly = false
+		}
+		return s, asks
+	}
+	return s, true
+}
+
+// firstPageDiffers reports whether answering changes the first page of the list for p.
+func (e *Engine) firstPageDiffers(p directory.Profile, now time.Time, answer func(*directory.Profile)) bool {
+	if e.rank == nil {
+		return false
+	}
+	before := e.rank.Rank(p, now)
+	answer(&p)
+	after := e.rank.Rank(p, now)
+	before, after = before[:min(len(before), e.cfg.PerPage)], after[:min(len(after), e.cfg.PerPage)]
+	return !slices.EqualFunc(before, after, func(a, b directory.Match) bool { return a.Listing.ID == b.Listing.ID })
 }
 
 // goTo moves to node next, remembering where we were.
@@ -277,6 +360,9 @@ func (e *Engine) back(s State) State {
 	switch {
 	case s.View != "" && s.Node != "":
 		s.View = ""
+	case s.Page > 0 && e.Referral(s.Node):
+		// Back on a later page of a list goes to the page before, not out of the list.
+		s.Page--
 	case len(s.Back) > 0:
 		n := len(s.Back)
 		s.Node, s.Back = s.Back[n-1], s.Back[:n-1:n-1]
@@ -309,16 +395,27 @@ func (e *Engine) lang(s State, ev Event) string {
 }
 
 // applyPref applies a set_pref argument; check has vetted it.
-func applyPref(womenOnly bool, community, arg string) (bool, string) {
+func applyPref(womenOnly bool, community, offer, arg string) (bool, string) {
 	switch {
-	case arg == "women_only":
+	case arg == PrefWomenOnly:
 		return true, community
-	case arg == "any":
-		return false, ""
+	case arg == PrefAny:
+		return false, community
+	case arg == PrefOffered:
+		return womenOnly, offer
+	case arg == PrefNoCommunity:
+		return womenOnly, ""
 	default:
 		c, _ := strings.CutPrefix(arg, prefCommunity)
 		return womenOnly, c
 	}
 }
 
-const prefCommunity = "community:"
+// set_pref arguments.
+const (
+	PrefWomenOnly   = "women_only"   // only services for women
+	PrefAny         = "any"          // any service, for women only or not
+	PrefOffered     = "offered"      // the community the question offered
+	PrefNoCommunity = "no_community" // no community chosen (the language may still suggest one)
+	prefCommunity   = "community:"   // followed by a community code
+)

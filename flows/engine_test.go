@@ -66,10 +66,12 @@ func TestWalk(t *testing.T) {
 		{"At home", "home", []string{"start"}, []string{"Someone at home hurts you?"}},
 		{"Get help", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"London", "referral", []string{"start", "home", "region"}, []string{
-			"These can help.", "I found 5 organisations that can help.",
-			"• Org 1\nSpeaks en\nHelps.\nPhone: +44 20 7946 0958 (24/7)\nWebsite: https://example.org/domestic_abuse",
+			"These can help.", "I found 5 organisations that can help.", "1–3 of 5",
+			"• Org 1\nPhone: +44 20 7946 0958 (24/7)\nSpeaks en\nHelps.\nWebsite: https://example.org/domestic_abuse",
 			"• Org 3 (Parent Charity)\n"}},
-		{"More options", "referral", []string{"start", "home", "region"}, []string{"• Org 4\n", "Org 5"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"4–5 of 5\n\n• Org 4\n", "Org 5"}},
+		{"Back", "referral", []string{"start", "home", "region"}, []string{"1–3 of 5", "• Org 1\n"}},
+		{"More options", "referral", []string{"start", "home", "region"}, []string{"4–5 of 5\n\n• Org 4\n"}},
 		{"Back to the first options", "referral", []string{"start", "home", "region"}, []string{"Org 1"}},
 		{"Back", "region", []string{"start", "home"}, []string{"Where are you?"}},
 		{"Back", "home", []string{"start"}, nil},
@@ -87,6 +89,25 @@ func TestWalk(t *testing.T) {
 	}
 	if strings.Contains(ss.screen().Text, "Org 4") {
 		t.Fatal("the start screen lists organisations")
+	}
+}
+
+// TestIntroOnce: a referral list says what it is and how many it found on its first
+// page only; later pages say where they are in it.
+func TestIntroOnce(t *testing.T) {
+	ss := &session{t: t, e: newEngine(t, flows.Config{})}
+	ss.start("en")
+	ss.press("At home")
+	ss.press("Get help")
+	ss.press("London")
+	ss.press("More options")
+	for _, no := range []string{"These can help.", "I found"} {
+		if strings.Contains(ss.screen().Text, no) {
+			t.Errorf("page 2 repeats %q: %q", no, ss.screen().Text)
+		}
+	}
+	if !strings.HasPrefix(ss.screen().Text, "4–5 of 5\n\n• Org 4") {
+		t.Errorf("page 2 = %q, want it to start with its place in the list", ss.screen().Text)
 	}
 }
 
@@ -409,4 +430,31 @@ func TestReferralIsolatesRightToLeftNames(t *testing.T) {
 		ss.press(label)
 	}
 	ss.wantText("• \u2068مركز النساء\u2069\n", "Phone: 020 7946 0958")
+}
+
+// TestWomenOnlyHeadings: services for everyone that follow the ones for women only are
+// introduced by why they are there.
+func TestWomenOnlyHeadings(t *testing.T) {
+	m := func(name string, outside bool) directory.Match {
+		return directory.Match{Listing: &directory.Listing{ID: name, Name: name}, Outside: outside}
+	}
+	tests := []struct {
+		name    string
+		matches []directory.Match
+		want    string // text before the first listing for everyone
+	}{
+		{"none fits", []directory.Match{m("Everyone 1", true), m("Everyone 2", true)}, "No service only for women fits what you chose. These services can help:\n\n• Everyone 1"},
+		{"one fits", []directory.Match{m("Women 1", false), m("Everyone 1", true)}, "• Women 1\n\nThat is the only service only for women that fits. Other services that can help:\n\n• Everyone 1"},
+		{"none has a phone", []directory.Match{m("Women 1", false), m("Women 2", false), m("Everyone 1", true)}, "• Women 2\n\nNone of these services only for women has a phone in our list. Other services that can help:\n\n• Everyone 1"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := &session{t: t, e: newEngineWith(t, fixedRanker(tt.matches), flows.Config{})}
+			ss.start("en")
+			ss.press("At home")
+			ss.press("Get help")
+			ss.press("London")
+			ss.wantText(tt.want)
+		})
+	}
 }

@@ -45,6 +45,10 @@ type Node struct {
 	Buttons []NodeButton `toml:"buttons"`
 	Nav     string       `toml:"nav"` // "" or "no_back" (the start node)
 	Do      string       `toml:"do"`  // "" or "show_referrals"
+	// Ask marks a question asked only when its answer can change the referral list
+	// ("community", "women_only"); otherwise the person goes straight on to Skip.
+	Ask  string `toml:"ask"`
+	Skip string `toml:"skip"`
 
 	File    *File `toml:"-"`
 	Line    int   `toml:"-"` // line of the node's id

@@ -33,20 +33,47 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 	for _, m := range matches {
 		s.Handoff = s.Handoff || m.Listing.AcceptsHandoff
 	}
-	r.para(r.plural("ui.referral.count", len(matches), r.vars))
-	end := min(len(matches), (s.Page+1)*per)
+	from, to := s.Page*per, min(len(matches), (s.Page+1)*per)
+	if s.Page == 0 {
+		r.para(r.plural("ui.referral.count", len(matches), r.vars))
+	}
+	if s.More {
+		data := r.with(nil)
+		data["From"], data["To"], data["Count"] = from+1, to, len(matches)
+		r.para(r.text("ui.referral.page", data))
+	}
 	iso := locales.BidiFor(r.lang)
-	for _, m := range matches[s.Page*per : end] {
-		e.listing(m, r, iso)
+	for i, m := range matches[from:to] {
+		if at := from + i; m.Outside && (at == 0 || !matches[at-1].Outside) {
+			// Say why services for everyone follow the ones for women only.
+			id := "ui.referral.women_no_phone"
+			switch at {
+			case 0:
+				id = "ui.referral.women_none"
+			case 1:
+				id = "ui.referral.women_one"
+			}
+			r.para(r.text(id, r.vars))
+		}
+		r.listing(m, iso)
 	}
 	return s
 }
 
-// listing adds one organisation to the screen: its name, why it was
-// chosen, what it does and how to reach it. Values from the directory are
-// isolated where directions mix, so numbers and links read and dial
-// correctly in any script.
-func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
+// Listing renders one organisation of a referral list as the person reads it in lang,
+// as the bot shows it: puente match prints the same text. fellBack reports that some
+// of it fell back to another language.
+func Listing(cat *locales.Catalog, lang string, m directory.Match) (text string, fellBack bool) {
+	r := renderer{cat: cat, lang: lang}
+	r.listing(m, locales.BidiFor(lang))
+	return r.b.String(), r.fellBack
+}
+
+// listing adds one organisation to the screen: its name, a phone or text
+// line first, why it was chosen, what it does and its other routes. Values
+// from the directory are isolated where directions mix, so numbers and
+// links read and dial correctly in any script.
+func (r *renderer) listing(m directory.Match, iso locales.Bidi) {
 	b := &r.b
 	if b.Len() > 0 {
 		b.WriteString("\n\n")
@@ -60,6 +87,7 @@ func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
 		b.WriteString(iso.FSI(o))
 		b.WriteString(")")
 	}
+	r.contacts(m.Listing.Contacts, iso, true)
 	for i, why := range m.Reasons {
 		if i == 0 {
 			b.WriteString("\n")
@@ -72,7 +100,16 @@ func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
 		b.WriteString("\n")
 		b.WriteString(iso.FSI(d))
 	}
-	for _, c := range m.Listing.Contacts {
+	r.contacts(m.Listing.Contacts, iso, false)
+}
+
+// contacts adds the listing's phone and text lines (talk), or its other routes.
+func (r *renderer) contacts(cs []directory.Contact, iso locales.Bidi, talk bool) {
+	b := &r.b
+	for _, c := range cs {
+		if (c.Kind == directory.Phone || c.Kind == directory.Text) != talk {
+			continue
+		}
 		value := iso.LTR(c.Value)
 		if c.Kind == directory.Address {
 			value = iso.FSI(c.Value)

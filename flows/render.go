@@ -195,8 +195,18 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 		}
 	default:
 		n := e.current(s)
-		for _, id := range n.Say {
-			r.para(r.text(id, r.vars))
+		data := r.vars
+		if n.Ask == AskCommunity {
+			if s.Offer == "" {
+				s, _ = e.question(s, n, now)
+			}
+			data = r.with1("Community", r.text("directory.community."+s.Offer, r.vars))
+		}
+		// A referral list says what it is once, on its first page.
+		if n.Do != DoShowReferrals || s.Page == 0 {
+			for _, id := range n.Say {
+				r.para(r.text(id, data))
+			}
 		}
 		s.Handoff = false
 		if n.Do == DoShowReferrals {

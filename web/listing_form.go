@@ -55,6 +55,7 @@ var (
 			{Col: "name", Widget: wText},
 			{Col: "organisation", Widget: wText},
 			{Col: "kind", Widget: wSelect, Options: codes([]directory.Kind{directory.Service, directory.Helpline, directory.Emergency}), OptionPrefix: "web.kind."},
+			{Col: "public_body", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
 			{Col: "description_en", Widget: wTextarea},
 			{Col: "description_es", Widget: wTextarea},
 			{Col: "description_pt", Widget: wTextarea},

@@ -20,13 +20,10 @@ type listingRow struct {
 
 func (s *Server) row(l *directory.Listing, now time.Time) listingRow {
 	r := listingRow{L: l, Inactive: l.Status == directory.Inactive, Age: -1}
-	if l.VerifiedAt.IsZero() {
-		r.Stale, r.Hidden = true, true
-		return r
+	r.Stale, r.Hidden = l.Freshness(now)
+	if !l.VerifiedAt.IsZero() {
+		r.Age = int(now.Sub(l.VerifiedAt).Hours() / 24)
 	}
-	age := now.Sub(l.VerifiedAt)
-	r.Age = int(age.Hours() / 24)
-	r.Stale, r.Hidden = age > directory.StaleAfter, age > directory.HiddenAfter
 	return r
 }
 

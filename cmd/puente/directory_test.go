@@ -7,6 +7,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -19,21 +20,29 @@ func TestMatch(t *testing.T) {
 		want []string // in this order
 	}{
 		{"Portuguese-speaking woman in London on a Sunday night", []string{"match", "--need", "domestic_abuse", "--lang", "pt-BR", "--region", "london", "--women-only", "--at", "2026-11-29T23:00"},
-			[]string{"need domestic_abuse, language pt-BR, region london, women only, at Sun 29 Nov 2026 23:00 London time; shown in pt-BR",
-				"1. Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · só para mulheres · em Londres · horário não conhecido",
-				"2. National Domestic Abuse Helpline (Refuge)", "em inglês · na Inglaterra · aberto 24 horas"}},
+			[]string{"need domestic_abuse, language pt-BR, region london, women only, communities the language suggests [brazilian portuguese_speaking latin_american], at Sun 29 Nov 2026 23:00 London time; shown in pt-BR",
+				"1. Latin American Women's Aid (LAWA)", "fala o seu idioma (português) · para mulheres latino-americanas · em Londres · horário não conhecido",
+				"2. Latin American Women's Rights Service (LAWRS)"}},
+		{"the person's rendering, phone first, and how the score adds up", []string{"match", "--need", "domestic_abuse", "--lang", "es", "--region", "north_west", "--explain", "--at", "2026-12-01T14:00"},
+			[]string{"1. National Domestic Abuse Helpline (Refuge)\n   Teléfono: 0808 2000 247\n   en inglés · en Inglaterra · abierto las 24 horas",
+				"place: for anyone, the need is its main one", "score: +8 region, +10 the need is its main one, +10 open now = 28",
+				"2. Safety4Sisters", "place: for anyone, the need is its main one; no phone or text line",
+				"Police non-emergency 101", "servicio de la policía o del gobierno · puedes pedir intérprete"}},
 		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
 			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
 		{"a year from now the starter directory needs verifying", []string{"match", "--need", "housing", "--lang", "en", "--at", "2027-12-01T12:00"},
 			[]string{"volunteers: not shown to people until someone verifies them (not verified for over a year):", "Latin American Women's Aid (LAWA)"}},
 		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
-			[]string{"Modern Slavery & Exploitation Helpline (Unseen)", "con intérprete en tu idioma (español) · en todo el Reino Unido · abierto las 24 horas"}},
+			[]string{"1. Crimestoppers (anonymous information)", "2. Police non-emergency 101", "servicio de la policía o del gobierno · puedes pedir intérprete · en todo el Reino Unido · abierto las 24 horas"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out, stderr, err := runIn(t, vars, tt.args...)
 			if err != nil {
 				t.Fatalf("%v: %s", err, stderr)
+			}
+			if strings.Contains(out, "Modern Slavery") && slices.Contains(tt.args, "witness") {
+				t.Errorf("a witness is offered a modern slavery line:\n%s", out)
 			}
 			rest := out
 			for _, w := range tt.want {

@@ -10,24 +10,26 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
 
 // runMatch prints the referral list a person would see, with its reasons in their
 // language, so volunteers can check their listings:
-// puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]
+// puente match [--need NEED] [--lang LANG] [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00] [--explain]
 func runMatch(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv)
 	need := fs.String("need", "", "what the person needs help with, e.g. domestic_abuse, labour_exploitation, witness")
 	lang := fs.String("lang", "en", "the person's language, e.g. es, pt-BR, ro")
-	region := fs.String("region", "", "where they are: london, england, wales, scotland, northern_ireland or uk")
+	region := fs.String("region", "", "where they are: london, north_west, england, wales, scotland, northern_ireland or uk")
 	womenOnly := fs.Bool("women-only", false, "they prefer services for women only")
 	community := fs.String("community", "", "a community they prefer a service for, e.g. latin_american")
 	atFlag := fs.String("at", "", "the moment to rank for, in London time: 2026-11-29T23:00 (default now)")
+	explain := fs.Bool("explain", false, "show how each listing's place and score add up")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: puente match --need NEED --lang LANG [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00]\n\nPrints the ranking a person would see, with its reasons, and notes for volunteers.")
+		fmt.Fprintln(fs.Output(), "Usage: puente match [--need NEED] [--lang LANG] [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00] [--explain]\n\nPrints the referral list a person would see, as the bot shows it, and notes for volunteers.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
@@ -88,7 +90,11 @@ func runMatch(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	printMatches(e.stdout, cat, p, now, d.Rank(p, now))
+	var why explainer
+	if *explain {
+		why = d.Explain
+	}
+	printMatches(e.stdout, cat, p, now, d.Rank(p, now), why)
 	printHidden(e.stdout, p, now, d.Listings())
 	return nil
 }
@@ -99,7 +105,7 @@ func printHidden(w io.Writer, p directory.Profile, now time.Time, ls []*director
 	var names []string
 	for _, l := range ls {
 		fits := p.Need == "" || slices.Contains(l.Needs, p.Need)
-		old := l.VerifiedAt.IsZero() || now.Sub(l.VerifiedAt) > directory.HiddenAfter
+		_, old := l.Freshness(now)
 		if fits && old && l.Status != directory.Inactive && l.Kind != directory.Emergency {
 			names = append(names, l.Name)
 		}
@@ -145,9 +151,13 @@ func seedDirectory(ctx context.Context, db *store.DB, now time.Time) error {
 	return err
 }
 
-// printMatches renders the ranking as the person would read it, in their language when
-// puente speaks it (English otherwise), with volunteers' notes set apart.
-func printMatches(w io.Writer, cat *locales.Catalog, p directory.Profile, now time.Time, ms []directory.Match) {
+// explainer says how a listing's place and score add up (directory.Directory.Explain).
+type explainer func(p directory.Profile, now time.Time, l *directory.Listing) ([]string, []directory.Point, bool)
+
+// printMatches prints the ranking as the bot shows it to the person (flows.Listing), in
+// their language when puente speaks it (English otherwise), with volunteers' notes set
+// apart and, with why, how each score adds up.
+func printMatches(w io.Writer, cat *locales.Catalog, p directory.Profile, now time.Time, ms []directory.Match, why explainer) {
 	lang, ok := locales.Resolve(p.Lang, "", cat.Tags())
 	if !ok {
 		lang = "en"
@@ -159,41 +169,43 @@ func printMatches(w io.Writer, cat *locales.Catalog, p directory.Profile, now ti
 	if p.Community != "" {
 		desc = append(desc, "community "+p.Community)
 	}
+	if cs := directory.SuggestedCommunities(p.Lang); len(cs) > 0 {
+		desc = append(desc, fmt.Sprintf("communities the language suggests %v", cs))
+	}
 	fmt.Fprintf(w, "%s, at %s London time; shown in %s\n", strings.Join(desc, ", "),
 		now.In(directory.Zone).Format("Mon 2 Jan 2006 15:04"), lang)
 	for i, m := range ms {
-		l := m.Listing
-		name := l.Name
-		if l.Organisation != "" {
-			name += " (" + l.Organisation + ")"
+		text, fellBack := flows.Listing(cat, lang, m)
+		text = strings.TrimPrefix(text, "• ")
+		fmt.Fprintf(w, "\n%d. %s\n", i+1, strings.ReplaceAll(text, "\n", "\n   "))
+		notes := []string{fmt.Sprintf("score %d", m.Score), "id " + m.Listing.ID}
+		if m.Outside {
+			notes = append(notes, "not for women only: shown after the women-only listings, which are fewer than 2")
 		}
-		fmt.Fprintf(w, "\n%d. %s\n", i+1, name)
-		why := make([]string, len(m.Reasons))
-		for j, r := range m.Reasons {
-			why[j] = cat.Text(lang, r.ID, r.Data)
+		if fellBack {
+			notes = append(notes, "some of it is shown in English: no text in "+lang)
 		}
-		fmt.Fprintf(w, "   %s\n", strings.Join(why, " · "))
-		if d, fallback := l.DescriptionIn(lang); d != "" {
-			if fallback {
-				d = "[en] " + d
-			}
-			fmt.Fprintf(w, "   %s\n", d)
-		}
-		for _, c := range l.Contacts {
-			line := cat.Text(lang, "ui.referral.contact."+string(c.Kind), map[string]any{"Value": c.Value})
-			if c.Note != "" {
-				line += " (" + c.Note + ")"
-			}
-			if c.Hours != nil {
-				line += " [" + c.Hours.String() + "]"
-			}
-			fmt.Fprintf(w, "   %s\n", line)
-		}
-		notes := []string{fmt.Sprintf("score %d", m.Score), "id " + l.ID}
 		for _, n := range m.Notes {
 			notes = append(notes, cat.Text(lang, n.ID, n.Data))
 		}
+		for _, c := range m.Listing.Contacts {
+			if c.Hours != nil {
+				notes = append(notes, fmt.Sprintf("%s %s has its own hours: %s", c.Kind, c.Value, c.Hours))
+			}
+		}
 		fmt.Fprintf(w, "   volunteers: %s\n", strings.Join(notes, " · "))
+		if why == nil {
+			continue
+		}
+		if place, parts, ok := why(p, now, m.Listing); ok {
+			var sum []string
+			for _, pt := range parts {
+				sum = append(sum, fmt.Sprintf("%+d %s", pt.Points, pt.Why))
+			}
+			fmt.Fprintf(w, "   place: %s\n   score: %s = %d\n", strings.Join(place, "; "), strings.Join(sum, ", "), m.Score)
+		} else {
+			fmt.Fprintln(w, "   place: shown because nothing else fits (the floor)")
+		}
 	}
 }
 
