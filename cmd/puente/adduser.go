@@ -18,7 +18,7 @@ import (
 // is how the operator lets the first admin back in.
 func runAddUser(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("adduser", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData|partWeb)
 	role := fs.String("role", string(store.RoleEditor), "editor (changes listings) or admin (also manages people)")
 	siteURL := fs.String("url", e.getenv("PUENTE_WEB_URL"), "the web page's address as volunteers reach it (PUENTE_WEB_URL; default http:// and PUENTE_HTTP_ADDR)")
 	fs.Usage = func() {

@@ -8,7 +8,7 @@ import (
 
 func runBackup(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partApp)
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente backup [flags] FILE\n\nWrites a consistent copy of the database to FILE, which must not exist.")
 		fs.PrintDefaults()

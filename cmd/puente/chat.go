@@ -28,8 +28,12 @@ const terminalID = "local"
 // a number presses a button, any other line is sent as a message; EOF ends.
 func runChat(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partApp|partEngine)
 	lang := fs.String("lang", "", "language to speak: en, es or pt-BR (the language picker is shown without it)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente chat [--lang es]\n\nThe bot's conversation in the terminal, over the same engine and database: a number presses\na button, any other line is sent as a message (/start, /exit); Ctrl-D ends.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -186,5 +187,37 @@ func TestImportBadFiles(t *testing.T) {
 	}
 	if _, _, err := runIn(t, vars, "import"); !errors.Is(err, errUsage) {
 		t.Errorf("import without a file: err = %v, want errUsage", err)
+	}
+}
+
+// Export refuses to write a zip, or more than a screenful of JSON, to a terminal; a pipe or
+// --out gets everything.
+func TestExportToATerminal(t *testing.T) {
+	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(t.TempDir(), "data")}
+	tests := []struct {
+		format   string
+		terminal bool
+		wantErr  error
+	}{
+		{"hsds-csv", true, errUsage},
+		{"hsds", true, errUsage},
+		{"csv", true, nil},
+		{"hsds-csv", false, nil},
+		{"hsds", false, nil},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, stdoutTerminal: tt.terminal}
+		err := run(context.Background(), e, []string{"export", "--format", tt.format})
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("%s to a terminal %v: err = %v, want %v", tt.format, tt.terminal, err, tt.wantErr)
+		}
+		if tt.wantErr != nil {
+			if out.Len() != 0 || !strings.Contains(errOut.String(), "--out FILE") {
+				t.Errorf("%s to a terminal: wrote %d bytes, said %q; want nothing written and --out named", tt.format, out.Len(), errOut.String())
+			}
+		} else if out.Len() == 0 {
+			t.Errorf("%s to a terminal %v: wrote nothing", tt.format, tt.terminal)
+		}
 	}
 }

@@ -17,7 +17,7 @@ import (
 // its listings in one transaction: puente import FILE [--dry-run].
 func runImport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData)
 	dryRun := fs.Bool("dry-run", false, "list every row's problems and what would change, and change nothing")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente import [--dry-run] FILE\n\nFILE is a directory CSV (see the README for its columns), HSDS 3.0 JSON (.json),\nor an HSDS 3.0 CSV data package (.zip) as puente export writes them.\nAll rows are imported or none; listings not in FILE are kept.")

@@ -14,7 +14,11 @@ const janitorEvery = 5 * time.Minute
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partAll)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente serve [flags]\n\nRuns the volunteers' web page and, with TELEGRAM_BOT_TOKEN, the Telegram bot, until Ctrl-C.\nEvery flag can also be set through the environment variable named in brackets.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
