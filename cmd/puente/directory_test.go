@@ -68,6 +68,14 @@ func TestImportExport(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(dir, "data")}
 	example := filepath.Join("..", "..", "directory", "example.csv")
+	orig, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := filepath.Join(dir, "edited.csv")
+	if err := os.WriteFile(edited, bytes.Replace(orig, []byte("0808 000 0000"), []byte("0808 000 0001"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name string
 		args []string
@@ -75,8 +83,10 @@ func TestImportExport(t *testing.T) {
 		want string
 	}{
 		{"dry run changes nothing", []string{"import", example, "--dry-run"}, nil, "Dry run: 3 listings would be added, 0 changed, 0 left as they are. Nothing was changed."},
+		{"a dry run names each listing it would add", []string{"import", example, "--dry-run"}, nil, "would add:    Example Women's Advice Service (30314f7b-60b1-5fde-a472-ca1c18b71540)\n"},
 		{"import", []string{"import", example}, nil, "Imported: 3 listings added, 0 changed, 0 left as they are."},
 		{"import again changes nothing", []string{"import", example}, nil, "Imported: 0 listings added, 0 changed, 3 left as they are."},
+		{"a dry run names each listing it would change", []string{"import", edited, "--dry-run"}, nil, "would change: Example Night Helpline (4d80d3b4-21ee-5ff3-b4e6-cde0f7e1a61d)\nDry run: 0 listings would be added, 1 changed, 2 left as they are."},
 	}
 	for _, st := range steps {
 		out, stderr, err := runIn(t, vars, st.args...)

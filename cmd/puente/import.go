@@ -80,6 +80,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 		if err != nil {
 			return err
 		}
+		for _, l := range c.ToAdd {
+			fmt.Fprintf(e.stdout, "would add:    %s (%s)\n", l.Name, l.ID)
+		}
+		for _, l := range c.ToChange {
+			fmt.Fprintf(e.stdout, "would change: %s (%s)\n", l.Name, l.ID)
+		}
 		fmt.Fprintf(e.stdout, "Dry run: %d listings would be added, %d changed, %d left as they are. Nothing was changed.\n", c.Added, c.Changed, c.Unchanged)
 		return nil
 	}
