@@ -40,7 +40,7 @@ var PlaceRegions = map[string]Region{
 	"sussex": England, "surrey": England,
 	// The other nations.
 	"wales": Wales, "cymru": Wales, "cardiff": Wales, "swansea": Wales, "newport": Wales, "wrexham": Wales,
-	"bangor": Wales,
+	"bangor":   Wales,
 	"scotland": Scotland, "glasgow": Scotland, "edinburgh": Scotland, "aberdeen": Scotland, "dundee": Scotland,
 	"inverness": Scotland, "stirling": Scotland, "perth": Scotland,
 	"northern ireland": NorthernIreland, "belfast": NorthernIreland, "derry": NorthernIreland,
