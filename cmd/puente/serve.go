@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/puente-bot/puente/metrics"
 )
 
 // janitorEvery is how often expired data is forgotten.
@@ -57,19 +59,27 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	waitWeb, err := startWeb(ctx, a, eng)
+	o := newOps(a, metrics.New())
+	waitWeb, err := startWeb(ctx, a, eng, o)
 	if err != nil {
 		return err
 	}
 	watch("web page", waitWeb)
-	waitBot, err := startBot(ctx, a, eng)
+	waitMetrics, err := o.startMetrics(ctx)
+	if err != nil {
+		stop(err)
+		wg.Wait()
+		return err
+	}
+	watch("metrics", waitMetrics)
+	waitBot, err := startBot(ctx, a, eng, o)
 	if err != nil {
 		stop(err)
 		wg.Wait()
 		return err
 	}
 	watch("bot", waitBot)
-	wg.Go(func() { a.janitor(ctx) })
+	wg.Go(func() { a.janitor(ctx, o.metrics) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
 	wg.Wait()
 	if len(errs) > 0 {
@@ -81,15 +91,17 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 // janitor forgets idle sessions, and empties the database's write-ahead log of what was
 // forgotten since the last round, until ctx ends.
-func (a *app) janitor(ctx context.Context) {
+func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 	t := time.NewTicker(janitorEvery)
 	defer t.Stop()
 	for {
+		m.JanitorRuns.Inc()
 		n, err := a.db.ExpireSessions(ctx, time.Now().Add(-a.cfg.SessionIdle))
 		switch {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("Forgetting idle sessions failed", "err", err)
 		case n > 0:
+			m.Forgotten.WithLabelValues("sessions").Add(float64(n))
 			a.log.Info("Forgot idle sessions", "count", n)
 		}
 		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
