@@ -25,16 +25,10 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(fs.Output(), "Usage: puente adduser [--role editor|admin] EMAIL")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args, validate); err != nil {
-		return err
-	}
 	// Flags may also come after the email: puente adduser ana@example.org --role admin.
-	rest := fs.Args()
-	if len(rest) > 1 {
-		if err := parseFlags(fs, e, rest[1:], validate); err != nil {
-			return err
-		}
-		rest = append(rest[:1], fs.Args()...)
+	rest, err := parseArgs(fs, e, args, validate)
+	if err != nil {
+		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()

@@ -24,15 +24,9 @@ func runImport(ctx context.Context, e env, args []string) error {
 		fs.PrintDefaults()
 	}
 	// Flags may follow the file name: puente import FILE --dry-run.
-	var files []string
-	for len(args) > 0 {
-		if err := parseFlags(fs, e, args, validate); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
+	files, err := parseArgs(fs, e, args, validate)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		fs.Usage()

@@ -44,7 +44,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
-		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+		{"backup", "write a consistent copy of the database: puente backup [--encrypt] FILE", runBackup},
+		{"restore", "put a backup in place in an empty data folder: puente restore FILE", runRestore},
 		{"match", "print the referral list a person would see: puente match --need NEED --lang LANG", runMatch},
 		{"import", "add or update directory listings from a CSV or HSDS file: puente import FILE [--dry-run]", runImport},
 		{"export", "write the directory: puente export --format csv|hsds|hsds-csv [--out PATH]", runExport},
@@ -101,6 +102,21 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "Run 'puente COMMAND -h' for a command's flags. Every flag can also be set")
 	fmt.Fprintln(w, "through the environment variable named in its help.")
+}
+
+// parseArgs is parseFlags for a command whose flags may also follow its arguments
+// (puente import FILE --dry-run); it returns the arguments.
+func parseArgs(fs *flag.FlagSet, e env, args []string, checks ...func() error) ([]string, error) {
+	var rest []string
+	for {
+		if err := parseFlags(fs, e, args, checks...); err != nil {
+			return nil, err
+		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
 }
 
 // parseFlags parses a command's flags, then runs the checks (the configuration's validation,

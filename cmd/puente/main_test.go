@@ -233,7 +233,8 @@ func TestHelpListsOnlyTheCommandsFlags(t *testing.T) {
 		{"export", []string{"-format", "-out"}, append(serverOnly, "-http-addr", "-secret-file")},
 		{"adduser", []string{"-role", "-url", "-http-addr"}, append(serverOnly, "-secret-file", "-session-idle")},
 		{"link", []string{"-revoke", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
-		{"backup", []string{"-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
+		{"backup", []string{"-encrypt", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
+		{"restore", []string{"-data-dir", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
