@@ -53,6 +53,7 @@ func commands() []command {
 		{"link", "print a one-time code that links an organisation's Telegram group: puente link ORG", runLink},
 		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
 		{"check", "validate the flows and messages; print translation coverage", runCheck},
+		{"health", "ask a running puente whether it is up (or --ready); for container health checks", runHealth},
 	}
 }
 

@@ -228,6 +228,7 @@ func TestHelpListsOnlyTheCommandsFlags(t *testing.T) {
 		{"serve", []string{"-data-dir", "-http-addr", "-token", "-webhook-url", "-log-format", "-metrics-addr"}, nil},
 		{"chat", []string{"-lang", "-data-dir", "-operator-name"}, append(serverOnly, "-http-addr")},
 		{"check", nil, append(serverOnly, "-data-dir")},
+		{"health", []string{"-ready", "-http-addr"}, append(serverOnly, "-data-dir")},
 		{"match", []string{"-need", "-data-dir"}, append(serverOnly, "-http-addr", "-secret-file")},
 		{"import", []string{"-dry-run", "-data-dir"}, append(serverOnly, "-http-addr", "-secret-file", "-log-level")},
 		{"export", []string{"-format", "-out"}, append(serverOnly, "-http-addr", "-secret-file")},

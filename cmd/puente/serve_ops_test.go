@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -67,6 +68,10 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if code, body := get(t, web+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q, want 200 ok", code, body)
 	}
+	addr := map[string]string{"PUENTE_HTTP_ADDR": strings.TrimPrefix(web, "http://")}
+	if out, _, err := runIn(t, addr, "health"); err != nil || out != "ok\n" {
+		t.Errorf("puente health = %q, %v; want ok", out, err)
+	}
 	waitFor(t, "/readyz to say ready", func() bool {
 		code, body := get(t, web+"/readyz")
 		return code == 200 && body == "ready\n"
@@ -76,6 +81,9 @@ func TestHealthReadyMetrics(t *testing.T) {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
+	if out, _, err := runIn(t, addr, "health", "--ready"); err != nil || out != "ready\n" {
+		t.Errorf("puente health --ready = %q, %v; want ready", out, err)
+	}
 	code, scrape := get(t, web+"/metrics")
 	if code != 200 || !strings.Contains(scrape, "puente_web_sign_in_failures_total 1\n") || !strings.Contains(scrape, "puente_outbox_depth ") {
 		t.Errorf("/metrics = %d, want the refused sign-in and the outbox depth counted:\n%s", code, scrape)
@@ -100,5 +108,18 @@ func TestMetricsOnTheirOwnAddress(t *testing.T) {
 	}
 	if code, _ := get(t, web+"/healthz"); code != 200 {
 		t.Errorf("/healthz = %d on the web page's address", code)
+	}
+}
+
+// Ensure puente health fails, naming the variable, when nothing answers.
+func TestHealthWithoutServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	if _, _, err := runIn(t, map[string]string{"PUENTE_HTTP_ADDR": addr}, "health"); err == nil || !strings.Contains(err.Error(), "PUENTE_HTTP_ADDR") {
+		t.Errorf("health with nothing listening: err = %v, want one naming PUENTE_HTTP_ADDR", err)
 	}
 }
