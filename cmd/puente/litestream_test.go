@@ -19,6 +19,9 @@ const litestreamConfig = `dbs:
       type: file
       path: %s
       sync-interval: 100ms
+    snapshot:
+      interval: 1h
+      retention: 24h
 `
 
 // Ensure the restore drill of docs/scaling.md works: Litestream replicates a database that
@@ -58,7 +61,7 @@ func TestLitestreamDrill(t *testing.T) {
 	if _, stderr, err := runIn(t, vars, "adduser", "second@example.org"); err != nil {
 		t.Fatalf("adduser: %v %s", err, stderr)
 	}
-	if _, stderr, err := runIn(t, vars, "link", "Example Night"); err != nil {
+	if _, stderr, err := runIn(t, vars, "link", "Example Women"); err != nil {
 		t.Fatalf("link: %v %s", err, stderr)
 	}
 	want := dump(t, vars["PUENTE_DATA_DIR"])
