@@ -125,13 +125,17 @@ func (s *Server) janitor(ctx context.Context) {
 	defer t.Stop()
 	for {
 		now := s.now()
-		if _, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession)); err != nil && ctx.Err() == nil {
+		n, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession))
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("Forgetting expired web sessions failed", "err", err)
 		}
+		s.metrics.Forgotten.WithLabelValues("web_sessions").Add(float64(n))
 		// A day's grace so that someone opening a stale link still hears "expired", not "unknown".
-		if _, err := s.db.PruneInvites(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		n, err = s.db.PruneInvites(ctx, now.Add(-24*time.Hour))
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("Forgetting old set-password links failed", "err", err)
 		}
+		s.metrics.Forgotten.WithLabelValues("invites").Add(float64(n))
 		select {
 		case <-ctx.Done():
 			return

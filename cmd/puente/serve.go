@@ -101,9 +101,9 @@ func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 		case err != nil && ctx.Err() == nil:
 			a.log.Error("Forgetting idle sessions failed", "err", err)
 		case n > 0:
-			m.Forgotten.WithLabelValues("sessions").Add(float64(n))
 			a.log.Info("Forgot idle sessions", "count", n)
 		}
+		m.Forgotten.WithLabelValues("sessions").Add(float64(n))
 		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", err)
 		}

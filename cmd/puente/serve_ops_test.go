@@ -84,6 +84,13 @@ func TestHealthReadyMetrics(t *testing.T) {
 	if out, _, err := runIn(t, addr, "health", "--ready"); err != nil || out != "ready\n" {
 		t.Errorf("puente health --ready = %q, %v; want ready", out, err)
 	}
+	waitFor(t, "the janitors' first rounds to be counted", func() bool {
+		_, scrape := get(t, web+"/metrics")
+		return strings.Contains(scrape, "puente_janitor_runs_total 1\n") &&
+			strings.Contains(scrape, `puente_janitor_forgotten_total{what="sessions"} 0`) &&
+			strings.Contains(scrape, `puente_janitor_forgotten_total{what="web_sessions"} 0`) &&
+			strings.Contains(scrape, `puente_janitor_forgotten_total{what="update_ids"} 0`)
+	})
 	code, scrape := get(t, web+"/metrics")
 	if code != 200 || !strings.Contains(scrape, "puente_web_sign_in_failures_total 1\n") || !strings.Contains(scrape, "puente_outbox_depth ") {
 		t.Errorf("/metrics = %d, want the refused sign-in and the outbox depth counted:\n%s", code, scrape)
