@@ -47,7 +47,7 @@ func runLink(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	if !l.AcceptsHandoff {
-		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs (anonymous_handoff is no in the directory); change that first.\n", l.Name)
+		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs. Change that first: on the listing's web page, answer Yes to \"Takes anonymous handoffs through puente?\", or put yes in its anonymous_handoff column and import the spreadsheet again.\n", l.Name)
 		return errFailed
 	}
 	code, err := a.db.CreateLinkCode(ctx, a.keys, l.ID, now)
