@@ -56,7 +56,7 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	token, err := web.NewAccount(ctx, db, nil, email, store.Role(*role), now)
 	switch {
 	case errors.Is(err, web.ErrBadEmail):
-		return fmt.Errorf("%q is not an email address", email)
+		return fmt.Errorf("EMAIL: %q is not an email address", email)
 	case errors.Is(err, store.ErrExists):
 		u, err := db.UserByEmail(ctx, email)
 		if err != nil {

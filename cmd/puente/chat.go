@@ -37,6 +37,20 @@ func runChat(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
+	// A wrong --lang is refused before the data folder is touched.
+	var choice string
+	if *lang != "" {
+		cat, err := locales.Load()
+		if err != nil {
+			return err
+		}
+		l, ok := locales.Resolve(*lang, "", cat.Tags())
+		if !ok {
+			fmt.Fprintf(e.stderr, "puente chat: --lang %q is not one of %s\n", *lang, strings.Join(cat.Tags(), ", "))
+			return errUsage
+		}
+		choice = l
+	}
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -45,15 +59,6 @@ func runChat(ctx context.Context, e env, args []string) error {
 	eng, err := newEngine(cfg, a.dir)
 	if err != nil {
 		return err
-	}
-	var choice string
-	if *lang != "" {
-		l, ok := locales.Resolve(*lang, "", eng.Catalog().Tags())
-		if !ok {
-			fmt.Fprintf(e.stderr, "puente chat: --lang %q is not one of %s\n", *lang, strings.Join(eng.Catalog().Tags(), ", "))
-			return errUsage
-		}
-		choice = l
 	}
 	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
 	return c.run(ctx, e.stdin, choice, localeHint(e.getenv("LANG")))
