@@ -15,12 +15,14 @@ import (
 	"slices"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-telegram/bot/models"
 
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/metrics"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -45,6 +47,9 @@ type Config struct {
 	Directory  Directory
 	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
 	CaseForget time.Duration // PUENTE_CASE_FORGET; 7 days when zero
+
+	// Metrics counts updates, requests and cases for /metrics; a set nobody reads when nil.
+	Metrics *metrics.Metrics
 }
 
 // Bot is puente on Telegram.
@@ -61,6 +66,7 @@ type Bot struct {
 	ho      *handoff        // what handoff keeps in memory
 	stopped chan struct{}   // closed when Run has returned
 	pending []*item         // what Prepare found in the outbox
+	polled  atomic.Int64    // when long polling last heard from Telegram (Unix seconds)
 }
 
 // New prepares the bot; Run starts it.
@@ -89,6 +95,9 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	if cfg.CaseForget <= 0 {
 		cfg.CaseForget = 7 * 24 * time.Hour
 	}
+	if cfg.Metrics == nil {
+		cfg.Metrics = metrics.New()
+	}
 	a, err := newAPI(cfg.APIURL, cfg.Token, cfg.PollTimeout)
 	if err != nil {
 		return nil, err
@@ -98,7 +107,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		sp:    speaker{cat: cat},
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
-	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now)
+	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
 	b.ho = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
@@ -133,12 +142,34 @@ func (b *Bot) Run(ctx context.Context) {
 	wg.Wait()
 }
 
+// Ready says whether the bot is taking updates: Run has not stopped, and in long polling
+// Telegram answered within two poll timeouts (a webhook's updates come when they come).
+func (b *Bot) Ready() error {
+	select {
+	case <-b.stopped:
+		return errors.New("the bot has stopped")
+	default:
+	}
+	if b.cfg.WebhookURL != "" {
+		return nil
+	}
+	last := b.polled.Load()
+	if last == 0 {
+		return errors.New("the bot is not polling yet")
+	}
+	if age := b.cfg.Now().Sub(time.Unix(last, 0)); age > 2*b.cfg.PollTimeout+30*time.Second {
+		return fmt.Errorf("no answer from Telegram for %s", age.Round(time.Second))
+	}
+	return nil
+}
+
 // poll is the long-polling intake: it confirms a batch (by asking for the next offset) only
 // after the batch was handled and committed, so Telegram keeps what a crash interrupted.
 // After a restart it asks without an offset: Telegram then sends every unconfirmed update.
 func (b *Bot) poll(ctx context.Context) {
 	var offset int64
 	var wait time.Duration
+	b.polled.Store(b.cfg.Now().Unix())
 	for {
 		if wait > 0 {
 			select {
@@ -152,11 +183,13 @@ func (b *Bot) poll(ctx context.Context) {
 			return
 		}
 		if err != nil {
+			b.cfg.Metrics.Retries.Inc()
 			wait = b.backoff(wait, err)
 			b.log.Warn("Fetching updates failed; retrying", "wait", wait, "err", err)
 			continue
 		}
 		wait = 0
+		b.polled.Store(b.cfg.Now().Unix())
 		if len(updates) == 0 {
 			continue
 		}
@@ -255,12 +288,12 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	now := b.cfg.Now()
 	var items []*item
 	var forget []string
+	var w batchWrite
 	err = b.db.Write(ctx, func(tx *sql.Tx) error {
-		items, forget = items[:0], forget[:0]
+		items, forget, w = items[:0], forget[:0], batchWrite{}
 		if err := store.MarkUpdatesTx(ctx, tx, fresh, now); err != nil {
 			return err
 		}
-		var w batchWrite
 		for _, j := range jobs {
 			if err := b.commitJob(ctx, tx, j, now, &w); err != nil {
 				return err
@@ -276,6 +309,8 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err != nil {
 		return err
 	}
+	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
+	b.countCases(jobs, &w)
 	b.out.enqueue(ctx, addition{forget: forget, items: items})
 	return nil
 }
@@ -491,6 +526,15 @@ type batchWrite struct {
 	tracked  []store.TrackedMessage
 	outbox   []store.OutboxRow
 	reqs     []request
+	closed   int // cases the batch closed, counted once it is committed
+}
+
+// countCases counts the cases a committed batch opened and closed.
+func (b *Bot) countCases(jobs []*job, w *batchWrite) {
+	for _, j := range jobs {
+		b.cfg.Metrics.HandoffsOpened.Add(float64(len(j.h.opened)))
+	}
+	b.cfg.Metrics.HandoffsClosed.Add(float64(w.closed))
 }
 
 // flush writes the gathered rows and returns the outbox items, in queue order.

@@ -628,6 +628,7 @@ func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time
 	if err != nil || !open {
 		return err
 	}
+	w.closed++
 	if err := store.CountTx(ctx, tx, store.Week(now), cl.c.Lang, cl.c.Need, store.EventHandoffClosed); err != nil {
 		// A count is not worth losing the case's notes for.
 		b.log.Warn("Counting failed", "event", store.EventHandoffClosed, "err", err)
@@ -664,9 +665,11 @@ func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrit
 func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	now := b.cfg.Now()
 	b.ho.pace.prune(now)
-	if _, err := b.db.ForgetClosedCases(ctx, now.Add(-b.cfg.CaseForget)); err != nil {
+	n, err := b.db.ForgetClosedCases(ctx, now.Add(-b.cfg.CaseForget))
+	if err != nil {
 		return err
 	}
+	b.cfg.Metrics.Forgotten.WithLabelValues("closed_cases").Add(float64(n))
 	// Codes are kept a day past expiry, so a late one is refused as expired, not unknown.
 	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
 		return err
@@ -687,8 +690,9 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 			closes = append(closes, b.personClosing(ctx, c, group, closedIdle))
 		}
 		var items []*item
+		var w batchWrite
 		err = b.db.Write(ctx, func(tx *sql.Tx) error {
-			var w batchWrite
+			w = batchWrite{}
 			for _, cl := range closes {
 				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
 					return err
@@ -701,6 +705,7 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
+		b.cfg.Metrics.HandoffsClosed.Add(float64(w.closed))
 		b.out.enqueue(ctx, addition{items: items})
 	}
 }

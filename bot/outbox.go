@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/puente-bot/puente/metrics"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -186,6 +187,7 @@ type outbox struct {
 	lim Limits
 	log *slog.Logger
 	now func() time.Time
+	m   *metrics.Metrics
 
 	add     chan addition
 	results chan *item
@@ -197,8 +199,8 @@ type outbox struct {
 	erasedC  chan struct{} // signalled (capacity 1) when erased grows
 }
 
-func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time) *outbox {
-	return &outbox{db: db, keys: keys, api: a, lim: lim, log: log, now: now,
+func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
+	return &outbox{db: db, keys: keys, api: a, lim: lim, log: log, now: now, m: m,
 		add: make(chan addition, 64), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
@@ -426,6 +428,7 @@ func (s *scheduler) result(it *item) {
 		return
 	}
 	if it.err == nil {
+		s.o.m.Requests.WithLabelValues(it.req.Kind).Inc()
 		q.pop()
 		q.backoff = 0
 		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
@@ -439,6 +442,7 @@ func (s *scheduler) result(it *item) {
 	out, retryAfter := classify(it.err)
 	switch out {
 	case outcomeWait:
+		s.o.m.RateLimited.Inc()
 		q.notBef = s.o.now().Add(time.Duration(max(1, retryAfter)) * s.o.lim.RetryUnit)
 	case outcomeForbidden:
 		// A person who blocked the bot is forgotten; a group that removed it keeps nothing
@@ -455,9 +459,11 @@ func (s *scheduler) result(it *item) {
 			break
 		}
 		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
+		s.o.m.Dropped.Inc()
 		q.pop()
 		s.commits <- completion{rowID: it.id, key: it.key}
 	default:
+		s.o.m.Retries.Inc()
 		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
 		q.notBef = s.o.now().Add(q.backoff)
 	}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/metrics"
 )
 
 // runOutbox runs an outbox with limits against fake until the test ends.
@@ -21,7 +22,7 @@ func runOutbox(t *testing.T, fake *telegramtest.Server, lim Limits) *outbox {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := newOutbox(h.db, h.keys, a, lim, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now)
+	o := newOutbox(h.db, h.keys, a, lim, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now, metrics.New())
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -68,7 +69,7 @@ func TestPacing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &clock{now: time.Unix(1_800_000_000, 0)}
 			start := c.Now()
-			o := &outbox{lim: lim, now: c.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil))}
+			o := &outbox{lim: lim, now: c.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), m: metrics.New()}
 			s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(lim.Overall, c.Now()), commits: make(chan completion, 100)}
 			for _, chat := range tt.chats {
 				s.insert(sends(chat, tt.each, tt.group))
@@ -142,7 +143,7 @@ func TestRemovedFromGroup(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	o := newOutbox(h.db, h.keys, a, testLimits, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now)
+	o := newOutbox(h.db, h.keys, a, testLimits, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now, metrics.New())
 	key := h.keys.Lookup("telegram", "-100")
 	items := sends(-100, 3, true)
 	var w batchWrite

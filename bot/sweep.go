@@ -30,9 +30,11 @@ func (b *Bot) every(ctx context.Context, failure string, once func(context.Conte
 // and forgets update ids older than Telegram could send again.
 func (b *Bot) sweepOnce(ctx context.Context) error {
 	now := b.cfg.Now()
-	if _, err := b.db.PruneUpdates(ctx, now.Add(-48*time.Hour)); err != nil {
+	n, err := b.db.PruneUpdates(ctx, now.Add(-48*time.Hour))
+	if err != nil {
 		return err
 	}
+	b.cfg.Metrics.Forgotten.WithLabelValues("update_ids").Add(float64(n))
 	for {
 		due, err := b.db.DueMessages(ctx, now.Add(-b.cfg.DeleteAfter), 1000)
 		if err != nil || len(due) == 0 {

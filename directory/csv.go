@@ -391,7 +391,7 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	l.IDNeeded = code(r, "id_needed", allTris, Unknown)
 	l.AcceptsHandoff = code(r, "anonymous_handoff", []Tri{Yes, No}, No) == Yes
 	if v := r.cells["verified_at"]; v != "" {
-		t, err := time.Parse(time.DateOnly, v)
+		t, err := ParseDate(v)
 		if err != nil {
 			r.fail("verified_at", msg("directory.problem.not_a_date", "Value", quote(v)))
 		}

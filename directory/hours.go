@@ -254,7 +254,8 @@ func (h Hours) String() string {
 	return strings.Join(rules, ", ")
 }
 
-// ParseClosures reads dated closures: "2026-12-24..2026-12-26; 2027-01-01".
+// ParseClosures reads dated closures: "2026-12-24..2026-12-26; 2027-01-01" (or UK dates,
+// "24/12/2026..26/12/2026").
 func ParseClosures(spec string) ([]Closure, error) {
 	var out []Closure
 	for _, part := range strings.FieldsFunc(spec, func(r rune) bool { return r == ';' || r == ',' }) {
@@ -266,11 +267,11 @@ func ParseClosures(spec string) ([]Closure, error) {
 		if !isRange {
 			to = from
 		}
-		f, err := time.Parse(time.DateOnly, strings.TrimSpace(from))
+		f, err := ParseDate(from)
 		if err != nil {
 			return nil, errMsg("directory.problem.closure_date", "Value", quote(part))
 		}
-		t, err := time.Parse(time.DateOnly, strings.TrimSpace(to))
+		t, err := ParseDate(to)
 		if err != nil {
 			return nil, errMsg("directory.problem.closure_date", "Value", quote(part))
 		}

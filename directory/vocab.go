@@ -74,9 +74,18 @@ var allRegions = []Region{London, NorthWest, England, Wales, Scotland, NorthernI
 // Regions lists every region in a stable order.
 func Regions() []Region { return slices.Clone(allRegions) }
 
-// ParseRegion reads a region code and suggests the nearest one when it is not known.
+// ParseRegion reads a region code and suggests the nearest one when it is not known: the
+// region a place lies in for a place PlaceRegions knows ("Manchester": north_west), else
+// the closest spelling.
 func ParseRegion(s string) (Region, error) {
-	return parseCode(msg("directory.problem.what.region"), s, allRegions)
+	r, err := parseCode(msg("directory.problem.what.region"), s, allRegions)
+	if err == nil {
+		return r, nil
+	}
+	if r, ok := RegionOfPlace(s); ok {
+		return "", errMsg("directory.problem.not_a_code_suggest", "Value", quote(s), "What", msg("directory.problem.what.region"), "Suggestion", string(r))
+	}
+	return "", err
 }
 
 // nation is the UK nation a region lies in (UK for the whole country).

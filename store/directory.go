@@ -67,26 +67,35 @@ func decodeListing(id, rec string) (*directory.Listing, error) {
 	return l, nil
 }
 
+// DirectoryPlan is what ImportDirectory would do: the counts, and which listings it would
+// add and change, so a volunteer can read them before importing.
+type DirectoryPlan struct {
+	DirectoryChanges
+	ToAdd, ToChange []*directory.Listing
+}
+
 // PlanDirectoryImport says what ImportDirectory would do with the listings, changing nothing.
-func (db *DB) PlanDirectoryImport(ctx context.Context, listings []*directory.Listing) (DirectoryChanges, error) {
-	var c DirectoryChanges
+func (db *DB) PlanDirectoryImport(ctx context.Context, listings []*directory.Listing) (DirectoryPlan, error) {
+	var c DirectoryPlan
 	for _, l := range listings {
 		var rec string
 		err := db.Read().QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, l.ID).Scan(&rec)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			c.Added++
+			c.ToAdd = append(c.ToAdd, l)
 		case err != nil:
-			return DirectoryChanges{}, fmt.Errorf("plan directory import: %w", err)
+			return DirectoryPlan{}, fmt.Errorf("plan directory import: %w", err)
 		default:
 			same, err := sameRecord(rec, l)
 			if err != nil {
-				return DirectoryChanges{}, fmt.Errorf("plan directory import: %w", err)
+				return DirectoryPlan{}, fmt.Errorf("plan directory import: %w", err)
 			}
 			if same {
 				c.Unchanged++
 			} else {
 				c.Changed++
+				c.ToChange = append(c.ToChange, l)
 			}
 		}
 	}

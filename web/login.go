@@ -36,6 +36,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 	addr := remoteIP(r)
 	now := s.now()
 	if s.logins.blocked(d.Email, addr, now) {
+		s.metrics.SignInFailures.Inc()
 		d.Error = "web.login.too_many"
 		s.render(w, r, v, http.StatusTooManyRequests, "login", page{Title: "web.login.title", Data: d})
 		return
@@ -53,6 +54,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 	// answer takes as long and says the same thing.
 	if !checkPassword(hash, password) || err != nil || !u.Active() {
 		s.logins.failed(d.Email, addr, now)
+		s.metrics.SignInFailures.Inc()
 		d.Error = "web.login.wrong"
 		s.render(w, r, v, http.StatusUnauthorized, "login", page{Title: "web.login.title", Data: d})
 		return

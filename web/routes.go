@@ -48,6 +48,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /users/{id}/enable", s.admin(s.enableUser))
 	mux.Handle("POST /users/{id}/role", s.admin(s.setRole))
 
+	for path, h := range s.ops {
+		mux.Handle("GET "+path, h)
+	}
+
 	mux.Handle("/", s.anyone(s.notFound))
 
 	cop := http.NewCrossOriginProtection()

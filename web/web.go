@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/locales"
+	"github.com/puente-bot/puente/metrics"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -27,6 +28,11 @@ type Config struct {
 	Log          *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
+	// Metrics counts refused sign-ins; a set nobody reads when nil.
+	Metrics *metrics.Metrics
+	// Ops answers the operator's probes (/healthz, /readyz, /metrics), without signing in;
+	// only the paths it is given are mounted.
+	Ops map[string]http.Handler
 }
 
 // Server is the volunteers' web page. It is an http.Handler.
@@ -40,6 +46,8 @@ type Server struct {
 	pages   pages
 	logins  *loginLimiter
 	pending *pendingImports
+	metrics *metrics.Metrics
+	ops     map[string]http.Handler
 	handler http.Handler
 }
 
@@ -56,7 +64,11 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil || cfg.Keys == nil || cfg.Catalog == nil || cfg.Conversation == nil {
 		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now}
+	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now,
+		metrics: cfg.Metrics, ops: cfg.Ops}
+	if s.metrics == nil {
+		s.metrics = metrics.New()
+	}
 	if s.log == nil {
 		s.log = slog.New(slog.DiscardHandler)
 	}
@@ -113,13 +125,17 @@ func (s *Server) janitor(ctx context.Context) {
 	defer t.Stop()
 	for {
 		now := s.now()
-		if _, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession)); err != nil && ctx.Err() == nil {
+		n, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession))
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("Forgetting expired web sessions failed", "err", err)
 		}
+		s.metrics.Forgotten.WithLabelValues("web_sessions").Add(float64(n))
 		// A day's grace so that someone opening a stale link still hears "expired", not "unknown".
-		if _, err := s.db.PruneInvites(ctx, now.Add(-24*time.Hour)); err != nil && ctx.Err() == nil {
+		n, err = s.db.PruneInvites(ctx, now.Add(-24*time.Hour))
+		if err != nil && ctx.Err() == nil {
 			s.log.Error("Forgetting old set-password links failed", "err", err)
 		}
+		s.metrics.Forgotten.WithLabelValues("invites").Add(float64(n))
 		select {
 		case <-ctx.Done():
 			return

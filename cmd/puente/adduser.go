@@ -18,23 +18,17 @@ import (
 // is how the operator lets the first admin back in.
 func runAddUser(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("adduser", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData|partWeb)
 	role := fs.String("role", string(store.RoleEditor), "editor (changes listings) or admin (also manages people)")
 	siteURL := fs.String("url", e.getenv("PUENTE_WEB_URL"), "the web page's address as volunteers reach it (PUENTE_WEB_URL; default http:// and PUENTE_HTTP_ADDR)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente adduser [--role editor|admin] EMAIL")
 		fs.PrintDefaults()
 	}
-	if err := parseFlags(fs, e, args, validate); err != nil {
-		return err
-	}
 	// Flags may also come after the email: puente adduser ana@example.org --role admin.
-	rest := fs.Args()
-	if len(rest) > 1 {
-		if err := parseFlags(fs, e, rest[1:], validate); err != nil {
-			return err
-		}
-		rest = append(rest[:1], fs.Args()...)
+	rest, err := parseArgs(fs, e, args, validate)
+	if err != nil {
+		return err
 	}
 	if len(rest) != 1 {
 		fs.Usage()
@@ -62,7 +56,7 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	token, err := web.NewAccount(ctx, db, nil, email, store.Role(*role), now)
 	switch {
 	case errors.Is(err, web.ErrBadEmail):
-		return fmt.Errorf("%q is not an email address", email)
+		return fmt.Errorf("EMAIL: %q is not an email address", email)
 	case errors.Is(err, store.ErrExists):
 		u, err := db.UserByEmail(ctx, email)
 		if err != nil {

@@ -19,7 +19,7 @@ type app struct {
 
 // openApp opens the database and derives the keys. The caller closes the app.
 func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
-	log := slog.New(slog.NewTextHandler(e.stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	log := cfg.logger(e.stderr)
 	secret, generated, err := store.LoadSecret(cfg.getenv(e.getenv), cfg.DataDir)
 	if err != nil {
 		return nil, err

@@ -28,10 +28,28 @@ const terminalID = "local"
 // a number presses a button, any other line is sent as a message; EOF ends.
 func runChat(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partApp|partEngine)
 	lang := fs.String("lang", "", "language to speak: en, es or pt-BR (the language picker is shown without it)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente chat [--lang es]\n\nThe bot's conversation in the terminal, over the same engine and database: a number presses\na button, any other line is sent as a message (/start, /exit); Ctrl-D ends.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
+	}
+	// A wrong --lang is refused before the data folder is touched.
+	var choice string
+	if *lang != "" {
+		cat, err := locales.Load()
+		if err != nil {
+			return err
+		}
+		l, ok := locales.Resolve(*lang, "", cat.Tags())
+		if !ok {
+			fmt.Fprintf(e.stderr, "puente chat: --lang %q is not one of %s\n", *lang, strings.Join(cat.Tags(), ", "))
+			return errUsage
+		}
+		choice = l
 	}
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
@@ -41,15 +59,6 @@ func runChat(ctx context.Context, e env, args []string) error {
 	eng, err := newEngine(cfg, a.dir)
 	if err != nil {
 		return err
-	}
-	var choice string
-	if *lang != "" {
-		l, ok := locales.Resolve(*lang, "", eng.Catalog().Tags())
-		if !ok {
-			fmt.Fprintf(e.stderr, "puente chat: --lang %q is not one of %s\n", *lang, strings.Join(eng.Catalog().Tags(), ", "))
-			return errUsage
-		}
-		choice = l
 	}
 	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
 	return c.run(ctx, e.stdin, choice, localeHint(e.getenv("LANG")))

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/url"
@@ -23,6 +24,7 @@ type config struct {
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
 	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
 	WebhookAddr     string        // PUENTE_WEBHOOK_ADDR
+	MetricsAddr     string        // PUENTE_METRICS_ADDR: /metrics on its own address; on HTTPAddr when empty
 	SessionIdle     time.Duration // PUENTE_SESSION_IDLE
 	DeleteAfter     time.Duration // PUENTE_DELETE_AFTER
 	CaseIdle        time.Duration // PUENTE_CASE_IDLE
@@ -30,16 +32,39 @@ type config struct {
 	OperatorName    string        // PUENTE_OPERATOR_NAME
 	OperatorContact string        // PUENTE_OPERATOR_CONTACT
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
+	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
 }
 
 // Telegram deletes messages in private chats for bots only within 48 hours.
 const maxDeleteAfter = 47 * time.Hour
 
-// configFlags registers the configuration's flags on fs, with defaults from the environment,
-// and returns a function that validates the result once fs has been parsed.
-func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() error) {
+// parts names the groups of settings a command uses, so its -h lists only its own flags and
+// a bad value for a setting it does not use cannot stop it.
+type parts uint
+
+const (
+	partData   parts = 1 << iota // PUENTE_DATA_DIR
+	partKeys                     // PUENTE_SECRET_FILE (and PUENTE_SECRET), for commands that read sealed data
+	partLog                      // PUENTE_LOG_LEVEL, PUENTE_LOG_FORMAT
+	partWeb                      // PUENTE_HTTP_ADDR
+	partEngine                   // what the conversation's texts quote: operator, session and deletion times
+	partBot                      // Telegram, the webhook, cases and metrics
+
+	// partApp is what a command that opens the whole app (openApp) uses.
+	partApp = partData | partKeys | partLog
+	// partAll is what serve uses.
+	partAll = partApp | partWeb | partEngine | partBot
+)
+
+// configFlags registers the flags of the parts a command uses on fs, with defaults from the
+// environment, and returns a function that validates the result once fs has been parsed.
+// Settings of other parts keep their zero values.
+func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*config, func() error) {
 	c := &config{}
-	str := func(p *string, flagName, envName, def, help string) {
+	str := func(part parts, p *string, flagName, envName, def, help string) {
+		if use&part == 0 {
+			return
+		}
 		v := getenv(envName)
 		if v == "" {
 			v = def
@@ -48,6 +73,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 	}
 	// Secrets never become a flag's default: -h would print them.
 	secret := func(p *string, flagName, envName, help string) {
+		if use&partBot == 0 {
+			return
+		}
 		*p = getenv(envName)
 		fs.Func(flagName, help+" ("+envName+"; prefer the variable: flags show in the process list)", func(s string) error {
 			*p = s
@@ -55,33 +83,40 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 		})
 	}
 	durs := map[string]*durFlag{}
-	dur := func(p *time.Duration, flagName, envName string, def time.Duration, help string) {
+	dur := func(part parts, p *time.Duration, flagName, envName string, def time.Duration, help string) {
+		if use&part == 0 {
+			return
+		}
 		d := &durFlag{p: p, env: envName, raw: getenv(envName)}
 		*p = def
 		durs[envName] = d
 		fs.Var(d, flagName, help+" ("+envName+")")
 	}
-	str(&c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
-	str(&c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
-	str(&c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page")
+	str(partData, &c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
+	str(partKeys, &c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
+	str(partWeb, &c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page (and /healthz, /readyz, /metrics)")
 	secret(&c.BotToken, "token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; the bot is off without it")
-	str(&c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
-	str(&c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
+	str(partBot, &c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
+	str(partBot, &c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
 	secret(&c.WebhookSecret, "webhook-secret", "PUENTE_WEBHOOK_SECRET", "secret token Telegram sends with each webhook request")
 	// The webhook listens on a port of its own, so a reverse proxy can publish it without
 	// publishing the volunteers' page.
-	str(&c.WebhookAddr, "webhook-addr", "PUENTE_WEBHOOK_ADDR", "127.0.0.1:8443", "where the webhook listens, behind an HTTPS reverse proxy")
-	dur(&c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
-	dur(&c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
-	dur(&c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
-	dur(&c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
-	str(&c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
-	str(&c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
+	str(partBot, &c.WebhookAddr, "webhook-addr", "PUENTE_WEBHOOK_ADDR", "127.0.0.1:8443", "where the webhook listens, behind an HTTPS reverse proxy")
+	str(partBot, &c.MetricsAddr, "metrics-addr", "PUENTE_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090), not on the web page's")
+	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
+	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
+	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
+	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
+	str(partEngine, &c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
+	str(partEngine, &c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
 	level := getenv("PUENTE_LOG_LEVEL")
-	fs.Func("log-level", "debug, info, warn or error (PUENTE_LOG_LEVEL, default info)", func(s string) error {
-		level = s
-		return nil
-	})
+	if use&partLog != 0 {
+		fs.Func("log-level", "debug, info, warn or error (PUENTE_LOG_LEVEL, default info)", func(s string) error {
+			level = s
+			return nil
+		})
+	}
+	str(partLog, &c.LogFormat, "log-format", "PUENTE_LOG_FORMAT", "text", "text (key=value lines) or json (one object a line, for a log collector)")
 
 	validate := func() error {
 		var errs []error
@@ -90,53 +125,74 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 				errs = append(errs, err)
 			}
 		}
-		if level != "" {
+		if use&partLog != 0 && level != "" {
 			if err := c.LogLevel.UnmarshalText([]byte(level)); err != nil {
 				errs = append(errs, fmt.Errorf("PUENTE_LOG_LEVEL: %q is not debug, info, warn or error", level))
 			}
 		}
-		if c.DataDir == "" {
+		if use&partLog != 0 && c.LogFormat != "text" && c.LogFormat != "json" {
+			errs = append(errs, fmt.Errorf("PUENTE_LOG_FORMAT: %q is not text or json", c.LogFormat))
+		}
+		if use&partData != 0 && c.DataDir == "" {
 			errs = append(errs, errors.New("PUENTE_DATA_DIR: must not be empty"))
 		}
-		if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-			errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
-		}
-		if _, _, err := net.SplitHostPort(c.WebhookAddr); err != nil {
-			errs = append(errs, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %q is not host:port", c.WebhookAddr))
-		}
-		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL))
-		}
-		c.APIURL = strings.TrimRight(c.APIURL, "/")
-		if c.WebhookURL != "" {
-			if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
-				errs = append(errs, errors.New("PUENTE_WEBHOOK_URL: must be an https URL"))
-			}
-			if len(c.WebhookSecret) < 16 {
-				errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))
+		if use&partWeb != 0 {
+			if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+				errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
 			}
 		}
-		if c.BotToken != "" && (c.OperatorName == "" || c.OperatorContact == "") {
-			errs = append(errs, errors.New("PUENTE_OPERATOR_NAME and PUENTE_OPERATOR_CONTACT: the bot tells people who runs it (/privacy), so both must be set when TELEGRAM_BOT_TOKEN is"))
+		if use&partBot != 0 {
+			errs = append(errs, c.validateBot()...)
 		}
-		if c.SessionIdle < time.Minute {
-			errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
+		if use&partEngine != 0 {
+			if c.SessionIdle < time.Minute {
+				errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
+			}
+			if c.DeleteAfter < time.Minute || c.DeleteAfter > maxDeleteAfter {
+				errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", maxDeleteAfter))
+			}
 		}
-		if c.DeleteAfter < time.Minute || c.DeleteAfter > maxDeleteAfter {
-			errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", maxDeleteAfter))
-		}
-		if c.CaseIdle < time.Hour {
-			errs = append(errs, errors.New("PUENTE_CASE_IDLE: must be at least 1h"))
-		}
-		if c.CaseForget < time.Hour {
-			errs = append(errs, errors.New("PUENTE_CASE_FORGET: must be at least 1h"))
-		}
-		if abs, err := filepath.Abs(c.DataDir); err == nil {
+		if abs, err := filepath.Abs(c.DataDir); use&partData != 0 && err == nil {
 			c.DataDir = abs
 		}
 		return errors.Join(errs...)
 	}
 	return c, validate
+}
+
+// validateBot checks the settings of the bot's part.
+func (c *config) validateBot() []error {
+	var errs []error
+	if _, _, err := net.SplitHostPort(c.WebhookAddr); err != nil {
+		errs = append(errs, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %q is not host:port", c.WebhookAddr))
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("PUENTE_METRICS_ADDR: %q is not host:port", c.MetricsAddr))
+		}
+	}
+	if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL))
+	}
+	c.APIURL = strings.TrimRight(c.APIURL, "/")
+	if c.WebhookURL != "" {
+		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+			errs = append(errs, errors.New("PUENTE_WEBHOOK_URL: must be an https URL"))
+		}
+		if len(c.WebhookSecret) < 16 {
+			errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))
+		}
+	}
+	if c.BotToken != "" && (c.OperatorName == "" || c.OperatorContact == "") {
+		errs = append(errs, errors.New("PUENTE_OPERATOR_NAME and PUENTE_OPERATOR_CONTACT: the bot tells people who runs it (/privacy), so both must be set when TELEGRAM_BOT_TOKEN is"))
+	}
+	if c.CaseIdle < time.Hour {
+		errs = append(errs, errors.New("PUENTE_CASE_IDLE: must be at least 1h"))
+	}
+	if c.CaseForget < time.Hour {
+		errs = append(errs, errors.New("PUENTE_CASE_FORGET: must be at least 1h"))
+	}
+	return errs
 }
 
 // getenv is the environment as the configuration sees it: a flag given for a variable
@@ -148,6 +204,15 @@ func (c *config) getenv(getenv func(string) string) func(string) string {
 		}
 		return getenv(name)
 	}
+}
+
+// logger is the program's log as PUENTE_LOG_LEVEL and PUENTE_LOG_FORMAT ask, written to w.
+func (c *config) logger(w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	if c.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
 }
 
 // dbPath is where the database lives inside the data folder.

@@ -3,6 +3,7 @@ package main
 import (
 	"archive/zip"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"os"
@@ -76,6 +77,14 @@ func TestImportExport(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(dir, "data")}
 	example := filepath.Join("..", "..", "directory", "example.csv")
+	orig, err := os.ReadFile(example)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := filepath.Join(dir, "edited.csv")
+	if err := os.WriteFile(edited, bytes.Replace(orig, []byte("0808 000 0000"), []byte("0808 000 0001"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	steps := []struct {
 		name string
 		args []string
@@ -83,8 +92,10 @@ func TestImportExport(t *testing.T) {
 		want string
 	}{
 		{"dry run changes nothing", []string{"import", example, "--dry-run"}, nil, "Dry run: 3 listings would be added, 0 changed, 0 left as they are. Nothing was changed."},
+		{"a dry run names each listing it would add", []string{"import", example, "--dry-run"}, nil, "would add:    Example Women's Advice Service (30314f7b-60b1-5fde-a472-ca1c18b71540)\n"},
 		{"import", []string{"import", example}, nil, "Imported: 3 listings added, 0 changed, 0 left as they are."},
 		{"import again changes nothing", []string{"import", example}, nil, "Imported: 0 listings added, 0 changed, 3 left as they are."},
+		{"a dry run names each listing it would change", []string{"import", edited, "--dry-run"}, nil, "would change: Example Night Helpline (4d80d3b4-21ee-5ff3-b4e6-cde0f7e1a61d)\nDry run: 0 listings would be added, 1 changed, 2 left as they are."},
 	}
 	for _, st := range steps {
 		out, stderr, err := runIn(t, vars, st.args...)
@@ -195,5 +206,37 @@ func TestImportBadFiles(t *testing.T) {
 	}
 	if _, _, err := runIn(t, vars, "import"); !errors.Is(err, errUsage) {
 		t.Errorf("import without a file: err = %v, want errUsage", err)
+	}
+}
+
+// Export refuses to write a zip, or more than a screenful of JSON, to a terminal; a pipe or
+// --out gets everything.
+func TestExportToATerminal(t *testing.T) {
+	vars := map[string]string{"PUENTE_DATA_DIR": filepath.Join(t.TempDir(), "data")}
+	tests := []struct {
+		format   string
+		terminal bool
+		wantErr  error
+	}{
+		{"hsds-csv", true, errUsage},
+		{"hsds", true, errUsage},
+		{"csv", true, nil},
+		{"hsds-csv", false, nil},
+		{"hsds", false, nil},
+	}
+	for _, tt := range tests {
+		var out, errOut bytes.Buffer
+		e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &out, stderr: &errOut, stdoutTerminal: tt.terminal}
+		err := run(context.Background(), e, []string{"export", "--format", tt.format})
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("%s to a terminal %v: err = %v, want %v", tt.format, tt.terminal, err, tt.wantErr)
+		}
+		if tt.wantErr != nil {
+			if out.Len() != 0 || !strings.Contains(errOut.String(), "--out FILE") {
+				t.Errorf("%s to a terminal: wrote %d bytes, said %q; want nothing written and --out named", tt.format, out.Len(), errOut.String())
+			}
+		} else if out.Len() == 0 {
+			t.Errorf("%s to a terminal %v: wrote nothing", tt.format, tt.terminal)
+		}
 	}
 }

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -16,7 +17,7 @@ import (
 // runExport writes the directory: puente export [--format csv|hsds|hsds-csv] [--out PATH].
 func runExport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData)
 	format := fs.String("format", "csv", "csv (for spreadsheets; import reads it back), hsds (Open Referral HSDS 3.0 JSON) or hsds-csv (HSDS CSV datapackage, zip)")
 	out := fs.String("out", "", "file to write (default: standard output)")
 	fs.Usage = func() {
@@ -52,7 +53,19 @@ func runExport(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *out == "" {
-		return write(e.stdout, d.Listings())
+		if !e.stdoutTerminal {
+			return write(e.stdout, d.Listings())
+		}
+		var buf bytes.Buffer
+		if err := write(&buf, d.Listings()); err != nil {
+			return fmt.Errorf("export: %w", err)
+		}
+		if *format == "hsds-csv" || (*format == "hsds" && !fitsScreen(buf.Bytes())) {
+			fmt.Fprintf(e.stderr, "puente export: --format %s writes %d KB, too much for a terminal: add --out FILE (or redirect: > FILE)\n", *format, (buf.Len()+1023)/1024)
+			return errUsage
+		}
+		_, err := e.stdout.Write(buf.Bytes())
+		return err
 	}
 	// Write beside the target and rename, so a failed export never leaves half a file.
 	tmp, err := os.CreateTemp(filepath.Dir(*out), ".export-*")
@@ -72,4 +85,11 @@ func runExport(ctx context.Context, e env, args []string) error {
 	}
 	fmt.Fprintf(e.stderr, "Exported %d listings to %s\n", len(d.Listings()), *out)
 	return nil
+}
+
+// A screenful is what export still writes to a terminal: more would scroll out of sight.
+const screenLines, screenBytes = 60, 60 * 100
+
+func fitsScreen(b []byte) bool {
+	return len(b) <= screenBytes && bytes.Count(b, []byte("\n")) <= screenLines
 }

@@ -17,22 +17,16 @@ import (
 // its listings in one transaction: puente import FILE [--dry-run].
 func runImport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData)
 	dryRun := fs.Bool("dry-run", false, "list every row's problems and what would change, and change nothing")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente import [--dry-run] FILE\n\nFILE is a directory CSV (see the README for its columns), HSDS 3.0 JSON (.json),\nor an HSDS 3.0 CSV data package (.zip) as puente export writes them.\nAll rows are imported or none; listings not in FILE are kept.")
 		fs.PrintDefaults()
 	}
 	// Flags may follow the file name: puente import FILE --dry-run.
-	var files []string
-	for len(args) > 0 {
-		if err := parseFlags(fs, e, args, validate); err != nil {
-			return err
-		}
-		if fs.NArg() == 0 {
-			break
-		}
-		files, args = append(files, fs.Arg(0)), fs.Args()[1:]
+	files, err := parseArgs(fs, e, args, validate)
+	if err != nil {
+		return err
 	}
 	if len(files) != 1 {
 		fs.Usage()
@@ -79,6 +73,12 @@ func runImport(ctx context.Context, e env, args []string) error {
 		c, err := db.PlanDirectoryImport(ctx, listings)
 		if err != nil {
 			return err
+		}
+		for _, l := range c.ToAdd {
+			fmt.Fprintf(e.stdout, "would add:    %s (%s)\n", l.Name, l.ID)
+		}
+		for _, l := range c.ToChange {
+			fmt.Fprintf(e.stdout, "would change: %s (%s)\n", l.Name, l.ID)
 		}
 		fmt.Fprintf(e.stdout, "Dry run: %d listings would be added, %d changed, %d left as they are. Nothing was changed.\n", c.Added, c.Changed, c.Unchanged)
 		return nil

@@ -15,7 +15,7 @@ import (
 // so the group receives that listing's cases.
 func runLink(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("link", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partApp)
 	revoke := fs.Bool("revoke", false, "make the listing's unused codes stop working instead of printing a new one")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
@@ -47,7 +47,7 @@ func runLink(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	if !l.AcceptsHandoff {
-		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs (anonymous_handoff is no in the directory); change that first.\n", l.Name)
+		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs. Change that first: on the listing's web page, answer Yes to \"Takes anonymous handoffs through puente?\", or put yes in its anonymous_handoff column and import the spreadsheet again.\n", l.Name)
 		return errFailed
 	}
 	code, err := a.db.CreateLinkCode(ctx, a.keys, l.ID, now)

@@ -56,7 +56,7 @@ func TestLink(t *testing.T) {
 	}{
 		{"no listing", []string{"link"}, ""},
 		{"unknown listing", []string{"link", "no such organisation anywhere"}, "no listing has"},
-		{"not taking handoffs", []string{"link", refuser.ID}, "does not take anonymous handoffs"},
+		{"not taking handoffs", []string{"link", refuser.ID}, `does not take anonymous handoffs. Change that first: on the listing's web page, answer Yes to "Takes anonymous handoffs through puente?"`},
 		{"unclear name", []string{"link", "a"}, "matches"},
 	}
 	for _, tt := range bad {

@@ -2,6 +2,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"flag"
@@ -15,6 +16,9 @@ import (
 // errUsage marks a command line that could not be understood; it exits with status 2.
 var errUsage = errors.New("usage")
 
+// errHelp marks a command asked for its help, which it printed; it exits with status 0.
+var errHelp = errors.New("help")
+
 // errFailed marks a command that ran and reported its own problems; it exits with status 1
 // without printing anything more.
 var errFailed = errors.New("failed")
@@ -25,6 +29,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// stdoutTerminal says stdout is a terminal, where a zip or pages of JSON would garble
+	// the screen.
+	stdoutTerminal bool
 }
 
 type command struct {
@@ -37,7 +44,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"serve", "run the bot and the volunteers' web page (the default)", runServe},
-		{"backup", "write a consistent copy of the database: puente backup FILE", runBackup},
+		{"backup", "write a consistent copy of the database: puente backup [--encrypt] FILE", runBackup},
+		{"restore", "put a backup in place in an empty data folder: puente restore FILE", runRestore},
 		{"match", "print the referral list a person would see: puente match --need NEED --lang LANG", runMatch},
 		{"import", "add or update directory listings from a CSV or HSDS file: puente import FILE [--dry-run]", runImport},
 		{"export", "write the directory: puente export --format csv|hsds|hsds-csv [--out PATH]", runExport},
@@ -45,16 +53,17 @@ func commands() []command {
 		{"link", "print a one-time code that links an organisation's Telegram group: puente link ORG", runLink},
 		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
 		{"check", "validate the flows and messages; print translation coverage", runCheck},
+		{"health", "ask a running puente whether it is up (or --ready); for container health checks", runHealth},
 	}
 }
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}
+	e := env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr, stdoutTerminal: isTerminal(os.Stdout)}
 	err := run(ctx, e, os.Args[1:])
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, errHelp):
 	case errors.Is(err, errUsage):
 		os.Exit(2)
 	case errors.Is(err, errFailed):
@@ -96,14 +105,35 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "through the environment variable named in its help.")
 }
 
-// parseFlags parses a command's flags, printing errors and help to the command's stderr,
-// then runs the checks (the configuration's validation, from configFlags).
-func parseFlags(fs *flag.FlagSet, e env, args []string, checks ...func() error) error {
-	fs.SetOutput(e.stderr)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return errFailed
+// parseArgs is parseFlags for a command whose flags may also follow its arguments
+// (puente import FILE --dry-run); it returns the arguments.
+func parseArgs(fs *flag.FlagSet, e env, args []string, checks ...func() error) ([]string, error) {
+	var rest []string
+	for {
+		if err := parseFlags(fs, e, args, checks...); err != nil {
+			return nil, err
 		}
+		if fs.NArg() == 0 {
+			return rest, nil
+		}
+		rest, args = append(rest, fs.Arg(0)), fs.Args()[1:]
+	}
+}
+
+// parseFlags parses a command's flags, then runs the checks (the configuration's validation,
+// from configFlags). Help asked for (-h) goes to stdout and returns errHelp; a mistake goes
+// to stderr with the help.
+func parseFlags(fs *flag.FlagSet, e env, args []string, checks ...func() error) error {
+	var out bytes.Buffer
+	fs.SetOutput(&out)
+	err := fs.Parse(args)
+	fs.SetOutput(e.stderr)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			e.stdout.Write(out.Bytes())
+			return errHelp
+		}
+		e.stderr.Write(out.Bytes())
 		return errUsage
 	}
 	for _, check := range checks {
@@ -112,4 +142,10 @@ func parseFlags(fs *flag.FlagSet, e env, args []string, checks ...func() error) 
 		}
 	}
 	return nil
+}
+
+// isTerminal says f is a character device such as a terminal, not a file or a pipe.
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }

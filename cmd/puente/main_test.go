@@ -88,7 +88,7 @@ func TestConfig(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			fs := flag.NewFlagSet("test", flag.ContinueOnError)
-			c, validate := configFlags(fs, func(k string) string { return tt.vars[k] })
+			c, validate := configFlags(fs, func(k string) string { return tt.vars[k] }, partAll)
 			if err := fs.Parse(tt.args); err != nil {
 				t.Fatal(err)
 			}
@@ -213,5 +213,67 @@ func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "123:refused") || strings.Contains(stderr, "123:refused") {
 		t.Errorf("the token shows in the error or the log: %v\n%s", err, stderr)
+	}
+}
+
+// Each command's -h prints its own flags to stdout, none of the server's it does not use,
+// and counts as success.
+func TestHelpListsOnlyTheCommandsFlags(t *testing.T) {
+	serverOnly := []string{"-token", "-webhook-url", "-webhook-secret", "-api-url", "-case-idle", "-metrics-addr"}
+	tests := []struct {
+		cmd  string
+		want []string
+		not  []string
+	}{
+		{"serve", []string{"-data-dir", "-http-addr", "-token", "-webhook-url", "-log-format", "-metrics-addr"}, nil},
+		{"chat", []string{"-lang", "-data-dir", "-operator-name"}, append(serverOnly, "-http-addr")},
+		{"check", nil, append(serverOnly, "-data-dir")},
+		{"health", []string{"-ready", "-http-addr"}, append(serverOnly, "-data-dir")},
+		{"match", []string{"-need", "-data-dir"}, append(serverOnly, "-http-addr", "-secret-file")},
+		{"import", []string{"-dry-run", "-data-dir"}, append(serverOnly, "-http-addr", "-secret-file", "-log-level")},
+		{"export", []string{"-format", "-out"}, append(serverOnly, "-http-addr", "-secret-file")},
+		{"adduser", []string{"-role", "-url", "-http-addr"}, append(serverOnly, "-secret-file", "-session-idle")},
+		{"link", []string{"-revoke", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
+		{"backup", []string{"-encrypt", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
+		{"restore", []string{"-data-dir", "-secret-file"}, append(serverOnly, "-http-addr", "-session-idle")},
+	}
+	for _, tt := range tests {
+		t.Run(tt.cmd, func(t *testing.T) {
+			stdout, stderr, err := runIn(t, nil, tt.cmd, "-h")
+			if !errors.Is(err, errHelp) {
+				t.Fatalf("err = %v, want errHelp (exit 0)", err)
+			}
+			if stderr != "" {
+				t.Errorf("stderr = %q, want the help on stdout", stderr)
+			}
+			if !strings.Contains(stdout, "Usage: puente "+tt.cmd) {
+				t.Errorf("help does not start with the command's usage:\n%s", stdout)
+			}
+			for _, f := range tt.want {
+				if !strings.Contains(stdout, "  "+f+" ") && !strings.Contains(stdout, "  "+f+"\n") {
+					t.Errorf("help lacks %s:\n%s", f, stdout)
+				}
+			}
+			for _, f := range tt.not {
+				if strings.Contains(stdout, "  "+f+" ") || strings.Contains(stdout, "  "+f+"\n") {
+					t.Errorf("help lists %s, which %s does not use:\n%s", f, tt.cmd, stdout)
+				}
+			}
+		})
+	}
+}
+
+// A command checks only the settings it uses: a webhook mistake stops serve, not import.
+func TestCommandsIgnoreSettingsTheyDoNotUse(t *testing.T) {
+	vars := map[string]string{
+		"PUENTE_DATA_DIR":    filepath.Join(t.TempDir(), "data"),
+		"PUENTE_WEBHOOK_URL": "http://not-https.example.org/hook",
+		"PUENTE_HTTP_ADDR":   "127.0.0.1:0",
+	}
+	if _, _, err := runIn(t, vars, "import", "--dry-run", filepath.Join("..", "..", "directory", "example.csv")); err != nil {
+		t.Errorf("import with a bad webhook setting: %v", err)
+	}
+	if _, _, err := runIn(t, vars, "serve"); err == nil || !strings.Contains(err.Error(), "PUENTE_WEBHOOK_URL") {
+		t.Errorf("serve with a bad webhook setting: err = %v, want one naming PUENTE_WEBHOOK_URL", err)
 	}
 }

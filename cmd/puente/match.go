@@ -20,7 +20,7 @@ import (
 // puente match [--need NEED] [--lang LANG] [--region REGION] [--women-only] [--community C] [--at 2026-11-29T23:00] [--explain]
 func runMatch(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("match", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partData)
 	need := fs.String("need", "", "what the person needs help with, e.g. domestic_abuse, labour_exploitation, witness")
 	lang := fs.String("lang", "en", "the person's language, e.g. es, pt-BR, ro")
 	region := fs.String("region", "", "where they are: london, north_west, england, wales, scotland, northern_ireland or uk")

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"sync"
 	"time"
+
+	"github.com/puente-bot/puente/metrics"
 )
 
 // janitorEvery is how often expired data is forgotten.
@@ -14,7 +16,11 @@ const janitorEvery = 5 * time.Minute
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv)
+	cfg, validate := configFlags(fs, e.getenv, partAll)
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: puente serve [flags]\n\nRuns the volunteers' web page and, with TELEGRAM_BOT_TOKEN, the Telegram bot, until Ctrl-C.\nEvery flag can also be set through the environment variable named in brackets.")
+		fs.PrintDefaults()
+	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
@@ -53,19 +59,27 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	waitWeb, err := startWeb(ctx, a, eng)
+	o := newOps(a, metrics.New())
+	waitWeb, err := startWeb(ctx, a, eng, o)
 	if err != nil {
 		return err
 	}
 	watch("web page", waitWeb)
-	waitBot, err := startBot(ctx, a, eng)
+	waitMetrics, err := o.startMetrics(ctx)
+	if err != nil {
+		stop(err)
+		wg.Wait()
+		return err
+	}
+	watch("metrics", waitMetrics)
+	waitBot, err := startBot(ctx, a, eng, o)
 	if err != nil {
 		stop(err)
 		wg.Wait()
 		return err
 	}
 	watch("bot", waitBot)
-	wg.Go(func() { a.janitor(ctx) })
+	wg.Go(func() { a.janitor(ctx, o.metrics) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
 	wg.Wait()
 	if len(errs) > 0 {
@@ -77,10 +91,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 
 // janitor forgets idle sessions, and empties the database's write-ahead log of what was
 // forgotten since the last round, until ctx ends.
-func (a *app) janitor(ctx context.Context) {
+func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 	t := time.NewTicker(janitorEvery)
 	defer t.Stop()
 	for {
+		m.JanitorRuns.Inc()
 		n, err := a.db.ExpireSessions(ctx, time.Now().Add(-a.cfg.SessionIdle))
 		switch {
 		case err != nil && ctx.Err() == nil:
@@ -88,6 +103,7 @@ func (a *app) janitor(ctx context.Context) {
 		case n > 0:
 			a.log.Info("Forgot idle sessions", "count", n)
 		}
+		m.Forgotten.WithLabelValues("sessions").Add(float64(n))
 		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", err)
 		}

@@ -17,8 +17,8 @@ import (
 // sets the bot up on Telegram (a refused token fails the start), then takes updates by long
 // polling or, with PUENTE_WEBHOOK_URL, on a webhook served at PUENTE_WEBHOOK_ADDR. Once ctx
 // ends it stops taking updates, finishes the requests on the wire and returns; wait blocks
-// until then.
-func startBot(ctx context.Context, a *app, eng *flows.Engine) (wait func() error, err error) {
+// until then. Once it runs, o's /readyz asks it whether it takes updates.
+func startBot(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func() error, err error) {
 	if a.cfg.BotToken == "" {
 		return func() error { return nil }, nil
 	}
@@ -32,6 +32,7 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine) (wait func() error
 		CaseIdle:      a.cfg.CaseIdle,
 		CaseForget:    a.cfg.CaseForget,
 		Referral:      eng.Referral,
+		Metrics:       o.metrics,
 	}, a.db, a.keys, eng, eng.Catalog(), a.log)
 	if err != nil {
 		return nil, err
@@ -56,6 +57,8 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine) (wait func() error
 		defer close(done)
 		b.Run(ctx)
 	}()
+	ready := b.Ready
+	o.bot.Store(&ready)
 	return func() error {
 		<-done
 		if srv != nil {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -83,5 +84,62 @@ func TestServeRunsTheBot(t *testing.T) {
 	}
 	if strings.Contains(errOut.String(), fake.Token) || strings.Contains(errOut.String(), "7394019283") {
 		t.Errorf("the log holds the token or the chat id:\n%s", errOut.String())
+	}
+}
+
+// Ensure PUENTE_LOG_FORMAT=json makes every log line of a serve with the bot one JSON object,
+// text makes key=value lines, and neither holds the person's chat id or name.
+func TestLogFormat(t *testing.T) {
+	for _, format := range []string{"json", "text"} {
+		t.Run(format, func(t *testing.T) {
+			fake := telegramtest.New(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			var errOut syncBuffer
+			vars := map[string]string{
+				"PUENTE_DATA_DIR":         filepath.Join(t.TempDir(), "data"),
+				"PUENTE_HTTP_ADDR":        "127.0.0.1:0",
+				"PUENTE_LOG_FORMAT":       format,
+				"PUENTE_LOG_LEVEL":        "debug",
+				"TELEGRAM_BOT_TOKEN":      fake.Token,
+				"TELEGRAM_API_URL":        fake.URL,
+				"PUENTE_OPERATOR_NAME":    "Test Org",
+				"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
+			}
+			e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &bytes.Buffer{}, stderr: &errOut}
+			done := make(chan error, 1)
+			go func() { done <- run(ctx, e, nil) }()
+			u := telegramtest.User{ID: 7394019283, FirstName: "Zoraida", Username: "zoraida_q77", LanguageCode: "es"}
+			fake.SendText(u, "/start")
+			fake.Wait(t, "the first screen", func() bool {
+				_, ok := fake.Last(u.ID)
+				return ok
+			})
+			fake.SendText(u, "Zoraida necesita ayuda")
+			fake.Wait(t, "the message to be answered", func() bool { return fake.Pending() == 0 && fake.Unanswered(u.ID) == 0 })
+			cancel()
+			if err := <-done; err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(strings.TrimSpace(errOut.String()), "\n")
+			if len(lines) < 3 {
+				t.Fatalf("only %d log lines:\n%s", len(lines), errOut.String())
+			}
+			for _, line := range lines {
+				var obj map[string]any
+				isJSON := json.Unmarshal([]byte(line), &obj) == nil && obj["msg"] != nil && obj["level"] != nil
+				if isJSON != (format == "json") {
+					t.Errorf("log line is JSON = %v with PUENTE_LOG_FORMAT=%s: %s", isJSON, format, line)
+				}
+				if format == "text" && !strings.Contains(line, "level=") {
+					t.Errorf("text log line without level=: %s", line)
+				}
+				for _, secret := range []string{"7394019283", "Zoraida", "zoraida_q77", "necesita", fake.Token} {
+					if strings.Contains(line, secret) {
+						t.Errorf("log line holds %q: %s", secret, line)
+					}
+				}
+			}
+		})
 	}
 }

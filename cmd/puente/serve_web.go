@@ -12,9 +12,10 @@ import (
 // startWeb starts the volunteers' web page on PUENTE_HTTP_ADDR. The port is taken before it
 // returns, so a busy port fails the start. Once ctx ends the page finishes the requests in
 // flight and stops; wait blocks until then and says whether serving failed. The preview walks
-// eng, the bot's own engine.
-func startWeb(ctx context.Context, a *app, eng *flows.Engine) (wait func() error, err error) {
-	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: eng.Catalog(), Conversation: eng, Log: a.log})
+// eng, the bot's own engine; o's probes answer beside the pages.
+func startWeb(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func() error, err error) {
+	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: eng.Catalog(), Conversation: eng, Log: a.log,
+		Metrics: o.metrics, Ops: o.handlers()})
 	if err != nil {
 		return nil, err
 	}
