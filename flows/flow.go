@@ -45,6 +45,9 @@ type Node struct {
 	Buttons []NodeButton `toml:"buttons"`
 	Nav     string       `toml:"nav"` // "" or "no_back" (the start node)
 	Do      string       `toml:"do"`  // "" or "show_referrals"
+	// NoEmergency says why a screen that names the police or the Home Office
+	// raises no fear and so needs no emergency line (see EmergencyLine).
+	NoEmergency string `toml:"no_emergency"`
 
 	File    *File `toml:"-"`
 	Line    int   `toml:"-"` // line of the node's id

@@ -1,0 +1,107 @@
+package flows_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/puente-bot/puente/flows"
+)
+
+// emergency is the emergency line as each shipped language words it; the
+// lines below must stay on their screens, so a later edit cannot quietly
+// drop what keeps a frightened reader safe.
+var emergency = map[string][]string{
+	"en":    {"Call 999", "press 55"},
+	"es":    {"Llama al 999", "marca 55"},
+	"pt-BR": {"Ligue 999", "digite 55"},
+}
+
+func TestSafetyLines(t *testing.T) {
+	all := func(s ...string) map[string][]string {
+		return map[string][]string{"en": s, "es": s, "pt-BR": s}
+	}
+	tests := []struct {
+		node string
+		why  string
+		want map[string][]string // per language, parts the screen must show
+	}{
+		// A screen that explains a risk of the police or the Home Office says how to call 999.
+		{"pol_start", "F1", emergency},
+		{"pol_report", "F1", emergency},
+		{"pol_options", "F1", emergency},
+		{"pol_rights", "F1", emergency},
+		{"wit_start", "R2", emergency},
+		{"wit_cs", "R2", emergency},
+		{"tr_consent", "R2", emergency},
+		{"work_report", "R2", emergency},
+		{"da_fm", "F16", emergency},
+		{"da_start", "R2", emergency},
+		{"sv_start", "R2", emergency},
+		{"tr_start", "R2", emergency},
+		{"work_start", "R2", emergency},
+		// Where an NRM referral goes, and who can make one (check 14).
+		{"tr_consent", "F2", all("Home Office")},
+		{"tr_nrm", "F2", map[string][]string{
+			"en":    {"Home Office decides", "whatever your nationality or immigration status", "Immigration Enforcement, Border Force and UK Visas and Immigration"},
+			"es":    {"Home Office", "sin importar tu nacionalidad ni tu situación migratoria", "Immigration Enforcement, Border Force y UK Visas and Immigration"},
+			"pt-BR": {"Home Office", "qualquer que seja sua nacionalidade ou situação migratória", "Immigration Enforcement, Border Force e UK Visas and Immigration"},
+		}},
+		// Sexual violence: time-critical care and the lines (checks 11 and 12).
+		{"sv_start", "G2", map[string][]string{"en": {"last few days"}, "es": {"últimos días"}, "pt-BR": {"últimos dias"}}},
+		{"sv_urgent", "G2", map[string][]string{
+			"en":    {"SARC", "5 days", "72 hours", "0800 148 88 88"},
+			"es":    {"SARC", "5 días", "72 horas", "0800 148 88 88"},
+			"pt-BR": {"SARC", "5 dias", "72 horas", "0800 148 88 88"},
+		}},
+		{"sv_support", "F10", all("0808 500 2222", "247sexualabusesupport.org.uk", "08088 01 03 02")},
+		// Domestic abuse: each nation's helpline on the screen itself.
+		{"da_help", "G1", all("0808 2000 247", "0800 027 1234", "0808 80 10 800", "0808 802 1414")},
+		{"da_fm", "F16", all("0800 5999 247")},
+		// Immigration advisers' regulator under its current name (check 13).
+		{"st_advice", "F6", all("IAA", "Immigration Advice Authority")},
+		// Third-party hate crime reporting passes the report on.
+		{"wit_hate", "F9", map[string][]string{"en": {"passes it to the police", "leave your name out"}, "es": {"se la pasa a la policía", "no den tu nombre"}, "pt-BR": {"passa para a polícia", "não deem seu nome"}}},
+		{"pol_options", "F9", map[string][]string{"en": {"passes it to the police", "leave your name out"}, "es": {"se la pasa a la policía", "no den tu nombre"}, "pt-BR": {"passa para a polícia", "não deem seu nome"}}},
+		// A&E is free only until admitted.
+		{"hl_free", "F8", map[string][]string{"en": {"kept in hospital"}, "es": {"te internan"}, "pt-BR": {"internado(a)"}}},
+	}
+	e := shipped(t)
+	for _, tt := range tests {
+		for lang, parts := range tt.want {
+			reply, err := e.Render(flows.State{Lang: lang, Node: tt.node}, now)
+			if err != nil {
+				t.Fatalf("%s %s: %v", lang, tt.node, err)
+			}
+			for _, p := range parts {
+				if !strings.Contains(reply.Text, p) {
+					t.Errorf("%s %s (%s): the screen lacks %q:\n%s", lang, tt.node, tt.why, p, reply.Text)
+				}
+			}
+		}
+	}
+}
+
+// TestWitnessWarningBeside101 keeps the warning that police may share a
+// witness's details on the same line as the 101 number (F3), in every
+// language, rather than one button away.
+func TestWitnessWarningBeside101(t *testing.T) {
+	e := shipped(t)
+	for _, lang := range []string{"en", "es", "pt-BR"} {
+		reply, err := e.Render(flows.State{Lang: lang, Node: "wit_start"}, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, line := range strings.Split(reply.Text, "\n") {
+			if strings.Contains(line, "101") {
+				found = true
+				if !strings.Contains(line, "Home Office") {
+					t.Errorf("%s: the 101 line lacks the Home Office warning: %q", lang, line)
+				}
+			}
+		}
+		if !found {
+			t.Errorf("%s: wit_start does not give 101:\n%s", lang, reply.Text)
+		}
+	}
+}
