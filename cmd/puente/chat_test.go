@@ -145,3 +145,38 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+// Ensure /privacy never shows a variable's name when no operator is set (the terminal and
+// the preview allow that; a bot does not start without one), in every language, and names
+// the operator when one is.
+func TestPrivacyOperator(t *testing.T) {
+	tests := []struct {
+		lang, name, contact string
+		want                []string
+	}{
+		{"en", "", "", []string{"Run by the organisation that runs this bot"}},
+		{"es", "", "", []string{"Lo administra la organización que tiene este bot"}},
+		{"pt-BR", "", "", []string{"Mantido pela organização responsável por este bot"}},
+		{"en", "Test Org", "", []string{"Run by the organisation that runs this bot"}},
+		{"en", "Test Org", "privacy@example.org", []string{"Run by Test Org. Contact: privacy@example.org"}},
+		{"es", "Test Org", "privacy@example.org", []string{"Lo administra Test Org. Contacto: privacy@example.org"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.name+"/"+tt.contact, func(t *testing.T) {
+			vars := map[string]string{"PUENTE_DATA_DIR": t.TempDir(), "PUENTE_SECRET": testSecret,
+				"PUENTE_OPERATOR_NAME": tt.name, "PUENTE_OPERATOR_CONTACT": tt.contact}
+			out, err := chatIn(t, vars, []string{"/privacy"}, "--lang", tt.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, "PUENTE_") || strings.Contains(out, "<no value>") {
+				t.Errorf("the privacy screen shows a variable:\n%s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the privacy screen lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
