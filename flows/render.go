@@ -222,7 +222,11 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	buttons := make([]Button, len(acts))
 	var tb [16]byte
 	for i, a := range acts {
-		buttons[i] = Button{Label: e.label(a, r), Token: token(tb[:], s.Seq, i)}
+		label := e.label(a, r)
+		if a.kind == actExit && s.View == ViewPicker && s.Node == "" {
+			label = e.pickerExit(r)
+		}
+		buttons[i] = Button{Label: label, Token: token(tb[:], s.Seq, i)}
 		if a.kind < actLanguage {
 			rows = append(rows, buttons[i:i+1:i+1])
 		}
@@ -231,6 +235,16 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 		rows = append(rows, buttons[len(acts)-nav:])
 	}
 	return rows
+}
+
+// pickerExit is the exit button of the first picker, in every language:
+// the person has not chosen one yet and may read only their own.
+func (e *Engine) pickerExit(r *renderer) string {
+	parts := make([]string, 0, len(e.cat.Tags()))
+	for _, t := range e.cat.Tags() {
+		parts = append(parts, r.textIn(t, "ui.picker.exit", r.vars))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (e *Engine) label(a action, r *renderer) string {
