@@ -30,3 +30,27 @@ func TestSeedLeavesOutUnsuitable(t *testing.T) {
 		}
 	}
 }
+
+// Ensure every note on a starter contact is a code the catalogue words in each language, so
+// no English fragment such as "(urgent referrals only)" reaches a Spanish or Portuguese list.
+func TestSeedNotesAreCodes(t *testing.T) {
+	ls, err := Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	notes := 0
+	for _, l := range ls {
+		for _, c := range l.Contacts {
+			if c.Note == "" {
+				continue
+			}
+			notes++
+			if c.NoteID() == "" {
+				t.Errorf("%s: the note %q on %s is free text, not one of %v", l.Name, c.Note, c.Value, contactNotes)
+			}
+		}
+	}
+	if notes == 0 {
+		t.Fatal("no notes in the starter directory")
+	}
+}

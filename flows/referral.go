@@ -80,8 +80,12 @@ func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
 		b.WriteString("\n")
 		b.WriteString(r.text(contactIDs[c.Kind], r.with1("Value", value)))
 		if c.Note != "" {
+			note := iso.FSI(c.Note)
+			if id := c.NoteID(); id != "" {
+				note = r.text(id, r.vars)
+			}
 			b.WriteString(" (")
-			b.WriteString(iso.FSI(c.Note))
+			b.WriteString(note)
 			b.WriteString(")")
 		}
 	}

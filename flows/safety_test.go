@@ -105,3 +105,26 @@ func TestWitnessWarningBeside101(t *testing.T) {
 		}
 	}
 }
+
+// TestContactNotesTranslated keeps English notes out of Spanish and Portuguese lists: a note
+// code in the directory is worded by the catalogue in the reader's language.
+func TestContactNotesTranslated(t *testing.T) {
+	e := shipped(t)
+	want := map[string]string{"en": "(textphone)", "es": "(teléfono de texto para personas sordas)", "pt-BR": "(telefone de texto para pessoas surdas)"}
+	for lang, w := range want {
+		text := ""
+		for page := 0; page < 10 && !strings.Contains(text, w); page++ {
+			reply, err := e.Render(flows.State{Lang: lang, Node: "referral", Need: "witness", Region: "uk", Page: page}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text += reply.Text
+		}
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: the witness list does not show %q:\n%s", lang, w, text)
+		}
+		if lang != "en" && strings.Contains(text, "(textphone)") {
+			t.Errorf("%s: the list shows the English note:\n%s", lang, text)
+		}
+	}
+}
