@@ -10,7 +10,7 @@ func TestSeedLoads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := len(ls), 41; got != want {
+	if got, want := len(ls), 43; got != want {
 		t.Fatalf("seed listings = %d, want %d", got, want)
 	}
 }
