@@ -52,7 +52,11 @@ func (e *Engine) listing(m directory.Match, r *renderer, iso locales.Bidi) {
 		b.WriteString("\n\n")
 	}
 	b.WriteString("• ")
-	b.WriteString(iso.FSI(m.Listing.Name))
+	name := m.Listing.Name
+	if id, ok := e.names[name]; ok {
+		name = r.text(id, r.vars)
+	}
+	b.WriteString(iso.FSI(name))
 	if o := m.Listing.Organisation; o != "" && !strings.Contains(m.Listing.Name, o) {
 		// "Trafficking Project" alone does not say who runs it; the person
 		// may know or have heard of the organisation, not the service.

@@ -1,10 +1,13 @@
 package flows_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
 )
 
 // emergency is the emergency line as each shipped language words it; the
@@ -126,5 +129,55 @@ func TestContactNotesTranslated(t *testing.T) {
 		if lang != "en" && strings.Contains(text, "(textphone)") {
 			t.Errorf("%s: the list shows the English note:\n%s", lang, text)
 		}
+	}
+}
+
+// TestListingNamesTranslated shows listings whose name has a common local form in the
+// reader's language.
+func TestListingNamesTranslated(t *testing.T) {
+	e := shipped(t)
+	want := map[string]string{"en": "Police non-emergency 101", "es": "Policía para casos que no son emergencia (101)", "pt-BR": "Polícia para casos que não são emergência (101)"}
+	for lang, w := range want {
+		text := ""
+		for page := 0; page < 10 && !strings.Contains(text, w); page++ {
+			reply, err := e.Render(flows.State{Lang: lang, Node: "referral", Need: "witness", Region: "uk", Page: page}, now)
+			if err != nil {
+				t.Fatal(err)
+			}
+			text += reply.Text
+		}
+		if !strings.Contains(text, w) {
+			t.Errorf("%s: the witness list does not show %q:\n%s", lang, w, text)
+		}
+		if lang != "en" && strings.Contains(text, "Police non-emergency") {
+			t.Errorf("%s: the list shows the English name:\n%s", lang, text)
+		}
+	}
+}
+
+// TestListingNameMessagesMatchTheDirectory finds a name translation whose English text no
+// starter listing carries any more: it would never be shown.
+func TestListingNameMessagesMatchTheDirectory(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	listings, err := directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := 0
+	for _, id := range cat.IDs(locales.Default) {
+		if !strings.HasPrefix(id, flows.ListingNamePrefix) {
+			continue
+		}
+		found++
+		name := cat.Text(locales.Default, id, nil)
+		if !slices.ContainsFunc(listings, func(l *directory.Listing) bool { return l.Name == name }) {
+			t.Errorf("%s translates %q, which no starter listing is called", id, name)
+		}
+	}
+	if found == 0 {
+		t.Fatal("no listing name messages")
 	}
 }
