@@ -130,3 +130,25 @@ func (h *harness) quietPreview(u telegramtest.User) {
 		h.t.Errorf("the unprompted message shows the need %q: %q", w, m.Text)
 	}
 }
+
+// Ensure the message that opens a case warns, in every language, that replies can show on
+// the lock screen and says where Telegram hides previews.
+func TestOpenedWarnsOfLockScreen(t *testing.T) {
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string][]string{
+		"en":    {"lock screen", "Settings › Notifications and Sounds"},
+		"es":    {"pantalla bloqueada", "Ajustes › Notificaciones y sonidos"},
+		"pt-BR": {"tela de bloqueio", "Configurações › Notificações e Sons"},
+	}
+	for lang, parts := range want {
+		text := cat.Text(lang, "handoff.opened", map[string]any{"Org": orgA.Name, "Hours": "any time"})
+		for _, p := range parts {
+			if !strings.Contains(text, p) {
+				t.Errorf("%s handoff.opened lacks %q: %q", lang, p, text)
+			}
+		}
+	}
+}
