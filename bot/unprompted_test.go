@@ -2,7 +2,9 @@ package bot
 
 import (
 	"io/fs"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"testing/fstest"
 
@@ -151,4 +153,33 @@ func TestOpenedWarnsOfLockScreen(t *testing.T) {
 			}
 		}
 	}
+}
+
+// leavingDirectory drops orgA from its listings once left is set.
+type leavingDirectory struct {
+	testDirectory
+	left *atomic.Bool
+}
+
+func (d leavingDirectory) Listings() []*directory.Listing {
+	if !d.left.Load() {
+		return d.testDirectory.Listings()
+	}
+	return slices.DeleteFunc(slices.Clone(d.testDirectory.Listings()), func(l *directory.Listing) bool { return l == orgA })
+}
+
+// Ensure a person whose organisation unlinks after leaving the directory is pointed to other
+// organisations, not to contacts the list no longer has, and still sees nothing telling.
+func TestUnlinkedAfterLeavingTheDirectory(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	var left atomic.Bool
+	h.cfg.Directory = leavingDirectory{testDirectory: testDirectory{listings: []*directory.Listing{orgA, orgB, orgC}}, left: &left}
+	h.start()
+	h.link(groupA, orgA, worker)
+	h.openCase(person, groupA, "")
+	left.Store(true)
+	fake.TopicText(groupA, 0, worker, "/unlink")
+	h.screen(person, "Other organisations are in the list")
+	h.quietPreview(person)
 }
