@@ -184,3 +184,20 @@ func TestListingNameMessagesMatchTheDirectory(t *testing.T) {
 		t.Fatal("no listing name messages")
 	}
 }
+
+// TestNoBreezyHeadings keeps "Good to know" and its translations off every screen: they read
+// lightly above danger, coercion and data sharing.
+func TestNoBreezyHeadings(t *testing.T) {
+	e := shipped(t)
+	for _, sc := range e.Screens() {
+		reply, err := e.Render(sc.State, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, h := range []string{"Good to know", "Para tener en cuenta", "Bom saber"} {
+			if strings.Contains(reply.Text, h) {
+				t.Errorf("%s %s: %q on the screen", sc.State.Lang, sc.State.Node, h)
+			}
+		}
+	}
+}
