@@ -96,11 +96,11 @@ func TestImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := bytes.Count(first, []byte("\r\n")), 1+41+3; got != want {
+	if got, want := bytes.Count(first, []byte("\r\n")), 1+43+3; got != want {
 		t.Errorf("exported %d lines, want %d", got, want)
 	}
 	out, _, err := runIn(t, vars, "import", csvPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the export: %v %q", err, out)
 	}
 	stdout, _, err := runIn(t, vars, "export")
@@ -113,11 +113,11 @@ func TestImportExport(t *testing.T) {
 	}
 	var services []map[string]any
 	data, _ := os.ReadFile(jsonPath)
-	if err := json.Unmarshal(data, &services); err != nil || len(services) != 44 {
+	if err := json.Unmarshal(data, &services); err != nil || len(services) != 46 {
 		t.Fatalf("HSDS export: %d services, %v", len(services), err)
 	}
 	out, _, err = runIn(t, vars, "import", jsonPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the HSDS export: %v %q", err, out)
 	}
 	zipPath := filepath.Join(dir, "out.zip")
@@ -130,7 +130,7 @@ func TestImportExport(t *testing.T) {
 		zr.Close()
 	}
 	out, _, err = runIn(t, vars, "import", zipPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the HSDS data package: %v %q", err, out)
 	}
 	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
@@ -181,7 +181,7 @@ func TestImportBadFiles(t *testing.T) {
 		}
 	}
 	out, _, err := runIn(t, vars, "export")
-	if err != nil || strings.Count(out, "\r\n") != 1+41+3 {
+	if err != nil || strings.Count(out, "\r\n") != 1+43+3 {
 		t.Errorf("after refused imports the directory changed: %v\n%s", err, out)
 	}
 	if _, _, err := runIn(t, vars, "import"); !errors.Is(err, errUsage) {
