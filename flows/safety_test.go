@@ -65,6 +65,9 @@ func TestSafetyLines(t *testing.T) {
 		// Third-party hate crime reporting passes the report on.
 		{"wit_hate", "F9", map[string][]string{"en": {"passes it to the police", "leave your name out"}, "es": {"se la pasa a la policía", "no den tu nombre"}, "pt-BR": {"passa para a polícia", "não deem seu nome"}}},
 		{"pol_options", "F9", map[string][]string{"en": {"passes it to the police", "leave your name out"}, "es": {"se la pasa a la policía", "no den tu nombre"}, "pt-BR": {"passa para a polícia", "não deem seu nome"}}},
+		// Calling 999 without speaking or hearing (E4-E6, check 6).
+		{"emergency", "F14", all("999", "55", "112")},
+		{"emergency_deaf", "F14", all("999bsl.co.uk", "register", "18000")},
 		// Keeping evidence without it being found on the phone; what reporting brings.
 		{"da_evidence", "G4", all("Bright Sky")},
 		{"pol_after", "G7", all("Victim Personal Statement")},
