@@ -222,9 +222,11 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	buttons := make([]Button, len(acts))
 	var tb [16]byte
 	for i, a := range acts {
-		label := e.label(a, r)
+		var label string
 		if a.kind == actExit && s.View == ViewPicker && s.Node == "" {
 			label = e.pickerExit(r)
+		} else {
+			label = e.label(a, r)
 		}
 		buttons[i] = Button{Label: label, Token: token(tb[:], s.Seq, i)}
 		if a.kind < actLanguage {
