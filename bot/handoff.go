@@ -553,14 +553,13 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 	chat, err := b.openChat(c.Person, c.PersonKey)
 	cl := closing{c: c}
 	if err == nil {
-		id := map[string]string{closedByOrg: "handoff.closed.org", closedIdle: "handoff.closed.idle", closedUnlinked: "handoff.closed.unlinked"}[by]
-		l := b.listing(c.ListingID)
-		org := c.Code
-		if l != nil {
-			org = l.Name
+		id := closingIDs[by]
+		if by == closedUnlinked && b.listing(c.ListingID) == nil {
+			id = unlinkedGone // the list cannot give their other contacts any more
 		}
+		// The person may not be looking: the text names neither the organisation nor the need.
 		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
-			Text: b.sp.cat.Text(c.Lang, id, map[string]any{"Org": locales.BidiFor(c.Lang).FSI(org)}), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
+			Text: b.sp.cat.Text(c.Lang, id, nil), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
 	}
 	switch {
 	case group == 0:

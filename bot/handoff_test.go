@@ -420,6 +420,9 @@ func TestCaseEnds(t *testing.T) {
 			})
 			if tt.personGot != "" {
 				h.screen(person, tt.personGot)
+				if tt.name == "close by the organisation" {
+					h.quietPreview(person)
+				}
 				h.press(person, label(person, "helpful"))
 				h.screen(person, "Thank you")
 				ratings, err := h.db.CaseRatings(context.Background())
@@ -563,6 +566,7 @@ func TestIdleCaseClosesAndIsForgotten(t *testing.T) {
 	}
 	c.Advance(13 * 24 * time.Hour)
 	h.screen(person, "no messages for a long time")
+	h.quietPreview(person)
 	fake.Wait(t, "the note in the topic", func() bool {
 		ts := h.topicTexts(groupA, thread)
 		return strings.Contains(ts[len(ts)-1], "closed by itself")
@@ -797,6 +801,7 @@ func TestGroupGoneClosesCases(t *testing.T) {
 			h.openCase(person, groupA, "")
 			tt.gone(fake)
 			h.screen(person, "no longer takes conversations here")
+			h.quietPreview(person)
 			fake.Wait(t, "the link to go", func() bool { return h.count("links") == 0 })
 			fake.SendText(person, "hello?")
 			fake.SendText(person, "/end")
@@ -1013,13 +1018,13 @@ func TestGroupPanicIsContained(t *testing.T) {
 	h.cfg.Directory = panickyDirectory{testDirectory: h.cfg.Directory.(testDirectory), armed: &armed}
 	h.start()
 	h.link(groupA, orgA, worker)
-	thread := h.openCase(person, groupA, "")
+	h.openCase(person, groupA, "")
 	armed.Store(true)
-	fake.TopicText(groupA, thread, worker, "/close")
+	fake.TopicText(groupA, 0, worker, "/unlink")
 	fake.Wait(t, "the update to be confirmed", func() bool { return fake.Pending() == 0 && strings.Contains(h.logs.String(), "panicked") })
 	armed.Store(false)
-	fake.TopicText(groupA, thread, worker, "/close")
-	h.screen(person, "has closed this conversation")
+	fake.TopicText(groupA, 0, worker, "/unlink")
+	h.screen(person, "no longer takes conversations here")
 	logs := h.logs.String()
 	for _, secret := range []string{strconv.FormatInt(groupA, 10), strconv.FormatInt(worker.ID, 10), worker.FirstName, worker.Username, strconv.FormatInt(person.ID, 10)} {
 		if strings.Contains(logs, secret) {

@@ -70,6 +70,31 @@ type Contact struct {
 	Hours *Hours
 }
 
+// contactNotes are the notes a contact can carry as a code, so that each reader sees the
+// note in their own language: "18001 101 (textphone)". Any other note is shown as written.
+var contactNotes = []string{"textphone", "welsh", "from-abroad", "out-of-hours-grc", "urgent-referrals", "spanish", "portuguese"}
+
+// ContactNoteIDs lists the message of every note code.
+func ContactNoteIDs() []string {
+	out := make([]string, len(contactNotes))
+	for i, n := range contactNotes {
+		out[i] = noteID(n)
+	}
+	return out
+}
+
+func noteID(code string) string {
+	return "directory.contact_note." + strings.ReplaceAll(code, "-", "_")
+}
+
+// NoteID is the message that words the contact's note, or "" when the note is free text.
+func (c Contact) NoteID() string {
+	if slices.Contains(contactNotes, c.Note) {
+		return noteID(c.Note)
+	}
+	return ""
+}
+
 // WomenOnly reports whether the listing serves only women (and perhaps their children).
 func (l *Listing) WomenOnly() bool {
 	return slices.Contains(l.Serves, Women) && !slices.Contains(l.Serves, Men) &&

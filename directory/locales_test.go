@@ -26,7 +26,7 @@ func TestMessagesInEveryLanguage(t *testing.T) {
 		return m
 	}
 	en := load("en")
-	ids := allReasonIDs()
+	ids := append(allReasonIDs(), ContactNoteIDs()...)
 	sources, err := filepath.Glob("*.go")
 	if err != nil {
 		t.Fatal(err)
@@ -41,7 +41,7 @@ func TestMessagesInEveryLanguage(t *testing.T) {
 			ids = append(ids, string(m[1]))
 		}
 	}
-	if len(ids) == len(allReasonIDs()) {
+	if len(ids) == len(allReasonIDs())+len(ContactNoteIDs()) {
 		t.Fatal("found no problem messages in the package's code")
 	}
 	for _, lang := range []string{"en", "es", "pt-BR"} {

@@ -26,6 +26,19 @@ const MaxReading = 600
 
 var nodeID = regexp.MustCompile(`^[a-z0-9_]+$`)
 
+// EmergencyLine is the message that tells a person in danger how to call 999,
+// also without speaking. EmergencyPage is the screen that explains it in full.
+const (
+	EmergencyLine = "content.common.emergency"
+	EmergencyPage = "content.main.emergency"
+)
+
+// namesAuthority finds, in a screen's English text, the police or the Home
+// Office (and its Immigration Enforcement): naming them raises the fear that
+// keeps people from calling for help, so such a screen also says how to call
+// 999, or gives in no_emergency the reason it does not need to.
+var namesAuthority = regexp.MustCompile(`(?i)\bpolice\b|\bHome Office\b|\bImmigration Enforcement\b`)
+
 // Validate reports what would break a conversation, or shows the flows
 // went stale: a missing or second start node, a target or message that does
 // not exist, an unknown action or argument, a node no path reaches, a file
@@ -118,6 +131,7 @@ func (s *Set) validateNode(n *Node, cat *locales.Catalog) []locales.Defect {
 			bad(n.lineOf(`"`+id+`"`), "message %q does not exist", id)
 		}
 	}
+	out = append(out, checkEmergency(n, cat)...)
 	for _, b := range n.Buttons {
 		line := n.lineOf(`"` + b.Label + `"`)
 		if b.Label == "" {
@@ -135,6 +149,42 @@ func (s *Set) validateNode(n *Node, cat *locales.Catalog) []locales.Defect {
 		}
 	}
 	return out
+}
+
+// checkEmergency holds a screen that names the police or the Home Office to
+// the emergency line, and a reason given in no_emergency to a screen that
+// needs one. Referral lists are left out: their own intro and the emergency
+// services listing carry 999.
+func checkEmergency(n *Node, cat *locales.Catalog) []locales.Defect {
+	if n.Do == DoShowReferrals {
+		return nil
+	}
+	var named string
+	shows := false
+	for _, id := range n.Say {
+		if id == EmergencyLine || id == EmergencyPage {
+			shows = true
+			continue
+		}
+		if _, ok := cat.Message(locales.Default, id); !ok {
+			continue
+		}
+		if m := namesAuthority.FindString(cat.Text(locales.Default, id, nil)); m != "" && named == "" {
+			named = fmt.Sprintf("%s names %q", id, m)
+		}
+	}
+	bad := func(line int, format string, args ...any) []locales.Defect {
+		return []locales.Defect{{File: n.File.Path, Line: line, Msg: fmt.Sprintf("node %q: ", n.ID) + fmt.Sprintf(format, args...)}}
+	}
+	switch {
+	case named != "" && !shows && strings.TrimSpace(n.NoEmergency) == "":
+		return bad(n.lineOf("say"), "%s but the screen does not show %q: add it to say, or say in no_emergency why this screen raises no fear", named, EmergencyLine)
+	case n.NoEmergency != "" && shows:
+		return bad(n.lineOf("no_emergency"), "no_emergency is set but the screen shows %q: remove no_emergency", EmergencyLine)
+	case n.NoEmergency != "" && named == "":
+		return bad(n.lineOf("no_emergency"), "no_emergency is set but the screen names neither the police nor the Home Office: remove it")
+	}
+	return nil
 }
 
 // checkButton checks a button's action, argument and target against the

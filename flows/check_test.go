@@ -111,6 +111,24 @@ func TestCheck(t *testing.T) {
 			want:    []string{`help.toml:5: node "region": es: the screen has 4200 characters, over 4096`},
 		},
 		{
+			name:    "police named without the emergency line",
+			locales: fstest.MapFS{"content.en.json": file(strings.Replace(readFile(t, "testdata/locales/content.en.json"), `"You saw a crime."`, `"You saw a crime. The Police may share what you say."`, 1))},
+			want:    []string{`help.toml:14: node "witness": content.t.witness names "Police" but the screen does not show "content.common.emergency"`},
+		},
+		{
+			name: "police named with a reason",
+			flows: fstest.MapFS{"help.toml": file(strings.Replace(readFile(t, "testdata/flows/help.toml"), `say = ["content.t.witness"]`,
+				"say = [\"content.t.witness\"]\nno_emergency = \"names the police only as a route\"", 1))},
+			locales: fstest.MapFS{"content.en.json": file(strings.Replace(readFile(t, "testdata/locales/content.en.json"), `"You saw a crime."`, `"You saw a crime. Tell the police if you like."`, 1))},
+			want:    nil,
+		},
+		{
+			name: "a reason where none is needed",
+			flows: fstest.MapFS{"help.toml": file(strings.Replace(readFile(t, "testdata/flows/help.toml"), `say = ["content.t.witness"]`,
+				"say = [\"content.t.witness\"]\nno_emergency = \"kept from an older text\"", 1))},
+			want: []string{`help.toml:15: node "witness": no_emergency is set but the screen names neither the police nor the Home Office`},
+		},
+		{
 			name:    "screen too long to read",
 			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"), `"¿Dónde estás?"`, `"`+strings.Repeat("¿Dónde estás? ", 50)+`"`, 1))},
 			want:    []string{`help.toml:5: node "region": es: the screen has 700 characters, over 600: split it`},

@@ -133,7 +133,15 @@ type Engine struct {
 	rank  directory.Ranker
 	cfg   Config
 	start *Node
+	// names maps a listing's English name to the message that gives its
+	// common local form ("Emergency services (999 / 112)"); a listing renamed
+	// since simply shows its new name.
+	names map[string]string
 }
+
+// ListingNamePrefix starts the messages that translate listing names: the
+// English text of each is the name as the directory writes it.
+const ListingNamePrefix = "directory.listing_name."
 
 // New checks the flows' structure against the catalog and returns an
 // engine. Missing translations are not fatal (they fall back); broken
@@ -153,7 +161,18 @@ func New(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config) (*En
 		cfg.MaxBack = 20
 	}
 	start, _ := set.Start()
-	return &Engine{set: set, cat: cat, rank: rank, cfg: cfg, start: start}, nil
+	return &Engine{set: set, cat: cat, rank: rank, cfg: cfg, start: start, names: listingNames(cat)}, nil
+}
+
+// listingNames maps each listing name that has a local form to its message.
+func listingNames(cat *locales.Catalog) map[string]string {
+	names := map[string]string{}
+	for _, id := range cat.IDs(locales.Default) {
+		if strings.HasPrefix(id, ListingNamePrefix) {
+			names[cat.Text(locales.Default, id, nil)] = id
+		}
+	}
+	return names
 }
 
 // Catalog returns the engine's messages.

@@ -49,6 +49,9 @@ type Node struct {
 	// ("community", "women_only"); otherwise the person goes straight on to Skip.
 	Ask  string `toml:"ask"`
 	Skip string `toml:"skip"`
+	// NoEmergency says why a screen that names the police or the Home Office
+	// raises no fear and so needs no emergency line (see EmergencyLine).
+	NoEmergency string `toml:"no_emergency"`
 
 	File    *File `toml:"-"`
 	Line    int   `toml:"-"` // line of the node's id

@@ -64,7 +64,7 @@ func (e *Engine) referrals(s State, now time.Time, r *renderer) State {
 // as the bot shows it: puente match prints the same text. fellBack reports that some
 // of it fell back to another language.
 func Listing(cat *locales.Catalog, lang string, m directory.Match) (text string, fellBack bool) {
-	r := renderer{cat: cat, lang: lang}
+	r := renderer{cat: cat, lang: lang, names: listingNames(cat)}
 	r.listing(m, locales.BidiFor(lang))
 	return r.b.String(), r.fellBack
 }
@@ -79,7 +79,11 @@ func (r *renderer) listing(m directory.Match, iso locales.Bidi) {
 		b.WriteString("\n\n")
 	}
 	b.WriteString("• ")
-	b.WriteString(iso.FSI(m.Listing.Name))
+	name := m.Listing.Name
+	if id, ok := r.names[name]; ok {
+		name = r.text(id, r.vars)
+	}
+	b.WriteString(iso.FSI(name))
 	if o := m.Listing.Organisation; o != "" && !strings.Contains(m.Listing.Name, o) {
 		// "Trafficking Project" alone does not say who runs it; the person
 		// may know or have heard of the organisation, not the service.
@@ -117,8 +121,12 @@ func (r *renderer) contacts(cs []directory.Contact, iso locales.Bidi, talk bool)
 		b.WriteString("\n")
 		b.WriteString(r.text(contactIDs[c.Kind], r.with1("Value", value)))
 		if c.Note != "" {
+			note := iso.FSI(c.Note)
+			if id := c.NoteID(); id != "" {
+				note = r.text(id, r.vars)
+			}
 			b.WriteString(" (")
-			b.WriteString(iso.FSI(c.Note))
+			b.WriteString(note)
 			b.WriteString(")")
 		}
 	}

@@ -110,7 +110,7 @@ func (e *Engine) press(s State, tok string) (action, bool) {
 // screen renders s as the new current screen, after an optional notice.
 func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 	s.Seq++
-	r := renderer{cat: e.cat, lang: e.lang(s, ev), vars: e.cfg.Vars}
+	r := renderer{cat: e.cat, lang: e.lang(s, ev), vars: e.cfg.Vars, names: e.names}
 	s, reply := e.render(s, ev.Now, &r)
 	if notice == "" {
 		return s, Output{Replies: []Reply{reply}}
@@ -122,7 +122,7 @@ func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 // every missing message or template key (the text still renders, falling
 // back). Check and tests walk the flows with it.
 func (e *Engine) Render(s State, now time.Time) (Reply, error) {
-	r := renderer{cat: e.cat, lang: e.lang(s, Event{}), vars: e.cfg.Vars}
+	r := renderer{cat: e.cat, lang: e.lang(s, Event{}), vars: e.cfg.Vars, names: e.names}
 	_, reply := e.render(s, now, &r)
 	return reply, errors.Join(r.errs...)
 }
@@ -136,7 +136,8 @@ type renderer struct {
 	errs     []error
 	fellBack bool
 	b        strings.Builder
-	scratch  map[string]any // template data, reused (see with)
+	scratch  map[string]any    // template data, reused (see with)
+	names    map[string]string // listing names with a local form (see Engine.names)
 }
 
 func (r *renderer) text(id string, data map[string]any) string {
@@ -232,7 +233,13 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	buttons := make([]Button, len(acts))
 	var tb [16]byte
 	for i, a := range acts {
-		buttons[i] = Button{Label: e.label(a, r), Token: token(tb[:], s.Seq, i)}
+		var label string
+		if a.kind == actExit && s.View == ViewPicker && s.Node == "" {
+			label = e.pickerExit(r)
+		} else {
+			label = e.label(a, r)
+		}
+		buttons[i] = Button{Label: label, Token: token(tb[:], s.Seq, i)}
 		if a.kind < actLanguage {
 			rows = append(rows, buttons[i:i+1:i+1])
 		}
@@ -241,6 +248,16 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 		rows = append(rows, buttons[len(acts)-nav:])
 	}
 	return rows
+}
+
+// pickerExit is the exit button of the first picker, in every language:
+// the person has not chosen one yet and may read only their own.
+func (e *Engine) pickerExit(r *renderer) string {
+	parts := make([]string, 0, len(e.cat.Tags()))
+	for _, t := range e.cat.Tags() {
+		parts = append(parts, r.textIn(t, "ui.picker.exit", r.vars))
+	}
+	return strings.Join(parts, " · ")
 }
 
 func (e *Engine) label(a action, r *renderer) string {

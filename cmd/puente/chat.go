@@ -92,15 +92,13 @@ func newEngine(cfg *config, rank directory.Ranker) (*flows.Engine, error) {
 
 // engineVars are the values the privacy texts quote, in every language. Names
 // typed by the operator are isolated if they hold right-to-left letters. Where
-// the operator has not set them (the bot refuses to start so; the terminal and
-// the preview do not), the variable's name shows what to set. Hours are
-// rounded up, so the statement never promises a shorter time than the real one.
+// the operator has not set both (the bot refuses to start so; the terminal and
+// the preview do not), both are empty and the text says so in words rather
+// than showing a variable's name to a person. Hours are rounded up, so the
+// statement never promises a shorter time than the real one.
 func engineVars(operator, contact string, sessionIdle, deleteAfter time.Duration) map[string]any {
-	if operator == "" {
-		operator = "PUENTE_OPERATOR_NAME"
-	}
-	if contact == "" {
-		contact = "PUENTE_OPERATOR_CONTACT"
+	if operator == "" || contact == "" {
+		operator, contact = "", ""
 	}
 	iso := locales.BidiFor("")
 	return map[string]any{

@@ -106,7 +106,7 @@ func TestChatLanguage(t *testing.T) {
 		want string
 	}{
 		{"picker without a guess", nil, nil, "Hello. Choose your language. In danger now? Call 999.\nHola. Elige tu idioma."},
-		{"picker for a language not shipped", map[string]string{"LANG": "fa_IR.UTF-8"}, nil, "[1] English\n[2] Español\n[3] Português (Brasil)\n[4] Exit and erase"},
+		{"picker for a language not shipped", map[string]string{"LANG": "fa_IR.UTF-8"}, nil, "[1] English\n[2] Español\n[3] Português (Brasil)\n[4] Exit · Salir · Sair"},
 		{"locale guess", map[string]string{"LANG": "pt_BR.UTF-8"}, nil, "] Sair e apagar\n"},
 		{"flag", map[string]string{"LANG": "pt_BR.UTF-8"}, []string{"--lang", "en"}, "] 🌐 Language\n"},
 	}
@@ -143,5 +143,40 @@ func TestCheck(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}
+	}
+}
+
+// Ensure /privacy never shows a variable's name when no operator is set (the terminal and
+// the preview allow that; a bot does not start without one), in every language, and names
+// the operator when one is.
+func TestPrivacyOperator(t *testing.T) {
+	tests := []struct {
+		lang, name, contact string
+		want                []string
+	}{
+		{"en", "", "", []string{"Run by the organisation that runs this bot"}},
+		{"es", "", "", []string{"Lo administra la organización que tiene este bot"}},
+		{"pt-BR", "", "", []string{"Mantido pela organização responsável por este bot"}},
+		{"en", "Test Org", "", []string{"Run by the organisation that runs this bot"}},
+		{"en", "Test Org", "privacy@example.org", []string{"Run by Test Org. Contact: privacy@example.org"}},
+		{"es", "Test Org", "privacy@example.org", []string{"Lo administra Test Org. Contacto: privacy@example.org"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.lang+"/"+tt.name+"/"+tt.contact, func(t *testing.T) {
+			vars := map[string]string{"PUENTE_DATA_DIR": t.TempDir(), "PUENTE_SECRET": testSecret,
+				"PUENTE_OPERATOR_NAME": tt.name, "PUENTE_OPERATOR_CONTACT": tt.contact}
+			out, err := chatIn(t, vars, []string{"/privacy"}, "--lang", tt.lang)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if strings.Contains(out, "PUENTE_") || strings.Contains(out, "<no value>") {
+				t.Errorf("the privacy screen shows a variable:\n%s", out)
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("the privacy screen lacks %q:\n%s", w, out)
+				}
+			}
+		})
 	}
 }

@@ -9,14 +9,17 @@ import (
 	"strings"
 	"time"
 
+	"github.com/puente-bot/puente/bot"
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 )
 
-// runCheck proves the embedded flows and messages sound (see flows.Check)
-// and prints how much of each language is translated. Any defect is
-// printed as "file:line: message" and exits with status 1.
+// runCheck proves the embedded flows and messages sound (see flows.Check),
+// holds the messages that can arrive unprompted to showing nothing telling on
+// a lock screen (bot.CheckUnprompted), and prints how much of each language is
+// translated. Any defect is printed as "file:line: message" and exits with
+// status 1.
 func runCheck(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
 	fs.Usage = func() {
@@ -40,6 +43,7 @@ func runCheck(ctx context.Context, e env, args []string) error {
 	// Sample values for the texts that quote the configuration.
 	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
 	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
+	defects = append(defects, bot.CheckUnprompted(cat)...)
 	slices.SortStableFunc(defects, func(a, b locales.Defect) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})

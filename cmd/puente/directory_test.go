@@ -28,13 +28,13 @@ func TestMatch(t *testing.T) {
 			[]string{"1. National Domestic Abuse Helpline (Refuge)\n   Teléfono: 0808 2000 247\n   en inglés · en Inglaterra · abierto las 24 horas",
 				"place: for anyone, the need is its main one", "score: +8 region, +10 the need is its main one, +10 open now = 28",
 				"2. Safety4Sisters", "place: for anyone, the need is its main one; no phone or text line",
-				"Police non-emergency 101", "servicio de la policía o del gobierno · puedes pedir intérprete"}},
+				"Policía para casos que no son emergencia (101)", "servicio de la policía o del gobierno · puedes pedir intérprete"}},
 		{"Romanian-speaking man with unpaid wages, read in English", []string{"match", "--need", "labour_exploitation", "--lang", "ro", "--region", "london", "--at", "2026-12-02T11:00"},
 			[]string{"shown in en", "Work Rights Centre", "speaks your language (română)"}},
 		{"a year from now the starter directory needs verifying", []string{"match", "--need", "housing", "--lang", "en", "--at", "2027-12-01T12:00"},
 			[]string{"volunteers: not shown to people until someone verifies them (not verified for over a year):", "Latin American Women's Aid (LAWA)"}},
 		{"witness in Scotland, in Spanish", []string{"match", "--need", "witness", "--lang", "es", "--region", "scotland", "--at", "2026-12-02T11:00"},
-			[]string{"1. Crimestoppers (anonymous information)", "2. Police non-emergency 101", "servicio de la policía o del gobierno · puedes pedir intérprete · en todo el Reino Unido · abierto las 24 horas"}},
+			[]string{"1. Crimestoppers (información anónima)", "2. Policía para casos que no son emergencia (101)", "servicio de la policía o del gobierno · puedes pedir intérprete · en todo el Reino Unido · abierto las 24 horas"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -116,11 +116,11 @@ func TestImportExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got, want := bytes.Count(first, []byte("\r\n")), 1+41+3; got != want {
+	if got, want := bytes.Count(first, []byte("\r\n")), 1+43+3; got != want {
 		t.Errorf("exported %d lines, want %d", got, want)
 	}
 	out, _, err := runIn(t, vars, "import", csvPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the export: %v %q", err, out)
 	}
 	stdout, _, err := runIn(t, vars, "export")
@@ -133,11 +133,11 @@ func TestImportExport(t *testing.T) {
 	}
 	var services []map[string]any
 	data, _ := os.ReadFile(jsonPath)
-	if err := json.Unmarshal(data, &services); err != nil || len(services) != 44 {
+	if err := json.Unmarshal(data, &services); err != nil || len(services) != 46 {
 		t.Fatalf("HSDS export: %d services, %v", len(services), err)
 	}
 	out, _, err = runIn(t, vars, "import", jsonPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the HSDS export: %v %q", err, out)
 	}
 	zipPath := filepath.Join(dir, "out.zip")
@@ -150,7 +150,7 @@ func TestImportExport(t *testing.T) {
 		zr.Close()
 	}
 	out, _, err = runIn(t, vars, "import", zipPath)
-	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 44 left as they are") {
+	if err != nil || !strings.Contains(out, "0 listings added, 0 changed, 46 left as they are") {
 		t.Errorf("re-import of the HSDS data package: %v %q", err, out)
 	}
 	if _, stderr, err := runIn(t, vars, "export", "--format", "xml"); !errors.Is(err, errUsage) || !strings.Contains(stderr, "use csv, hsds or hsds-csv") {
@@ -201,7 +201,7 @@ func TestImportBadFiles(t *testing.T) {
 		}
 	}
 	out, _, err := runIn(t, vars, "export")
-	if err != nil || strings.Count(out, "\r\n") != 1+41+3 {
+	if err != nil || strings.Count(out, "\r\n") != 1+43+3 {
 		t.Errorf("after refused imports the directory changed: %v\n%s", err, out)
 	}
 	if _, _, err := runIn(t, vars, "import"); !errors.Is(err, errUsage) {
