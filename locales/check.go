@@ -31,8 +31,12 @@ func (c *Catalog) Coverage() []Coverage {
 	ids := c.IDs(Default)
 	out := make([]Coverage, 0, len(c.tags))
 	for _, lang := range c.tags {
-		cov := Coverage{Lang: lang, Total: len(ids)}
+		cov := Coverage{Lang: lang}
 		for _, id := range ids {
+			if !c.expected(lang, id) {
+				continue
+			}
+			cov.Total++
 			if served, _ := c.Lookup(lang, id); served == lang {
 				cov.Translated++
 			} else {
@@ -60,12 +64,36 @@ func (c *Catalog) Check() []Defect {
 	for _, id := range c.IDs(Default) {
 		en := c.msgs[Default][id]
 		for _, lang := range c.tags[1:] {
-			if _, ok := c.msgs[lang][id]; !ok {
+			if _, ok := c.msgs[lang][id]; !ok && c.expected(lang, id) {
 				out = append(out, Defect{en.File, en.Line, fmt.Sprintf("message %q is missing in %s (%s)", id, lang, areaFile(en.File, lang))})
 			}
 		}
 	}
 	return out
+}
+
+// OptionalAreas are the areas a language may leave out entirely: the
+// volunteers' page (web) is read by volunteers, who may use it in English, while
+// everything a person at risk reads must be in their language.
+var OptionalAreas = []string{"web"}
+
+// expected reports whether lang must have message id: always, unless the
+// message's area is optional and lang ships no file of that area.
+func (c *Catalog) expected(lang, id string) bool {
+	en, ok := c.msgs[Default][id]
+	if !ok {
+		return false
+	}
+	area := areaOf(en.File)
+	if !slices.Contains(OptionalAreas, area) {
+		return true
+	}
+	for _, m := range c.msgs[lang] {
+		if areaOf(m.File) == area {
+			return true
+		}
+	}
+	return false
 }
 
 func (c *Catalog) checkMessage(m *Message) []Defect {

@@ -18,6 +18,22 @@ func mustLoad(t testing.TB, fsys fstest.MapFS) *locales.Catalog {
 	return c
 }
 
+func TestCoverageLeavesOutOptionalAreas(t *testing.T) {
+	cat := mustLoad(t, fstest.MapFS{
+		"ui.en.json":  {Data: []byte(`{"ui.a": {"description": "d", "other": "A"}}`)},
+		"web.en.json": {Data: []byte(`{"web.a": {"description": "d", "other": "A"}}`)},
+		"ui.pl.json":  {Data: []byte(`{"ui.a": {"other": "A"}}`)},
+	})
+	if d := cat.Check(); len(d) != 0 {
+		t.Errorf("Check() = %v, want none: pl may leave the volunteers' page out", d)
+	}
+	for _, c := range cat.Coverage() {
+		if c.Lang == "pl" && (c.Translated != 1 || c.Total != 1) {
+			t.Errorf("pl coverage = %d/%d, want 1/1", c.Translated, c.Total)
+		}
+	}
+}
+
 func TestResolve(t *testing.T) {
 	shipped := []string{"en", "es", "pt-BR"}
 	tests := []struct {
@@ -188,6 +204,25 @@ func TestCheck(t *testing.T) {
 				"ui.es.json": {Data: []byte(`{"ui.z": {"other": "Z"}}`)},
 			},
 			want: `message "ui.z" (es) is not in English`,
+		},
+		{
+			name: "a language with a file of the volunteers' page must have all of it",
+			files: fstest.MapFS{
+				"ui.en.json":  {Data: []byte(`{"ui.a": {"description": "d", "other": "A"}}`)},
+				"web.en.json": {Data: []byte(`{"web.a": {"description": "d", "other": "A"}, "web.b": {"description": "d", "other": "B"}}`)},
+				"ui.pl.json":  {Data: []byte(`{"ui.a": {"other": "A"}}`)},
+				"web.pl.json": {Data: []byte(`{"web.a": {"other": "A"}}`)},
+			},
+			want: `message "web.b" is missing in pl (web.pl.json)`,
+		},
+		{
+			name: "a language without the volunteers' page still needs every text a person reads",
+			files: fstest.MapFS{
+				"ui.en.json":  {Data: []byte(`{"ui.a": {"description": "d", "other": "A"}, "ui.b": {"description": "d", "other": "B"}}`)},
+				"web.en.json": {Data: []byte(`{"web.a": {"description": "d", "other": "A"}}`)},
+				"ui.pl.json":  {Data: []byte(`{"ui.a": {"other": "A"}}`)},
+			},
+			want: `message "ui.b" is missing in pl (ui.pl.json)`,
 		},
 		{
 			name: "no description",
