@@ -12,10 +12,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", http.FileServerFS(static)))
 
 	mux.Handle("GET /login", s.anyone(s.loginForm))
-	mux.Handle("POST /login", s.anyone(s.login))
+	mux.Handle("POST /login", s.anyone(s.bounded(s.login)))
 	mux.Handle("POST /logout", s.editor(s.logout))
 	mux.Handle("GET /invite/{token}", s.anyone(s.inviteForm))
-	mux.Handle("POST /invite/{token}", s.anyone(s.inviteAccept))
+	mux.Handle("POST /invite/{token}", s.anyone(s.bounded(s.inviteAccept)))
 	mux.Handle("POST /language", s.anyone(s.setLanguage))
 
 	mux.Handle("GET /{$}", s.editor(s.home))

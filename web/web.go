@@ -39,8 +39,11 @@ type Server struct {
 	now     func() time.Time
 	pages   pages
 	logins  *loginLimiter
-	pending *pendingImports
-	handler http.Handler
+	hashing hashGate
+	// signingIn bounds the sign-in and set-password requests in progress (see bounded).
+	signingIn chan struct{}
+	pending   *pendingImports
+	handler   http.Handler
 }
 
 // Sessions end after idle time without a request, and in any case after maxSession.
@@ -68,6 +71,8 @@ func New(cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.logins = newLoginLimiter()
+	s.hashing = make(hashGate, hashSlots)
+	s.signingIn = make(chan struct{}, maxSigningIn)
 	s.pending = &pendingImports{m: map[string]pendingImport{}}
 	s.handler = s.routes()
 	return s, nil
@@ -78,15 +83,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Serve answers on ln until ctx ends, then lets requests in flight finish (up to 10 s)
 // before returning. It also forgets expired sessions while it runs.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute, // a CSV upload over a slow phone connection
-		WriteTimeout:      time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	hs := s.httpServer(ctx)
 	var wg sync.WaitGroup
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	wg.Go(func() { s.janitor(janitorCtx) })
@@ -104,6 +101,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return <-shutdownErr
+}
+
+// httpServer is the server Serve runs: every phase of a request has a time limit, so slow
+// clients cannot hold connections open for ever.
+func (s *Server) httpServer(ctx context.Context) *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute, // a CSV upload over a slow phone connection
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
 }
 
 // janitor forgets expired web sessions, and set-password links a day after they stopped
