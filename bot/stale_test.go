@@ -76,17 +76,12 @@ func TestStaleConsentButtonOpensNothing(t *testing.T) {
 	h.link(groupB, orgB, worker2)
 
 	walk := func(org string) {
-		fake.SendText(person, "/start")
-		h.screen(person, "Test Org")
-		h.press(person, label(person, "home"))
-		h.screen(person, label(person, "home_screen"))
-		h.press(person, label(person, "help"))
-		h.screen(person, label(person, "region"))
-		h.press(person, label(person, "london"))
-		h.screen(person, label(person, "referral"))
-		h.press(person, label(person, "handoff"))
+		h.walkToHandoff(person)
 		onScreen := func(button string) func() bool {
-			return func() bool { m, _ := fake.Last(person.ID); return hasButton(m, button) && fake.Unanswered(person.ID) == 0 }
+			return func() bool {
+				m, _ := fake.Last(person.ID)
+				return hasButton(m, button) && fake.Unanswered(person.ID) == 0
+			}
 		}
 		fake.Wait(t, "the chooser", onScreen(org))
 		h.press(person, org)
