@@ -59,11 +59,21 @@ func TestLogin(t *testing.T) {
 func TestLoginNeverLeavesTheSite(t *testing.T) {
 	s := newSite(t)
 	s.account("ana@example.org", store.RoleEditor)
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"} {
+	hostile := []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example", "/\n/evil.example"}
+	for _, next := range hostile {
 		b := s.browser()
 		r := b.post("/login", url.Values{"email": {"ana@example.org"}, "password": {testPassword}, "next": {next}})
 		if got := r.header.Get("Location"); got != "/" {
 			t.Errorf("next=%q: Location %q, want /", next, got)
+		}
+		// Signed in, following a link to the sign-in page, and changing language.
+		r = b.get("/login?next=" + url.QueryEscape(next))
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("signed in, GET /login?next=%q: Location %q, want /", next, got)
+		}
+		r = b.post("/language", url.Values{"lang": {"es"}, "next": {next}})
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("POST /language next=%q: Location %q, want /", next, got)
 		}
 	}
 }
