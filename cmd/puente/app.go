@@ -35,6 +35,10 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := db.CheckSecret(ctx, keys); err != nil {
+		db.Close()
+		return nil, err
+	}
 	dir, err := openDirectory(ctx, db)
 	if err != nil {
 		db.Close()

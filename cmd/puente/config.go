@@ -143,8 +143,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 // stands in for the variable.
 func (c *config) getenv(getenv func(string) string) func(string) string {
 	return func(name string) string {
-		if name == "PUENTE_SECRET_FILE" {
+		switch name {
+		case "PUENTE_SECRET_FILE":
 			return c.SecretFile
+		case "TELEGRAM_BOT_TOKEN":
+			return c.BotToken
 		}
 		return getenv(name)
 	}

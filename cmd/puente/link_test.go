@@ -21,7 +21,7 @@ var linkCodeRE = regexp.MustCompile(`/link ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})
 // code working.
 func TestLink(t *testing.T) {
 	dir := t.TempDir()
-	vars := map[string]string{"PUENTE_DATA_DIR": dir, "PUENTE_SECRET": strings.Repeat("k", 32)}
+	vars := map[string]string{"PUENTE_DATA_DIR": dir, "PUENTE_SECRET": testSecret}
 	ctx := context.Background()
 	db, err := store.Open(ctx, filepath.Join(dir, "puente.db"))
 	if err != nil {

@@ -58,6 +58,7 @@ func TestServeRunsTheBot(t *testing.T) {
 		"PUENTE_DATA_DIR":         dataDir,
 		"PUENTE_HTTP_ADDR":        "127.0.0.1:0",
 		"TELEGRAM_BOT_TOKEN":      fake.Token,
+		"PUENTE_SECRET":           testSecret,
 		"TELEGRAM_API_URL":        fake.URL,
 		"PUENTE_OPERATOR_NAME":    "Test Org",
 		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
