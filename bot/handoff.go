@@ -678,6 +678,9 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
 		return err
 	}
+	if err := b.unlinkRequested(ctx, now); err != nil {
+		return err
+	}
 	for {
 		idle, err := b.db.IdleCases(ctx, now.Add(-b.cfg.CaseIdle), 100)
 		if err != nil || len(idle) == 0 {

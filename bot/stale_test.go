@@ -1,10 +1,15 @@
 package bot
 
 import (
+	"context"
+	"database/sql"
+	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/store"
 )
 
 // buttonOn returns the newest visible message of the bot to u with a button labelled label, and
@@ -96,5 +101,44 @@ func TestStaleConsentButtonOpensNothing(t *testing.T) {
 	h.screen(person, "no longer active")
 	if n := h.count("cases"); n != 0 {
 		t.Fatalf("%d cases opened by a button of an older screen", n)
+	}
+}
+
+// Ensure a link removed from the CLI or the web page (a request in the database) closes the
+// group's open cases with their people told, tells the group and leaves it; and that a link
+// whose group the bot cannot reach any more (sealed with another secret) is removed all the
+// same. (Neither the CLI nor the page could unlink before: only SQL could.)
+func TestUnlinkOnRequest(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHandoffHarness(t, fake)
+	h.cfg.SweepEvery = 5 * time.Millisecond
+	h.start()
+	h.link(groupA, orgA, worker)
+	h.openCase(person, groupA, "")
+	ctx := context.Background()
+	if err := h.db.RequestUnlink(ctx, orgA.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	h.screen(person, "no longer takes conversations here")
+	h.groupSays(groupA, "Unlinked")
+	fake.Wait(t, "the bot to leave the group", func() bool { return fake.Left(groupA) })
+	if n := h.count("links") + h.count("unlink_requests") + h.count("cases WHERE closed_at IS NULL"); n != 0 {
+		t.Errorf("%d links, requests or open cases left", n)
+	}
+
+	dead := store.Link{ListingID: orgB.ID, ChatKey: []byte("a lookup key made with another secret"), Chat: []byte("sealed with another secret, it does not open"), LinkedAt: time.Now()}
+	err := h.db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, ?)`, dead.ListingID, dead.ChatKey, dead.Chat, dead.LinkedAt.Unix())
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := h.db.RequestUnlink(ctx, orgB.ID, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	fake.Wait(t, "the dead link to go", func() bool { return h.count("links") == 0 && h.count("unlink_requests") == 0 })
+	if err := h.db.RequestUnlink(ctx, orgB.ID, time.Now()); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("unlinking a listing without a link: err = %v, want ErrNotFound", err)
 	}
 }

@@ -30,6 +30,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /listings/{id}/activate", s.editor(s.activate))
 	mux.Handle("POST /listings/{id}/link-code", s.admin(s.linkCode))
 	mux.Handle("POST /listings/{id}/link-code/revoke", s.admin(s.revokeLinkCodes))
+	mux.Handle("POST /listings/{id}/unlink", s.admin(s.unlinkGroup))
 	mux.Handle("GET /import", s.editor(s.importForm))
 	mux.Handle("POST /import", s.editor(s.importPreview))
 	mux.Handle("POST /import/apply", s.editor(s.importApply))

@@ -42,7 +42,7 @@ func commands() []command {
 		{"import", "add or update directory listings from a CSV or HSDS file: puente import FILE [--dry-run]", runImport},
 		{"export", "write the directory: puente export --format csv|hsds|hsds-csv [--out PATH]", runExport},
 		{"adduser", "make a volunteer's account and print a link to set its password: puente adduser [--role editor|admin] EMAIL", runAddUser},
-		{"link", "print a one-time code that links an organisation's Telegram group: puente link ORG", runLink},
+		{"link", "print a one-time code that links an organisation's Telegram group: puente link [--revoke | --unlink] ORG", runLink},
 		{"secret", "print a new master secret to keep in PUENTE_SECRET_FILE: puente secret > FILE", runSecret},
 		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
 		{"check", "validate the flows and messages; print translation coverage", runCheck},
