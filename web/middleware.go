@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -133,10 +134,12 @@ func securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// Request bodies are small forms, except a directory spreadsheet.
+// Request bodies are small forms, except a directory file, which may be as large as the
+// directory package reads (the same limit as puente import), with room for the form around it.
 const (
 	maxFormBytes   = 256 << 10
-	maxUploadBytes = 4 << 20
+	maxUploadBytes = directory.MaxFileSize + 64<<10
+	maxMemoryFile  = 1 << 20
 )
 
 // limitBody refuses bodies over the limit: reading past it fails, and parseForm answers 413.
@@ -161,7 +164,9 @@ func limitBody(next http.Handler) http.Handler {
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, v *viewer) bool {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(maxUploadBytes)
+		// A file over maxMemoryFile waits in a temporary file (removed after the request)
+		// rather than in a buffer that grows by copying itself.
+		err = r.ParseMultipartForm(maxMemoryFile)
 	} else {
 		err = r.ParseForm()
 	}

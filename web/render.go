@@ -40,7 +40,9 @@ func parsePages() (pages, error) {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
-		"langname":   directory.LanguageName,
+		// short cuts what a file holds to a length a page can show.
+		"short":    func(s string) string { return directory.Cut(s, 120) },
+		"langname": directory.LanguageName,
 		// trailPage hands the audit trail template a page of its own, for a listing's page.
 		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
 	}
