@@ -229,3 +229,35 @@ func TestPeople(t *testing.T) {
 		t.Errorf("trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Ensure making a new set-password link cancels the account's older unused one, say one sent
+// to a wrong address. (Both used to work.)
+func TestNewLinkCancelsTheOlder(t *testing.T) {
+	s := newSite(t)
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	r := admin.post("/users", url.Values{"email": {"cy@example.org"}, "role": {"editor"}})
+	wantStatus(t, "invite", r, http.StatusOK)
+	first := inviteLinkOn(t, s, r)
+	u, err := s.db.UserByEmail(context.Background(), "cy@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = admin.post("/users/"+itoa(u.ID)+"/link", nil)
+	wantStatus(t, "new link", r, http.StatusOK)
+	second := inviteLinkOn(t, s, r)
+	r = s.browser().get(first)
+	wantStatus(t, "the first link", r, http.StatusGone)
+	wantBody(t, "the first link", r, "This link has expired")
+	wantStatus(t, "the second link", s.browser().get(second), http.StatusOK)
+}
+
+// inviteLinkOn is the path of the set-password link shown on a page.
+func inviteLinkOn(t *testing.T, s *site, r resp) string {
+	t.Helper()
+	i := strings.Index(r.body, s.srv.URL+"/invite/")
+	if i < 0 {
+		t.Fatalf("no link on the page:\n%s", excerpt(r.body))
+	}
+	link := r.body[i+len(s.srv.URL):]
+	return link[:strings.Index(link, "<")]
+}
