@@ -3,7 +3,9 @@ package web
 import (
 	"crypto/sha256"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
@@ -127,11 +129,40 @@ func securityHeaders(next http.Handler) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		if r.TLS != nil {
+		if overHTTPS(r) {
+			// Over plain HTTP a browser ignores it, so a forged X-Forwarded-Proto gains nothing.
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// hostCheck refuses requests that name another host than PUENTE_WEB_URL's, when it is set:
+// a page reached through a name that is not its own (DNS rebinding, a proxy that forwards any
+// host) must not answer. Loopback names stay allowed for checks from the machine itself, which
+// a rebinding attack cannot use.
+func (s *Server) hostCheck(next http.Handler) http.Handler {
+	if s.site == nil {
+		return next
+	}
+	want := strings.ToLower(s.site.Hostname())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.ToLower(strings.Trim(host, "[]"))
+		if host != want && host != "localhost" && !isLoopback(host) {
+			http.Error(w, http.StatusText(http.StatusMisdirectedRequest), http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isLoopback(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
 }
 
 // Request bodies are small forms, except a directory file, which may be as large as the

@@ -53,5 +53,5 @@ func (s *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.anyone(s.crossOrigin))
-	return s.recoverPanics(securityHeaders(limitBody(cop.Handler(mux))))
+	return s.recoverPanics(securityHeaders(s.hostCheck(limitBody(cop.Handler(mux)))))
 }

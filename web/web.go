@@ -7,9 +7,12 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -27,6 +30,10 @@ type Config struct {
 	Log          *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
+	// SiteURL is the page's address as volunteers reach it (PUENTE_WEB_URL), for the links the
+	// page makes. When set, requests naming another host are refused (see hostCheck); when
+	// empty, links use the address the request came to.
+	SiteURL string
 }
 
 // Server is the volunteers' web page. It is an http.Handler.
@@ -38,6 +45,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
+	site    *url.URL // PUENTE_WEB_URL; nil when not set
 	logins  *loginLimiter
 	hashing hashGate
 	// signingIn bounds the sign-in and set-password requests in progress (see bounded).
@@ -65,6 +73,13 @@ func New(cfg Config) (*Server, error) {
 	}
 	if s.now == nil {
 		s.now = time.Now
+	}
+	if cfg.SiteURL != "" {
+		u, err := url.Parse(strings.TrimRight(cfg.SiteURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", cfg.SiteURL)
+		}
+		s.site = u
 	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {

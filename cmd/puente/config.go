@@ -18,6 +18,7 @@ type config struct {
 	DataDir         string        // PUENTE_DATA_DIR
 	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
 	HTTPAddr        string        // PUENTE_HTTP_ADDR
+	WebURL          string        // PUENTE_WEB_URL (flag --url)
 	BotToken        string        // TELEGRAM_BOT_TOKEN
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
@@ -64,6 +65,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 	str(&c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
 	str(&c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
 	str(&c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page")
+	str(&c.WebURL, "url", "PUENTE_WEB_URL", "", "the web page's address as volunteers reach it, for the links it makes; other host names are refused (default http:// and PUENTE_HTTP_ADDR)")
 	secret(&c.BotToken, "token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; the bot is off without it")
 	str(&c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
 	str(&c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
@@ -103,6 +105,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string) (*config, func() 
 		}
 		if _, _, err := net.SplitHostPort(c.WebhookAddr); err != nil {
 			errs = append(errs, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %q is not host:port", c.WebhookAddr))
+		}
+		if c.WebURL != "" {
+			if u, err := url.Parse(c.WebURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				errs = append(errs, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", c.WebURL))
+			}
 		}
 		if u, err := url.Parse(c.APIURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("TELEGRAM_API_URL: %q is not an http(s) URL", c.APIURL))
