@@ -30,7 +30,7 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
 
 // trail reads a page of the trail for v. Only admins, who manage accounts, see volunteers'
 // emails and the entries about accounts; others see the listings' entries, each by a
-// volunteer's number.
+// volunteer's number (or their own email, for their own changes).
 func (s *Server) trail(r *http.Request, v *viewer, subject string, before int64) (auditData, error) {
 	var entries []store.AuditEntry
 	var err error
@@ -45,7 +45,7 @@ func (s *Server) trail(r *http.Request, v *viewer, subject string, before int64)
 	if !v.IsAdmin() {
 		for i, e := range entries {
 			switch {
-			case e.Actor == CommandLine:
+			case e.Actor == CommandLine, e.UserID == v.User.ID: // their own email they know
 			case e.UserID != 0:
 				entries[i].Actor = v.t("web.audit.volunteer", "ID", e.UserID)
 			default:
