@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"context"
+	"database/sql"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
+	"github.com/puente-bot/puente/store"
 )
 
 // clock is a test clock that moves only when told.
@@ -115,5 +118,27 @@ func TestExitNoteDeletesItself(t *testing.T) {
 			}
 		}
 		return true
+	})
+}
+
+// Ensure tracked messages that no longer open are reported when the sweep gives up on them:
+// they stay in someone's chat. (They were forgotten without a word.)
+func TestSweepReportsMessagesItCannotOpen(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	h.cfg.SweepEvery = 5 * time.Millisecond
+	old := time.Now().Add(-47 * time.Hour)
+	err := h.db.Write(context.Background(), func(tx *sql.Tx) error {
+		return store.TrackMessagesTx(context.Background(), tx, []store.TrackedMessage{
+			{ChatKey: []byte("a key"), Chat: []byte("sealed with a secret that is gone"), MessageID: 7},
+		}, old)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.start()
+	fake.Wait(t, "the row to be dropped", func() bool { return h.count("messages") == 0 })
+	fake.Wait(t, "the report", func() bool {
+		return strings.Contains(h.logs.String(), "could not be opened and will not be deleted")
 	})
 }
