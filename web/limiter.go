@@ -120,12 +120,26 @@ func (a *attempt) accounts() map[string]*tally {
 
 func (a *attempt) tally() *tally { return a.accounts()[a.email] }
 
-// succeeded forgets the account's failures; the address gets its attempt back.
+// succeeded forgets the account's failures from this address (the owner's typos) and gives the
+// address its attempt back. Failures from elsewhere stay: they may be a stranger's, who must
+// not get fresh tries whenever the owner signs in.
 func (a *attempt) succeeded() {
 	a.l.mu.Lock()
 	defer a.l.mu.Unlock()
-	delete(a.accounts(), a.email)
 	unmark(a.l.addrs, a.address, a.at)
+	t := a.tally()
+	if t == nil {
+		return
+	}
+	for _, at := range t.byAddr[a.address] {
+		if i := slices.Index(t.times, at); i >= 0 {
+			t.times = slices.Delete(t.times, i, i+1)
+		}
+	}
+	delete(t.byAddr, a.address)
+	if len(t.times) == 0 {
+		delete(a.accounts(), a.email)
+	}
 }
 
 // cancel gives back an attempt whose password was never checked.

@@ -85,6 +85,9 @@ func TestStrangerCannotLockTheOwnerOut(t *testing.T) {
 		t.Fatal("the owner, from an address that has not failed, was refused")
 	}
 	a.succeeded()
+	if _, _, ok := l.reserve("ana@example.org", true, "198.51.100.7", now); ok {
+		t.Error("the owner's sign-in gave the stranger's address fresh tries")
+	}
 
 	// From many addresses, each one that has failed waits longer and longer.
 	tests := []struct {
