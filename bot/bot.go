@@ -36,7 +36,10 @@ type Config struct {
 
 	PollTimeout time.Duration // long-poll wait asked of Telegram; 50 s when zero
 	SweepEvery  time.Duration // how often old messages are deleted; a minute when zero
-	Limits      Limits        // TelegramLimits when zero
+	// ExitNoteFor is how long the note left after /exit stays before it deletes itself; ten
+	// minutes when zero, and never longer than DeleteAfter.
+	ExitNoteFor time.Duration
+	Limits      Limits // TelegramLimits when zero
 	Now         func() time.Time
 
 	// Referral says whether a flow node shows the referral list, for the anonymous counts.
@@ -83,6 +86,10 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	if cfg.SweepEvery <= 0 {
 		cfg.SweepEvery = time.Minute
 	}
+	if cfg.ExitNoteFor <= 0 {
+		cfg.ExitNoteFor = 10 * time.Minute
+	}
+	cfg.ExitNoteFor = min(cfg.ExitNoteFor, cfg.DeleteAfter)
 	if cfg.Limits == (Limits{}) {
 		cfg.Limits = TelegramLimits
 	}
@@ -108,6 +115,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
+	b.out.deleteAfter, b.out.briefFor = cfg.DeleteAfter, cfg.ExitNoteFor
 	b.ho = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
@@ -502,10 +510,14 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			}
 		}
 		// The outbox erases when it reaches this request: after everything sent before it,
-		// so every message sent so far is known and deleted. The closing message is not
-		// tracked: nothing about the person is kept after exit.
+		// so every message sent so far is known and deleted. The closing note is tracked
+		// briefly, only so that it deletes itself after ExitNoteFor (and a second exit within
+		// that time deletes it with the rest): nothing else about the person is kept.
 		j.reqs = append(kept, request{Kind: kindErase, Chat: j.chat})
-		j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, 0, false, false)...)
+		for _, r := range replyRequests(j.chat, out.Replies, 0, false, true) {
+			r.Brief = true
+			j.reqs = append(j.reqs, r)
+		}
 		j.sess = session{}
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"strconv"
@@ -39,7 +40,7 @@ const (
 )
 
 // handoffUI is the handoff screen a person has in front of them, in their sealed session.
-// N grows with every such screen, so the buttons of an older one are stale.
+// N is drawn afresh for every such screen, so the buttons of an older one are stale.
 type handoffUI struct {
 	N       uint32   `json:"n"`
 	Step    string   `json:"s"`
@@ -232,13 +233,19 @@ func uiToken(n uint32, act string) string {
 	return tokenPrefixUI + strconv.FormatUint(uint64(n), 10) + "." + act
 }
 
-// nextUI starts a new handoff screen in the session.
+// nextUI starts a new handoff screen in the session. Its number is random, never the last
+// one again, so the buttons of every earlier screen are stale, even after the session forgot
+// them.
 func nextUI(j *job, ui handoffUI) {
-	var n uint32
+	var last uint32
 	if j.sess.H != nil {
-		n = j.sess.H.N
+		last = j.sess.H.N
 	}
-	ui.N = n + 1
+	for ui.N == 0 || ui.N == last {
+		var b [4]byte
+		rand.Read(b[:])
+		ui.N = binary.BigEndian.Uint32(b[:])
+	}
 	j.sess.H = &ui
 }
 
@@ -443,7 +450,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
 		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
-	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang))
+	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang, c))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
 	}
@@ -671,6 +678,9 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	b.cfg.Metrics.Forgotten.WithLabelValues("closed_cases").Add(float64(n))
 	// Codes are kept a day past expiry, so a late one is refused as expired, not unknown.
 	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
+		return err
+	}
+	if err := b.unlinkRequested(ctx, now); err != nil {
 		return err
 	}
 	for {

@@ -95,11 +95,9 @@ func (h *harness) groupSays(group int64, want string) telegramtest.Message {
 
 var caseCode = regexp.MustCompile(`^[A-HJ-NP-Z2-9]{4}-[0-9]{2}$`)
 
-// openCase walks u from /start to the referral and into a case with the organisation
-// labelled org (pressed on the chooser when there is one), and returns the case's topic.
-func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
+// walkToHandoff walks u from /start to the referral and presses "Contact them for me".
+func (h *harness) walkToHandoff(u telegramtest.User) {
 	h.t.Helper()
-	before, _ := h.fake.Topics(group)
 	sent := len(h.fake.BotMessages(u.ID))
 	h.fake.SendText(u, "/start")
 	h.fake.Wait(h.t, "the start screen", func() bool { return len(h.fake.BotMessages(u.ID)) > sent })
@@ -111,6 +109,14 @@ func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
 	h.press(u, label(u, "london"))
 	h.screen(u, label(u, "referral"))
 	h.press(u, label(u, "handoff"))
+}
+
+// openCase walks u from /start to the referral and into a case with the organisation
+// labelled org (pressed on the chooser when there is one), and returns the case's topic.
+func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
+	h.t.Helper()
+	before, _ := h.fake.Topics(group)
+	h.walkToHandoff(u)
 	var m telegramtest.Message
 	h.fake.Wait(h.t, "the chooser or the consent screen", func() bool {
 		m, _ = h.fake.Last(u.ID)
@@ -725,7 +731,7 @@ func TestShareUsername(t *testing.T) {
 	fake.SendText(person, "/end")
 	h.screen(person, "The conversation has ended")
 	fake.Wait(t, "the case to close", func() bool { return h.count("cases WHERE closed_at IS NOT NULL") == 1 })
-	fake.Press(person, 1, tokenShareAsk)
+	fake.Press(person, 1, tokenShareAsk+".00000000")
 	h.screen(person, "no longer active")
 
 	rec.mu.Lock()

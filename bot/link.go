@@ -280,3 +280,65 @@ func (b *Bot) unlink(ctx context.Context, j *job, link store.Link, say bool) err
 	}
 	return nil
 }
+
+// unlinkRequested removes the links volunteers asked to remove (puente link --unlink, or the
+// listing's page), typically one whose group the bot can no longer reach: the group's open
+// cases close and their people are told, and when the group's chat still opens, the group is
+// told and the bot leaves it.
+func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
+	ids, err := b.db.UnlinkRequests(ctx)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		var closes []closing
+		var group int64
+		l, err := b.db.LinkByListing(ctx, id)
+		switch {
+		case err == nil:
+			group, _ = b.openChat(l.Chat, l.ChatKey) // 0 when it does not open
+			cases, err := b.db.OpenCasesOfGroup(ctx, l.ChatKey)
+			if err != nil {
+				return err
+			}
+			for _, c := range cases {
+				closes = append(closes, b.personClosing(ctx, c, 0, closedUnlinked))
+			}
+		case !errors.Is(err, store.ErrNotFound):
+			return err
+		}
+		var items []*item
+		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+			var w batchWrite
+			for _, cl := range closes {
+				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
+					return err
+				}
+			}
+			if group != 0 {
+				for _, r := range []request{
+					{Kind: kindSend, Chat: group, Group: true, Text: b.sp.cat.Text(orgLang, "handoff.unlink.done", nil)},
+					{Kind: kindLeave, Chat: group, Group: true},
+				} {
+					if err := w.queue(b.keys, l.ChatKey, r); err != nil {
+						return err
+					}
+				}
+			}
+			if err := store.UnlinkTx(ctx, tx, id); err != nil {
+				return err
+			}
+			b.relinked()
+			items, err = w.flush(ctx, tx, now)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		// Again after the commit: a batch running meanwhile may have read the old links.
+		b.relinked()
+		b.out.enqueue(ctx, addition{items: items})
+		b.log.Info("Unlinked a group on request", "listing", id, "told", group != 0)
+	}
+	return nil
+}

@@ -161,6 +161,7 @@ type completion struct {
 	key    string // the chat
 	chat   int64
 	msgID  int  // a sent message to track for deletion; 0 for none
+	brief  bool // with msgID: delete it after briefFor rather than DeleteAfter
 	forget bool // the person blocked the bot: forget everything about the chat
 	erase  bool // delete every tracked message of the chat (an erase request)
 	gen    int  // with erase: the chat queue's generation
@@ -188,6 +189,8 @@ type outbox struct {
 	log *slog.Logger
 	now func() time.Time
 	m   *metrics.Metrics
+	// deleteAfter and briefFor are how long tracked messages, and brief ones, stay.
+	deleteAfter, briefFor time.Duration
 
 	add     chan addition
 	results chan *item
@@ -421,7 +424,7 @@ func (s *scheduler) result(it *item) {
 		// A message that went out is tracked, and the erase queued after it deletes it.
 		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
 		if it.err == nil && it.req.Track {
-			c.msgID = it.msgID
+			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
 		s.commits <- c
 		s.schedule(q)
@@ -433,7 +436,7 @@ func (s *scheduler) result(it *item) {
 		q.backoff = 0
 		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
 		if it.req.Track {
-			c.msgID = it.msgID
+			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
 		s.commits <- c
 		s.schedule(q)
@@ -552,7 +555,19 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 	err := o.db.Write(ctx, func(tx *sql.Tx) error {
 		es, ends = es[:0], ends[:0]
 		var ids []int64
-		var tracked []store.TrackedMessage
+		var tracked, brief []store.TrackedMessage
+		// The sweep deletes a message DeleteAfter after the time recorded for it: a brief one
+		// is recorded that much earlier, so it goes after briefFor.
+		track := func() error {
+			if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+				return err
+			}
+			if err := store.TrackMessagesTx(ctx, tx, brief, now.Add(o.briefFor-o.deleteAfter)); err != nil {
+				return err
+			}
+			tracked, brief = tracked[:0], brief[:0]
+			return nil
+		}
 		var w batchWrite
 		for _, c := range batch {
 			if c.rowID != 0 {
@@ -561,10 +576,9 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			key := []byte(c.key)
 			if c.forget || c.erase {
 				// Results earlier in this batch come first: write them before forgetting.
-				if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+				if err := track(); err != nil {
 					return err
 				}
-				tracked = tracked[:0]
 			}
 			switch {
 			case c.forget:
@@ -591,10 +605,15 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 				es = append(es, erased{key: c.key, gen: c.gen})
 				ends = append(ends, len(w.reqs))
 			case c.msgID != 0:
-				tracked = append(tracked, store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)})
+				m := store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)}
+				if c.brief {
+					brief = append(brief, m)
+				} else {
+					tracked = append(tracked, m)
+				}
 			}
 		}
-		if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+		if err := track(); err != nil {
 			return err
 		}
 		items, err := w.flush(ctx, tx, now)

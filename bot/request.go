@@ -32,6 +32,7 @@ type request struct {
 	Callback  string     `json:"q,omitempty"`  // the callback query to answer
 	Silent    bool       `json:"s,omitempty"`  // disable_notification
 	Track     bool       `json:"tr,omitempty"` // delete the sent message later
+	Brief     bool       `json:"br,omitempty"` // with Track: delete it after ExitNoteFor, not DeleteAfter
 	From      int64      `json:"f,omitempty"`  // copyMessage: the chat copied from
 	Thread    int        `json:"th,omitempty"` // the forum topic, in an organisation's group
 	Lane      string     `json:"l,omitempty"`  // the case: a group's budget is shared fairly by lane

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"database/sql"
+	"strings"
 
 	tg "github.com/go-telegram/bot"
 
@@ -11,8 +12,9 @@ import (
 )
 
 // The buttons by which a person shares their Telegram username with the organisation of
-// their case, and takes it back. They need no session: each is checked against the
-// person's open case. Nothing else about a person is ever offered to share.
+// their case, and takes it back. Each carries its case (shareToken), and is refused once that
+// case is not the person's open case: a confirmation given on a screen that named one
+// organisation must never reach another. Nothing else about a person is ever offered to share.
 const (
 	tokenShareAsk  = "Sa" // show what sharing means
 	tokenShareYes  = "Sy" // share it
@@ -20,23 +22,42 @@ const (
 	tokenShareStop = "Su" // take it back
 )
 
-// shareTokens are the buttons whose update carries the presser's username to the bot.
-var shareTokens = map[string]bool{tokenShareAsk: true, tokenShareYes: true}
+// shareToken is the callback data of a share button for case c.
+func shareToken(act string, c store.Case) string { return act + "." + caseTag(c) }
 
-// shareButton offers to share the username, in the note that a case opened.
-func shareButton(cat *locales.Catalog, lang string) [][]button {
-	return [][]button{{{Text: cat.Text(lang, "handoff.btn.share", nil), Data: tokenShareAsk}}}
+// caseTag names a case in a button: enough of its random id to tell it from the person's others.
+func caseTag(c store.Case) string { return c.ID[:min(len(c.ID), 8)] }
+
+// readShareToken splits a share button's data into its act and case tag.
+func readShareToken(token string) (act, tag string, ok bool) {
+	act, tag, ok = strings.Cut(token, ".")
+	switch act {
+	case tokenShareAsk, tokenShareYes, tokenShareNo, tokenShareStop:
+		return act, tag, ok
+	}
+	return "", "", false
+}
+
+// carriesUsername says whether a button's update may carry the presser's username to the bot:
+// only those by which a person chooses to share it.
+func carriesUsername(token string) bool {
+	act, _, ok := readShareToken(token)
+	return ok && (act == tokenShareAsk || act == tokenShareYes)
+}
+
+// shareButton offers to share the username, in the note that case c opened.
+func shareButton(cat *locales.Catalog, lang string, c store.Case) [][]button {
+	return [][]button{{{Text: cat.Text(lang, "handoff.btn.share", nil), Data: shareToken(tokenShareAsk, c)}}}
 }
 
 // shareStep handles the share buttons and says whether in was one.
 func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) bool {
-	switch in.token {
-	case tokenShareAsk, tokenShareYes, tokenShareNo, tokenShareStop:
-	default:
+	act, tag, ok := readShareToken(in.token)
+	if !ok {
 		return false
 	}
 	c := j.h.cs
-	if c == nil {
+	if c == nil || tag != caseTag(*c) {
 		b.say(j, lang, "handoff.expired", nil, nil)
 		return true
 	}
@@ -47,11 +68,11 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 	iso := locales.BidiFor(lang)
 	data := map[string]any{"Org": iso.FSI(org), "Username": iso.LTR("@" + in.username)}
 	switch {
-	case in.token == tokenShareNo:
+	case act == tokenShareNo:
 		b.say(j, lang, "handoff.share.no", nil, nil)
-	case in.token == tokenShareStop && c.Shared == 0:
+	case act == tokenShareStop && c.Shared == 0:
 		b.say(j, lang, "handoff.share.none", nil, nil)
-	case in.token == tokenShareStop:
+	case act == tokenShareStop:
 		j.h.unshare = append(j.h.unshare, *c)
 		j.h.out = append(j.h.out,
 			keyed{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.h.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}},
@@ -60,13 +81,13 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 		c.Shared = 0
 		b.say(j, lang, "handoff.share.stopped", data, nil)
 	case c.Shared != 0:
-		b.say(j, lang, "handoff.share.already", nil, stopSharing(b, lang))
+		b.say(j, lang, "handoff.share.already", nil, stopSharing(b, lang, *c))
 	case in.username == "":
 		b.say(j, lang, "handoff.share.no_username", nil, nil)
-	case in.token == tokenShareAsk:
+	case act == tokenShareAsk:
 		b.say(j, lang, "handoff.share.ask", data, [][]button{
-			{{Text: b.sp.cat.Text(lang, "handoff.btn.share_yes", nil), Data: tokenShareYes}},
-			{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: tokenShareNo}},
+			{{Text: b.sp.cat.Text(lang, "handoff.btn.share_yes", nil), Data: shareToken(tokenShareYes, *c)}},
+			{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: shareToken(tokenShareNo, *c)}},
 			navRow(b.sp.cat, lang),
 		})
 	default:
@@ -79,13 +100,13 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 		}
 		c.Shared = int64(m.ID)
 		j.h.shared = append(j.h.shared, *c)
-		b.say(j, lang, "handoff.share.done", data, stopSharing(b, lang))
+		b.say(j, lang, "handoff.share.done", data, stopSharing(b, lang, *c))
 	}
 	return true
 }
 
-func stopSharing(b *Bot, lang string) [][]button {
-	return [][]button{{{Text: b.sp.cat.Text(lang, "handoff.btn.share_stop", nil), Data: tokenShareStop}}}
+func stopSharing(b *Bot, lang string, c store.Case) [][]button {
+	return [][]button{{{Text: b.sp.cat.Text(lang, "handoff.btn.share_stop", nil), Data: shareToken(tokenShareStop, c)}}}
 }
 
 // unshareClosedTx queues the deletion of the usernames the person shared in cases that closed

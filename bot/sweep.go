@@ -63,7 +63,12 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 						return err
 					}
 				}
-				// Rows that no longer open (the secret changed) are forgotten all the same.
+				if err != nil || len(chat) != 8 {
+					// Puente refuses to start with another secret, so this is damage, not a
+					// rotation: say so, since these messages now stay in the person's chat.
+					b.log.Error("Tracked messages could not be opened and will not be deleted", "messages", n)
+				}
+				// Rows that do not open are forgotten all the same: they never will.
 				if err := store.UntrackMessagesTx(ctx, tx, key, ids); err != nil {
 					return err
 				}

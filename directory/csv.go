@@ -14,8 +14,47 @@ import (
 	"unicode/utf8"
 )
 
-// MaxFileSize is the largest directory file read; larger files are refused whole.
-const MaxFileSize = 10 << 20
+// Limits of one directory file, the same on the web page and the command line, so that no file
+// can take the memory the bot needs (they share the process). The directory has tens of
+// listings; these leave room for many times that.
+const (
+	// MaxFileSize is the largest directory file read (a zip: also what it unpacks to); larger
+	// files are refused whole.
+	MaxFileSize = 10 << 20
+	// MaxListings is the most listings (CSV rows, HSDS services) one file may hold.
+	MaxListings = 5000
+	// MaxProblems is how many problems are listed; the rest are counted in a last one.
+	MaxProblems = 200
+)
+
+// problemList collects problems up to MaxProblems and counts the rest.
+type problemList struct {
+	ps        Problems
+	more      int
+	moreError bool // one of the problems not listed stops the import
+}
+
+func (l *problemList) add(ps ...Problem) {
+	for _, p := range ps {
+		if len(l.ps) < MaxProblems {
+			l.ps = append(l.ps, p)
+			continue
+		}
+		l.more++
+		l.moreError = l.moreError || !p.Warning
+	}
+}
+
+// list is the problems listed, and one that counts those that were not.
+func (l *problemList) list() Problems {
+	if l.more == 0 {
+		return l.ps
+	}
+	return append(l.ps, Problem{Message: msg("directory.problem.more", "Count", l.more), Warning: !l.moreError})
+}
+
+// tooMany is the problem of a file with more than MaxListings listings.
+var tooMany = Problem{Message: msg("directory.problem.too_many", "Max", MaxListings)}
 
 // Column is one column of the directory CSV.
 type Column struct {
@@ -103,41 +142,49 @@ func ReadCSV(r io.Reader) ([]*Listing, Problems) {
 	if err != nil {
 		return nil, Problems{{Row: 1, Message: csvError(err)}}
 	}
-	cols, probs := readHeader(header)
-	if probs.Err() != nil {
-		return nil, probs
+	cols, header1 := readHeader(header)
+	if header1.Err() != nil {
+		return nil, header1
 	}
+	var probs problemList
+	probs.add(header1...)
 	var out []*Listing
 	seen := map[string]int{}
+	listed := 0
 	for row := 2; ; row++ {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
 			break
 		}
 		if err != nil {
-			probs = append(probs, Problem{Row: row, Message: msg("directory.problem.rest_not_read", "Problem", csvError(err))})
+			probs.add(Problem{Row: row, Message: msg("directory.problem.rest_not_read", "Problem", csvError(err))})
 			break
 		}
 		if len(rec) != len(header) {
-			probs = append(probs, Problem{Row: row, Message: msg("directory.problem.cell_count", "Cells", len(rec), "Columns", len(header))})
+			probs.add(Problem{Row: row, Message: msg("directory.problem.cell_count", "Cells", len(rec), "Columns", len(header))})
 			continue
 		}
 		if blank(rec) {
 			continue
 		}
+		if listed++; listed > MaxListings {
+			p := tooMany
+			p.Row = row
+			return nil, append(Problems{p}, probs.list()...)
+		}
 		l, ps := readRow(row, cols, rec)
-		probs = append(probs, ps...)
+		probs.add(ps...)
 		if l == nil {
 			continue
 		}
 		if first, dup := seen[l.ID]; dup {
-			probs = append(probs, Problem{Row: row, Column: "name", Message: msg("directory.problem.duplicate_row", "Row", first)})
+			probs.add(Problem{Row: row, Column: "name", Message: msg("directory.problem.duplicate_row", "Row", first)})
 			continue
 		}
 		seen[l.ID] = row
 		out = append(out, l)
 	}
-	return out, probs
+	return out, probs.list()
 }
 
 // tooLarge is the problem of a file larger than MaxFileSize.
@@ -146,7 +193,15 @@ var tooLarge = Problem{Message: msg("directory.problem.too_large", "MB", MaxFile
 // readText reads a whole directory file, refusing one larger than MaxFileSize or not
 // in UTF-8.
 func readText(r io.Reader) ([]byte, *Problem) {
-	data, err := io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	var data []byte
+	var err error
+	if sized, ok := r.(interface{ Len() int }); ok && sized.Len() <= MaxFileSize {
+		// Read in one go when the size is known (a file held in memory), rather than grow a buffer.
+		data = make([]byte, sized.Len())
+		_, err = io.ReadFull(r, data)
+	} else {
+		data, err = io.ReadAll(io.LimitReader(r, MaxFileSize+1))
+	}
 	if err != nil {
 		return nil, &Problem{Message: msg("directory.problem.unreadable", "Detail", err.Error())}
 	}

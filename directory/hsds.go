@@ -2,8 +2,10 @@ package directory
 
 import (
 	"archive/zip"
+	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -304,23 +306,32 @@ func ReadHSDS(r io.Reader) ([]*Listing, Problems) {
 	}
 	var err error
 	var services []hsdsService
-	trimmed := strings.TrimSpace(string(data))
+	trimmed := bytes.TrimSpace(data)
+	if !json.Valid(trimmed) && (bytes.HasPrefix(trimmed, []byte("[")) || bytes.HasPrefix(trimmed, []byte("{"))) {
+		// Unmarshal checks the syntax before it decodes anything, and says where it breaks.
+		var nothing struct{}
+		err = json.Unmarshal(trimmed, &nothing)
+	}
 	switch {
-	case strings.HasPrefix(trimmed, "["):
-		err = json.Unmarshal(data, &services)
-	case strings.HasPrefix(trimmed, "{"):
+	case err != nil:
+	case bytes.HasPrefix(trimmed, []byte("[")):
+		services, err = decodeServices(trimmed)
+	case bytes.HasPrefix(trimmed, []byte("{")):
 		var page struct {
-			Contents *[]hsdsService `json:"contents"`
+			Contents json.RawMessage `json:"contents"`
 		}
-		if err = json.Unmarshal(data, &page); err == nil && page.Contents != nil {
-			services = *page.Contents
+		if err = json.Unmarshal(trimmed, &page); err == nil && len(page.Contents) > 0 && string(page.Contents) != "null" {
+			services, err = decodeServices(page.Contents)
 		} else {
 			var one hsdsService
-			err = json.Unmarshal(data, &one)
+			err = json.Unmarshal(trimmed, &one)
 			services = []hsdsService{one}
 		}
 	default:
 		return nil, Problems{{Message: msg("directory.problem.not_json_start")}}
+	}
+	if errors.Is(err, errTooMany) {
+		return nil, Problems{tooMany}
 	}
 	if err != nil {
 		return nil, Problems{{Message: msg("directory.problem.not_json", "Detail", err.Error())}}
@@ -328,10 +339,39 @@ func ReadHSDS(r io.Reader) ([]*Listing, Problems) {
 	return readServices(services)
 }
 
+var errTooMany = errors.New("too many listings")
+
+// maxPackageRows bounds the rows of all the tables of a data package together.
+const maxPackageRows = 20 * MaxListings
+
+// decodeServices decodes a JSON array of services one at a time, stopping with errTooMany past
+// MaxListings, so a file of a million empty services takes no more memory than MaxListings.
+func decodeServices(data []byte) ([]hsdsService, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	if t, err := dec.Token(); err != nil || t != json.Delim('[') {
+		return nil, errors.New("contents is not a list of services")
+	}
+	var out []hsdsService
+	for dec.More() {
+		if len(out) == MaxListings {
+			return nil, errTooMany
+		}
+		var s hsdsService
+		if err := dec.Decode(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	if _, err := dec.Token(); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // readServices checks services like CSV rows and returns their listings.
 func readServices(services []hsdsService) ([]*Listing, Problems) {
 	var out []*Listing
-	var probs Problems
+	var probs problemList
 	seen := map[string]int{}
 	for i, s := range services {
 		label := msg("directory.problem.label.service", "N", i+1, "Name", s.Name)
@@ -340,18 +380,18 @@ func readServices(services []hsdsService) ([]*Listing, Problems) {
 		for j := range ps {
 			ps[j].Label = label
 		}
-		probs = append(probs, ps...)
+		probs.add(ps...)
 		if l == nil {
 			continue
 		}
 		if first, dup := seen[l.ID]; dup {
-			probs = append(probs, Problem{Label: label, Column: "id", Message: msg("directory.problem.duplicate_service", "N", first)})
+			probs.add(Problem{Label: label, Column: "id", Message: msg("directory.problem.duplicate_service", "N", first)})
 			continue
 		}
 		seen[l.ID] = i + 1
 		out = append(out, l)
 	}
-	return out, probs
+	return out, probs.list()
 }
 
 // fromHSDS turns a service back into CSV cells, so it is checked like a CSV row.
@@ -609,6 +649,9 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 	}
 	tables := map[string][]map[string]string{}
 	var total uint64
+	// Rows of every table together: a service has a few phones, schedules, languages, areas
+	// and attributes each.
+	budget := maxPackageRows
 	for _, f := range zr.File {
 		// A small zip can hold a huge file: count what it unpacks to.
 		if total += f.UncompressedSize64; total > MaxFileSize {
@@ -617,7 +660,10 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 		if !strings.HasSuffix(f.Name, ".csv") {
 			continue
 		}
-		rows, err := readZipCSV(f)
+		rows, err := readZipCSV(f, &budget)
+		if errors.Is(err, errTooMany) {
+			return nil, Problems{tooMany}
+		}
 		if err != nil {
 			return nil, Problems{{Label: msg("directory.problem.label.file", "Name", f.Name), Message: messageOf(err)}}
 		}
@@ -625,6 +671,9 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 	}
 	if tables["services"] == nil {
 		return nil, Problems{{Message: msg("directory.problem.no_services")}}
+	}
+	if len(tables["services"]) > MaxListings {
+		return nil, Problems{tooMany}
 	}
 	byService := func(table string) map[string][]map[string]string {
 		m := map[string][]map[string]string{}
@@ -672,7 +721,7 @@ func ReadHSDSPackage(r io.ReaderAt, size int64) ([]*Listing, Problems) {
 	return readServices(services)
 }
 
-func readZipCSV(f *zip.File) ([]map[string]string, error) {
+func readZipCSV(f *zip.File, budget *int) ([]map[string]string, error) {
 	rc, err := f.Open()
 	if err != nil {
 		return nil, err
@@ -686,17 +735,28 @@ func readZipCSV(f *zip.File) ([]map[string]string, error) {
 	if p != nil {
 		return nil, messageError{p.Message}
 	}
-	recs, err := csv.NewReader(strings.NewReader(string(data))).ReadAll()
+	cr := csv.NewReader(bytes.NewReader(data))
+	header, err := cr.Read()
+	if errors.Is(err, io.EOF) {
+		return nil, nil
+	}
 	if err != nil {
 		return nil, messageError{csvError(err)}
 	}
-	if len(recs) == 0 {
-		return nil, nil
-	}
 	var out []map[string]string
-	for _, rec := range recs[1:] {
+	for {
+		rec, err := cr.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, messageError{csvError(err)}
+		}
+		if *budget--; *budget < 0 {
+			return nil, errTooMany
+		}
 		row := map[string]string{}
-		for i, c := range recs[0] {
+		for i, c := range header {
 			if i < len(rec) {
 				v, err := unneutralise(rec[i])
 				if err != nil {
@@ -707,5 +767,4 @@ func readZipCSV(f *zip.File) ([]map[string]string, error) {
 		}
 		out = append(out, row)
 	}
-	return out, nil
 }

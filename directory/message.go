@@ -76,5 +76,18 @@ func messageOf(err error) Message {
 	return msg("directory.problem.detail", "Detail", err.Error())
 }
 
-// quote is how a problem shows what a volunteer wrote: "like this".
-func quote(s string) string { return strconv.Quote(s) }
+// quote is how a problem shows what a volunteer wrote: "like this". A long value is cut, so
+// a page of problems stays small whatever the file holds.
+func quote(s string) string { return strconv.Quote(Cut(s, 80)) }
+
+// Cut returns s cut to at most n characters, marking the cut with "…".
+func Cut(s string, n int) string {
+	i := 0
+	for j := range s {
+		if i == n {
+			return s[:j] + "…"
+		}
+		i++
+	}
+	return s
+}

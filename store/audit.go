@@ -80,7 +80,17 @@ func (db *DB) AuditEntry(ctx context.Context, id int64) (AuditEntry, error) {
 // AuditTrail returns up to limit entries, newest first, older than entry beforeID (0: from the
 // newest). With subject set, only that subject's entries.
 func (db *DB) AuditTrail(ctx context.Context, subject string, beforeID int64, limit int) ([]AuditEntry, error) {
-	q := `SELECT ` + auditColumns + ` FROM audit WHERE (? = '' OR subject = ?) AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?`
+	return db.auditTrail(ctx, `(? = '' OR subject = ?)`, subject, beforeID, limit)
+}
+
+// AuditTrailUnder is AuditTrail for every subject that starts with prefix ("listing:").
+func (db *DB) AuditTrailUnder(ctx context.Context, prefix string, beforeID int64, limit int) ([]AuditEntry, error) {
+	return db.auditTrail(ctx, `substr(subject, 1, length(?)) = ?`, prefix, beforeID, limit)
+}
+
+// auditTrail reads entries where which (with two parameters, both the subject) holds.
+func (db *DB) auditTrail(ctx context.Context, which, subject string, beforeID int64, limit int) ([]AuditEntry, error) {
+	q := `SELECT ` + auditColumns + ` FROM audit WHERE ` + which + ` AND (? = 0 OR id < ?) ORDER BY id DESC LIMIT ?`
 	rows, err := db.read.QueryContext(ctx, q, subject, subject, beforeID, beforeID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read audit trail: %w", err)

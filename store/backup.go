@@ -8,7 +8,6 @@ import (
 	"crypto/cipher"
 	"crypto/hkdf"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/binary"
 	"errors"
 	"fmt"
@@ -29,9 +28,6 @@ const (
 // ErrNotEncrypted is returned by DecryptBackup for a file that is not an encrypted backup
 // (a plain SQLite copy, say).
 var ErrNotEncrypted = errors.New("not an encrypted puente backup")
-
-// ErrWrongSecret is returned when a backup or a database does not open with this secret.
-var ErrWrongSecret = errors.New("made with another secret")
 
 func backupAEAD(secret, salt []byte) (cipher.AEAD, error) {
 	if len(secret) < MinSecretLen {
@@ -122,37 +118,6 @@ func DecryptBackup(dst io.Writer, src io.Reader, secret []byte) error {
 			return nil
 		}
 	}
-}
-
-// sealedColumns are the sealed values of the schema, each with the column whose value it is
-// bound to (Seal's aad).
-var sealedColumns = []struct{ table, sealed, aad string }{
-	{"sessions", "state", "key"},
-	{"outbox", "request", "chat_key"},
-	{"messages", "chat", "chat_key"},
-	{"cases", "person", "person_key"},
-	{"links", "chat", "chat_key"},
-}
-
-// CheckSecret opens the first sealed value of each table that has one, and says how many it
-// opened. It fails with ErrWrongSecret when one does not open with keys: the database was
-// made with another secret, and with these keys the bot could read none of it.
-func (db *DB) CheckSecret(ctx context.Context, keys *Keys) (opened int, err error) {
-	for _, c := range sealedColumns {
-		var sealed, aad []byte
-		err := db.read.QueryRowContext(ctx, `SELECT `+c.sealed+`, `+c.aad+` FROM `+c.table+` WHERE `+c.sealed+` IS NOT NULL LIMIT 1`).Scan(&sealed, &aad)
-		if errors.Is(err, sql.ErrNoRows) {
-			continue
-		}
-		if err != nil {
-			return opened, fmt.Errorf("check secret: %w", err)
-		}
-		if _, err := keys.Open(sealed, aad); err != nil {
-			return opened, fmt.Errorf("check secret: %s.%s: %w", c.table, c.sealed, ErrWrongSecret)
-		}
-		opened++
-	}
-	return opened, nil
 }
 
 // IntegrityCheck runs SQLite's own check of the whole file.

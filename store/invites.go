@@ -22,9 +22,15 @@ type Invite struct {
 	UsedAt    time.Time // zero until used
 }
 
-// CreateInviteTx stores a link for userID, valid until expires.
+// CreateInviteTx stores a link for userID, valid until expires. The account's earlier unused
+// links stop working (they answer "expired"): a new link is made when an old one went astray.
 func CreateInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, userID int64, now, expires time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, `UPDATE invites SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?`,
+		now.Unix(), userID, now.Unix())
+	if err != nil {
+		return fmt.Errorf("void earlier invites: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		tokenHash, userID, now.Unix(), expires.Unix())
 	if err != nil {
 		return fmt.Errorf("create invite: %w", err)

@@ -7,10 +7,12 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
-	"encoding/hex"
+	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -27,43 +29,55 @@ const SecretFileName = "secret"
 // another secret.
 var ErrSealBroken = errors.New("sealed data cannot be opened")
 
+// SecretAdvice says how to make a good master secret; errors about the secret end with it.
+const SecretAdvice = "make one with `puente secret > /etc/puente/secret` (32 random bytes in base64), " +
+	"make the file private with `chmod 600 /etc/puente/secret`, and set PUENTE_SECRET_FILE=/etc/puente/secret"
+
 // LoadSecret finds the master secret: PUENTE_SECRET, else the file named by
-// PUENTE_SECRET_FILE, else a secret generated once in dataDir (mode 0600). generated says the
+// PUENTE_SECRET_FILE, else a development secret in dataDir (mode 0600). generated says the
 // last case happened, so the caller can warn that a development secret is in use.
+//
+// A development secret is made only for a new, empty data folder, and never used when
+// TELEGRAM_BOT_TOKEN is set: a data folder that has a database but lost its secret must not
+// silently get a new one. A secret file others can read, and a secret with little entropy, are
+// refused.
 func LoadSecret(getenv func(string) string, dataDir string) (secret []byte, generated bool, err error) {
 	if s := getenv("PUENTE_SECRET"); s != "" {
-		if len(s) < MinSecretLen {
-			return nil, false, fmt.Errorf("PUENTE_SECRET: must be at least %d characters", MinSecretLen)
+		if err := weakSecret(s); err != nil {
+			return nil, false, fmt.Errorf("PUENTE_SECRET: %w; %s", err, SecretAdvice)
 		}
 		return []byte(s), false, nil
 	}
 	if name := getenv("PUENTE_SECRET_FILE"); name != "" {
-		b, err := os.ReadFile(name)
+		s, err := readSecretFile(name)
 		if err != nil {
 			return nil, false, fmt.Errorf("PUENTE_SECRET_FILE: %w", err)
-		}
-		s := strings.TrimSpace(string(b))
-		if len(s) < MinSecretLen {
-			return nil, false, fmt.Errorf("PUENTE_SECRET_FILE: the secret must be at least %d characters", MinSecretLen)
 		}
 		return []byte(s), false, nil
 	}
 	name := filepath.Join(dataDir, SecretFileName)
-	b, err := os.ReadFile(name)
-	if err == nil {
-		s := strings.TrimSpace(string(b))
-		if len(s) < MinSecretLen {
-			return nil, false, fmt.Errorf("read development secret %s: shorter than %d characters", name, MinSecretLen)
+	if getenv("TELEGRAM_BOT_TOKEN") != "" {
+		if _, err := os.Stat(name); err == nil {
+			return nil, false, fmt.Errorf("PUENTE_SECRET or PUENTE_SECRET_FILE: must be set when the bot runs (TELEGRAM_BOT_TOKEN); "+
+				"to keep the development secret this data folder was made with, set PUENTE_SECRET_FILE=%s", name)
 		}
+		return nil, false, fmt.Errorf("PUENTE_SECRET or PUENTE_SECRET_FILE: must be set when the bot runs (TELEGRAM_BOT_TOKEN); %s", SecretAdvice)
+	}
+	s, err := readSecretFile(name)
+	if err == nil {
 		return []byte(s), true, nil
 	}
 	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, false, fmt.Errorf("read development secret: %w", err)
+		return nil, false, fmt.Errorf("development secret: %w", err)
+	}
+	if entries, err := os.ReadDir(dataDir); err == nil && len(entries) > 0 {
+		return nil, false, fmt.Errorf("PUENTE_SECRET or PUENTE_SECRET_FILE: not set, and the data folder %s is not new: "+
+			"set the secret it was made with (a development secret is made only for a new, empty data folder)", dataDir)
 	}
 	if err := os.MkdirAll(dataDir, 0o700); err != nil {
 		return nil, false, fmt.Errorf("create data directory: %w", err)
 	}
-	s := hex.EncodeToString(randomBytes(32))
+	s = NewSecret()
 	f, err := os.OpenFile(name, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return nil, false, fmt.Errorf("create development secret: %w", err)
@@ -76,6 +90,68 @@ func LoadSecret(getenv func(string) string, dataDir string) (secret []byte, gene
 		return nil, false, fmt.Errorf("write development secret: %w", err)
 	}
 	return []byte(s), true, nil
+}
+
+// NewSecret makes a master secret: 32 random bytes in base64.
+func NewSecret() string { return base64.StdEncoding.EncodeToString(randomBytes(32)) }
+
+// readSecretFile reads a secret from a file only its owner can read.
+func readSecretFile(name string) (string, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return "", err
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return "", err
+	}
+	if perm := st.Mode().Perm(); perm&0o077 != 0 {
+		return "", fmt.Errorf("%s can be read or changed by other users (mode %04o): make it private with `chmod 600 %s`", name, perm, name)
+	}
+	b, err := io.ReadAll(io.LimitReader(f, 4096))
+	if err != nil {
+		return "", err
+	}
+	s := strings.TrimSpace(string(b))
+	if err := weakSecret(s); err != nil {
+		return "", fmt.Errorf("the secret in %s: %w; %s", name, err, SecretAdvice)
+	}
+	return s, nil
+}
+
+// minSecretBits is the least entropy a secret must show, estimated from how often each of its
+// characters occurs: 32 random bytes in base64 or hex show over 200, aaaa… none.
+const minSecretBits = 128
+
+// weakSecret says why s is not a good master secret: too short, or too little entropy (few
+// different characters, or long runs of repeated or consecutive ones, like aaaa or abcd).
+// Keys are derived without stretching and Telegram ids are few, so a guessable secret would
+// let a copy of the database give up every chat id.
+func weakSecret(s string) error {
+	if len(s) < MinSecretLen {
+		return fmt.Errorf("must be at least %d characters", MinSecretLen)
+	}
+	counts := map[rune]int{}
+	n, runs := 0, 0
+	prev := rune(-10)
+	for _, r := range s {
+		counts[r]++
+		if d := r - prev; d >= -1 && d <= 1 {
+			runs++
+		}
+		prev = r
+		n++
+	}
+	bits := 0.0
+	for _, c := range counts {
+		p := float64(c) / float64(n)
+		bits -= float64(c) * math.Log2(p)
+	}
+	if bits < minSecretBits || runs > n/2 {
+		return errors.New("has too little randomness to keep the database's secrets")
+	}
+	return nil
 }
 
 // Keys are the keys derived from the master secret: one for lookup HMACs, one for sealing.

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"bytes"
+	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -11,7 +13,7 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-const testSecret = "0123456789abcdef0123456789abcdef"
+const testSecret = "kP3v9XqL2mZ7wR4tY8nB6cD1fG5hJ0sA" // strong enough for LoadSecret
 
 func mustKeys(t *testing.T, secret string) *store.Keys {
 	t.Helper()
@@ -101,6 +103,19 @@ func TestLoadSecret(t *testing.T) {
 	if err := os.WriteFile(shortFile, []byte("abc"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	weakFile := filepath.Join(dir, "weak")
+	if err := os.WriteFile(weakFile, []byte(strings.Repeat("x", 40)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	openFile, groupFile := filepath.Join(dir, "open"), filepath.Join(dir, "group")
+	for name, mode := range map[string]os.FileMode{openFile: 0o666, groupFile: 0o640} {
+		if err := os.WriteFile(name, []byte(testSecret), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chmod(name, mode); err != nil {
+			t.Fatal(err)
+		}
+	}
 	tests := []struct {
 		name      string
 		env       map[string]string
@@ -114,6 +129,15 @@ func TestLoadSecret(t *testing.T) {
 		{name: "too short", env: map[string]string{"PUENTE_SECRET": "abc"}, errNames: "PUENTE_SECRET"},
 		{name: "short file", env: map[string]string{"PUENTE_SECRET_FILE": shortFile}, errNames: "PUENTE_SECRET_FILE"},
 		{name: "missing file", env: map[string]string{"PUENTE_SECRET_FILE": filepath.Join(dir, "nope")}, errNames: "PUENTE_SECRET_FILE"},
+		{name: "one letter", env: map[string]string{"PUENTE_SECRET": strings.Repeat("a", 32)}, errNames: "puente secret"},
+		{name: "two letters", env: map[string]string{"PUENTE_SECRET": strings.Repeat("ab", 24)}, errNames: "puente secret"},
+		{name: "a run", env: map[string]string{"PUENTE_SECRET": "0123456789abcdef0123456789abcdef"}, errNames: "puente secret"},
+		{name: "a run of the alphabet", env: map[string]string{"PUENTE_SECRET": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"}, errNames: "puente secret"},
+		{name: "weak file", env: map[string]string{"PUENTE_SECRET_FILE": weakFile}, errNames: "PUENTE_SECRET_FILE"},
+		{name: "file others can read", env: map[string]string{"PUENTE_SECRET_FILE": openFile}, errNames: "chmod 600"},
+		{name: "file the group can read", env: map[string]string{"PUENTE_SECRET_FILE": groupFile}, errNames: "chmod 600"},
+		{name: "bot without a secret", env: map[string]string{"TELEGRAM_BOT_TOKEN": "123:x"}, errNames: "PUENTE_SECRET"},
+		{name: "a made secret", env: map[string]string{"PUENTE_SECRET": store.NewSecret()}, want: "*"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -126,6 +150,9 @@ func TestLoadSecret(t *testing.T) {
 			}
 			if err != nil {
 				t.Fatal(err)
+			}
+			if tt.want == "*" {
+				tt.want = tt.env["PUENTE_SECRET"]
 			}
 			if string(got) != tt.want || generated != tt.generated {
 				t.Errorf("got %q generated=%v, want %q generated=%v", got, generated, tt.want, tt.generated)
@@ -157,5 +184,64 @@ func TestLoadSecretGeneratesOnce(t *testing.T) {
 	}
 	if !bytes.Equal(first, second) {
 		t.Error("a second start generated a different secret: every stored key would be lost")
+	}
+}
+
+// A data folder that already holds something never gets a development secret: its database
+// was made with a secret that is missing now. (A new one used to be made, silently cutting off
+// every link and case.)
+func TestLoadSecretRefusesToReplaceALostOne(t *testing.T) {
+	dataDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dataDir, "puente.db"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := store.LoadSecret(func(string) string { return "" }, dataDir)
+	if err == nil || !strings.Contains(err.Error(), "PUENTE_SECRET") {
+		t.Fatalf("err = %v, want a refusal naming PUENTE_SECRET", err)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, store.SecretFileName)); err == nil {
+		t.Error("a development secret was made in a data folder that is not new")
+	}
+}
+
+// The database remembers which secret it was made with and refuses any other, also when it
+// was made before it kept the check value (a sealed row tells).
+func TestCheckSecret(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	right, wrong := mustKeys(t, testSecret), mustKeys(t, store.NewSecret())
+	for i := range 2 {
+		if err := db.CheckSecret(ctx, right); err != nil {
+			t.Fatalf("start %d with the right secret: %v", i+1, err)
+		}
+	}
+	if err := db.CheckSecret(ctx, wrong); !errors.Is(err, store.ErrWrongSecret) {
+		t.Fatalf("another secret: err = %v, want ErrWrongSecret", err)
+	}
+	if !strings.Contains(store.ErrWrongSecret.Error(), "PUENTE_SECRET_FILE") {
+		t.Errorf("the error does not name PUENTE_SECRET_FILE: %v", store.ErrWrongSecret)
+	}
+
+	// A database from before the check value: a sealed link made with the right secret.
+	key := right.Lookup("telegram", "-100123")
+	err = db.Write(ctx, func(tx *sql.Tx) error {
+		if _, err := tx.Exec(`DELETE FROM key_check`); err != nil {
+			return err
+		}
+		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES ('l', ?, ?, 0)`, key, right.Seal([]byte("12345678"), key))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckSecret(ctx, wrong); !errors.Is(err, store.ErrWrongSecret) {
+		t.Fatalf("an older database and another secret: err = %v, want ErrWrongSecret", err)
+	}
+	if err := db.CheckSecret(ctx, right); err != nil {
+		t.Fatalf("an older database and its secret: %v", err)
 	}
 }

@@ -215,20 +215,68 @@ func (db *DB) Links(ctx context.Context) ([]Link, error) {
 	return out, nil
 }
 
-// UnlinkTx removes the listing's link; unlinking one that is not linked is not an error.
+// UnlinkTx removes the listing's link, and any request to remove it; unlinking one that is
+// not linked is not an error.
 func UnlinkTx(ctx context.Context, tx *sql.Tx, listingID string) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM links WHERE listing_id = ?`, listingID); err != nil {
+		return fmt.Errorf("unlink group: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM unlink_requests WHERE listing_id = ?`, listingID); err != nil {
 		return fmt.Errorf("unlink group: %w", err)
 	}
 	return nil
 }
 
+// RequestUnlinkTx asks the bot to remove the listing's link (say, one whose group it can no
+// longer reach): it returns ErrNotFound when the listing is not linked.
+func RequestUnlinkTx(ctx context.Context, tx *sql.Tx, listingID string, now time.Time) error {
+	var n int
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE listing_id = ?`, listingID).Scan(&n); err != nil {
+		return fmt.Errorf("read link: %w", err)
+	}
+	if n == 0 {
+		return ErrNotFound
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO unlink_requests (listing_id, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+		listingID, now.Unix()); err != nil {
+		return fmt.Errorf("request unlink: %w", err)
+	}
+	return nil
+}
+
+// RequestUnlink is RequestUnlinkTx in a transaction of its own.
+func (db *DB) RequestUnlink(ctx context.Context, listingID string, now time.Time) error {
+	return db.Write(ctx, func(tx *sql.Tx) error { return RequestUnlinkTx(ctx, tx, listingID, now) })
+}
+
+// UnlinkRequests returns the listings whose link the bot is asked to remove.
+func (db *DB) UnlinkRequests(ctx context.Context) ([]string, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT listing_id FROM unlink_requests ORDER BY requested_at`)
+	if err != nil {
+		return nil, fmt.Errorf("read unlink requests: %w", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read unlink requests: %w", err)
+		}
+		out = append(out, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read unlink requests: %w", err)
+	}
+	return out, nil
+}
+
 // LinkStatus is what the listing page shows about linking: whether a group is linked and
 // since when, and until when an unused code works (zero when there is none).
 type LinkStatus struct {
-	Linked      bool
-	LinkedAt    time.Time
-	CodeExpires time.Time
+	Linked          bool
+	LinkedAt        time.Time
+	CodeExpires     time.Time
+	UnlinkRequested bool // the bot is asked to remove the link and has not yet
 }
 
 // LinkStatusOf says whether the listing is linked and whether an unused code is live at now.
@@ -249,6 +297,12 @@ func (db *DB) LinkStatusOf(ctx context.Context, listingID string, now time.Time)
 	}
 	if exp.Valid {
 		s.CodeExpires = time.Unix(exp.Int64, 0)
+	}
+	if s.Linked {
+		err = db.read.QueryRowContext(ctx, `SELECT count(*) > 0 FROM unlink_requests WHERE listing_id = ?`, listingID).Scan(&s.UnlinkRequested)
+		if err != nil {
+			return LinkStatus{}, fmt.Errorf("read unlink requests: %w", err)
+		}
 	}
 	return s, nil
 }

@@ -88,7 +88,7 @@ func TestInvites(t *testing.T) {
 	db := MustOpen(t)
 	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
 	write := func(fn func(tx *sql.Tx) error) error { return db.Write(ctx, fn) }
-	for _, tok := range []string{"first", "second", "old"} {
+	for _, tok := range []string{"old", "first"} {
 		expires := t0.Add(24 * time.Hour)
 		if tok == "old" {
 			expires = t0.Add(-time.Minute)
@@ -110,12 +110,21 @@ func TestInvites(t *testing.T) {
 	if _, err := db.Invite(ctx, hash("first"), t0.Add(24*time.Hour)); !errors.Is(err, store.ErrInviteExpired) {
 		t.Errorf("link at exactly 24 h: err = %v, want ErrInviteExpired", err)
 	}
+	// A new link cancels the unused one (say, sent to a wrong address).
+	if err := write(func(tx *sql.Tx) error {
+		return store.CreateInviteTx(ctx, tx, hash("second"), u.ID, t0.Add(30*time.Minute), t0.Add(24*time.Hour))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Invite(ctx, hash("first"), t0.Add(time.Hour)); !errors.Is(err, store.ErrInviteExpired) {
+		t.Errorf("a link after a newer one was made: err = %v, want ErrInviteExpired", err)
+	}
 	if err := write(func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("browser"), u.ID, t0) }); err != nil {
 		t.Fatal(err)
 	}
 	var used store.User
 	err = write(func(tx *sql.Tx) (err error) {
-		used, err = store.UseInviteTx(ctx, tx, hash("first"), "$argon2id$x", t0.Add(time.Hour))
+		used, err = store.UseInviteTx(ctx, tx, hash("second"), "$argon2id$x", t0.Add(time.Hour))
 		return err
 	})
 	if err != nil || used.PasswordHash != "$argon2id$x" {
@@ -129,7 +138,7 @@ func TestInvites(t *testing.T) {
 	if _, err := db.WebSession(ctx, hash("browser"), t0.Add(-time.Hour), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a session survived a password change: err = %v", err)
 	}
-	// "old" expired before t0 and the others were used at t0+1h.
+	// "old" expired before t0, "first" at t0+30m, and both others were used at t0+1h.
 	if n, err := db.PruneInvites(ctx, t0); err != nil || n != 1 {
 		t.Errorf("PruneInvites(t0) = %d, %v, want 1", n, err)
 	}

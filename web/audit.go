@@ -20,7 +20,7 @@ type auditData struct {
 // audit shows the whole trail, newest first.
 func (s *Server) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
 	before, _ := strconv.ParseInt(r.URL.Query().Get("before"), 10, 64)
-	d, err := s.trail(r, "", before)
+	d, err := s.trail(r, v, "", before)
 	if err != nil {
 		s.internal(w, r, v, err)
 		return
@@ -28,10 +28,30 @@ func (s *Server) audit(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.render(w, r, v, http.StatusOK, "audit", page{Title: "web.audit.title", Nav: "audit", Data: d})
 }
 
-func (s *Server) trail(r *http.Request, subject string, before int64) (auditData, error) {
-	entries, err := s.db.AuditTrail(r.Context(), subject, before, auditPage+1)
+// trail reads a page of the trail for v. Only admins, who manage accounts, see volunteers'
+// emails and the entries about accounts; others see the listings' entries, each by a
+// volunteer's number (or their own email, for their own changes).
+func (s *Server) trail(r *http.Request, v *viewer, subject string, before int64) (auditData, error) {
+	var entries []store.AuditEntry
+	var err error
+	if subject == "" && !v.IsAdmin() {
+		entries, err = s.db.AuditTrailUnder(r.Context(), listingSubject, before, auditPage+1)
+	} else {
+		entries, err = s.db.AuditTrail(r.Context(), subject, before, auditPage+1)
+	}
 	if err != nil {
 		return auditData{}, err
+	}
+	if !v.IsAdmin() {
+		for i, e := range entries {
+			switch {
+			case e.Actor == CommandLine, e.UserID == v.User.ID: // their own email they know
+			case e.UserID != 0:
+				entries[i].Actor = v.t("web.audit.volunteer", "ID", e.UserID)
+			default:
+				entries[i].Actor = v.t("web.audit.volunteer_gone")
+			}
+		}
 	}
 	d := auditData{Entries: entries}
 	if len(entries) > auditPage {

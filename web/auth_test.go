@@ -59,11 +59,21 @@ func TestLogin(t *testing.T) {
 func TestLoginNeverLeavesTheSite(t *testing.T) {
 	s := newSite(t)
 	s.account("ana@example.org", store.RoleEditor)
-	for _, next := range []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)"} {
+	hostile := []string{"https://evil.example/", "//evil.example/", "/\\evil.example", "javascript:alert(1)", "/\t/evil.example", "/\n/evil.example"}
+	for _, next := range hostile {
 		b := s.browser()
 		r := b.post("/login", url.Values{"email": {"ana@example.org"}, "password": {testPassword}, "next": {next}})
 		if got := r.header.Get("Location"); got != "/" {
 			t.Errorf("next=%q: Location %q, want /", next, got)
+		}
+		// Signed in, following a link to the sign-in page, and changing language.
+		r = b.get("/login?next=" + url.QueryEscape(next))
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("signed in, GET /login?next=%q: Location %q, want /", next, got)
+		}
+		r = b.post("/language", url.Values{"lang": {"es"}, "next": {next}})
+		if got := r.header.Get("Location"); got != "/" {
+			t.Errorf("POST /language next=%q: Location %q, want /", next, got)
 		}
 	}
 }
@@ -218,4 +228,36 @@ func TestPeople(t *testing.T) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("trail:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// Ensure making a new set-password link cancels the account's older unused one, say one sent
+// to a wrong address. (Both used to work.)
+func TestNewLinkCancelsTheOlder(t *testing.T) {
+	s := newSite(t)
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	r := admin.post("/users", url.Values{"email": {"cy@example.org"}, "role": {"editor"}})
+	wantStatus(t, "invite", r, http.StatusOK)
+	first := inviteLinkOn(t, s, r)
+	u, err := s.db.UserByEmail(context.Background(), "cy@example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	r = admin.post("/users/"+itoa(u.ID)+"/link", nil)
+	wantStatus(t, "new link", r, http.StatusOK)
+	second := inviteLinkOn(t, s, r)
+	r = s.browser().get(first)
+	wantStatus(t, "the first link", r, http.StatusGone)
+	wantBody(t, "the first link", r, "This link has expired")
+	wantStatus(t, "the second link", s.browser().get(second), http.StatusOK)
+}
+
+// inviteLinkOn is the path of the set-password link shown on a page.
+func inviteLinkOn(t *testing.T, s *site, r resp) string {
+	t.Helper()
+	i := strings.Index(r.body, s.srv.URL+"/invite/")
+	if i < 0 {
+		t.Fatalf("no link on the page:\n%s", excerpt(r.body))
+	}
+	link := r.body[i+len(s.srv.URL):]
+	return link[:strings.Index(link, "<")]
 }

@@ -33,6 +33,21 @@ type importData struct {
 	Unchanged int
 }
 
+// maxShownChanges is how many added or changed listings the preview shows; the rest are counted.
+const maxShownChanges = 20
+
+// ShownAdded and ShownChanged are the listings the preview shows, at most maxShownChanges
+// together, so the page stays small whatever the file holds; NotShown counts the others.
+func (d importData) ShownAdded() []importChange { return d.Added[:min(len(d.Added), maxShownChanges)] }
+
+func (d importData) ShownChanged() []importChange {
+	return d.Changed[:min(len(d.Changed), maxShownChanges-len(d.ShownAdded()))]
+}
+
+func (d importData) NotShown() int {
+	return len(d.Added) + len(d.Changed) - len(d.ShownAdded()) - len(d.ShownChanged())
+}
+
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.render(w, r, v, http.StatusOK, "import", page{Title: "web.import.title", Nav: "import"})
 }
@@ -50,7 +65,10 @@ func (s *Server) importPreview(w http.ResponseWriter, r *http.Request, v *viewer
 		return
 	}
 	defer f.Close()
-	data, err := io.ReadAll(f)
+	// Read at the size the form gave (never more than the upload limit): reading to the end
+	// instead would grow a buffer, copying the file over and over.
+	data := make([]byte, min(hdr.Size, maxUploadBytes))
+	_, err = io.ReadFull(f, data)
 	if err != nil {
 		s.internal(w, r, v, err)
 		return
@@ -77,20 +95,31 @@ func (s *Server) hold(v *viewer, d *importData, data []byte) {
 
 // digest sums up what the plan would change, to tell whether it is still what was shown.
 func (d *importData) digest() string {
-	b, _ := json.Marshal([][]importChange{d.Added, d.Changed}) // listings and changes always marshal
-	sum := sha256.Sum256(b)
-	return hex.EncodeToString(sum[:])
+	// One change at a time: the encoder holds what it encodes until it writes.
+	h := sha256.New()
+	enc := json.NewEncoder(h)
+	for _, cs := range [][]importChange{d.Added, d.Changed} {
+		for _, c := range cs {
+			enc.Encode(c) // listings and changes always encode; a hash takes every write
+		}
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
-// planImport reads an upload (CSV, or HSDS JSON by its name) and compares it with the
-// directory as stored.
+// planImport reads an upload (CSV, or HSDS JSON or an HSDS data package by its name) and
+// compares it with the directory as stored. The readers keep to the limits of the directory
+// package (size, listings, problems listed), the same as puente import.
 func (s *Server) planImport(r *http.Request, name string, data []byte) (importData, []*directory.Listing, error) {
 	d := importData{Name: name}
 	var listings []*directory.Listing
 	var probs directory.Problems
-	if strings.EqualFold(path.Ext(name), ".json") {
+	switch strings.ToLower(path.Ext(name)) {
+	case ".json":
 		listings, probs = directory.ReadHSDS(bytes.NewReader(data))
-	} else {
+	case ".zip":
+		listings, probs = directory.ReadHSDSPackage(bytes.NewReader(data), int64(len(data)))
+	default:
 		listings, probs = directory.ReadCSV(bytes.NewReader(data))
 	}
 	d.Problems = probs

@@ -4,6 +4,8 @@ import (
 	"crypto/rand"
 	"sync"
 	"time"
+
+	"github.com/puente-bot/puente/directory"
 )
 
 // An uploaded spreadsheet is checked and previewed first; only "Import" writes it. Between
@@ -11,6 +13,8 @@ import (
 const (
 	pendingFor = time.Hour
 	maxPending = 20
+	// maxPendingBytes bounds the memory uploads waiting to be imported hold together.
+	maxPendingBytes = 3 * directory.MaxFileSize
 )
 
 type pendingImport struct {
@@ -34,7 +38,7 @@ func (p *pendingImports) put(pi pendingImport, now time.Time) string {
 			delete(p.m, k)
 		}
 	}
-	if len(p.m) >= maxPending {
+	for len(p.m) > 0 && (len(p.m) >= maxPending || p.bytes()+len(pi.data) > maxPendingBytes) {
 		// The oldest upload goes: it is the one least likely to be imported still.
 		oldest := ""
 		for k, v := range p.m {
@@ -47,6 +51,14 @@ func (p *pendingImports) put(pi pendingImport, now time.Time) string {
 	token := rand.Text()
 	p.m[token] = pi
 	return token
+}
+
+func (p *pendingImports) bytes() int {
+	n := 0
+	for _, v := range p.m {
+		n += len(v.data)
+	}
+	return n
 }
 
 // take removes and returns the upload under token if it is the user's and still fresh.

@@ -48,7 +48,12 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.render(w, r, v, http.StatusUnprocessableEntity, "invite", page{Title: "web.invite.title", Data: d})
 		return
 	}
-	hash := hashPassword(password)
+	var hash string
+	if !s.hashing.try(func() { hash = hashPassword(password) }) {
+		w.Header().Set("Retry-After", "1")
+		s.fail(w, r, v, http.StatusServiceUnavailable, "web.login.busy")
+		return
+	}
 	token := rand.Text()
 	now := s.now()
 	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"database/sql"
+	"errors"
 	"net/http"
 
 	"github.com/puente-bot/puente/directory"
@@ -59,6 +60,30 @@ func (s *Server) revokeLinkCodes(w http.ResponseWriter, r *http.Request, v *view
 		return
 	}
 	redirect(w, r, "/listings/"+l.ID, "revoked")
+}
+
+// unlinkGroup asks the bot to remove the listing's link, say one to a group it can no longer
+// reach (the group left Telegram, or the link was made with a secret that is gone).
+func (s *Server) unlinkGroup(w http.ResponseWriter, r *http.Request, v *viewer) {
+	l, ok := s.pathListing(w, r, v)
+	if !ok {
+		return
+	}
+	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
+		if err := store.RequestUnlinkTx(r.Context(), tx, l.ID, s.now()); err != nil {
+			return err
+		}
+		return s.auditListingAction(r, tx, v, "listing.unlink", l)
+	})
+	if errors.Is(err, store.ErrNotFound) {
+		s.fail(w, r, v, http.StatusConflict, "web.link.not_linked")
+		return
+	}
+	if err != nil {
+		s.internal(w, r, v, err)
+		return
+	}
+	redirect(w, r, "/listings/"+l.ID, "") // the page says the unlink is on its way
 }
 
 // auditListingAction records an action on a listing that changes none of its fields.

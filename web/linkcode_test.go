@@ -74,3 +74,40 @@ func TestLinkCodes(t *testing.T) {
 		t.Errorf("trail = %s, want %s", got, want)
 	}
 }
+
+// Ensure an admin can ask the bot to unlink a listing's group from its page (say, one it can no
+// longer reach), an editor cannot, and the page says the unlink is on its way.
+func TestUnlinkGroup(t *testing.T) {
+	s := newSite(t)
+	ctx := context.Background()
+	admin := s.account("admin@example.org", store.RoleAdmin)
+	editor := s.account("ed@example.org", store.RoleEditor)
+	l := firstSeed(s)
+	l.AcceptsHandoff = true
+	s.put(l)
+	path := "/listings/" + l.ID
+	wantStatus(t, "unlink without a link", admin.post(path+"/unlink", nil), http.StatusConflict)
+	err := s.db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, 0)`, l.ID,
+			s.keys.Lookup("telegram", "-1001"), []byte("sealed with a secret that is gone"))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantBody(t, "admin's view", admin.get(path), `action="/listings/`+l.ID+`/unlink"`)
+	wantStatus(t, "editor unlinking", editor.post(path+"/unlink", nil), http.StatusForbidden)
+	r := admin.post(path+"/unlink", nil)
+	wantStatus(t, "unlink", r, http.StatusSeeOther)
+	r = admin.get(r.header.Get("Location"))
+	wantBody(t, "after unlinking", r, "The bot will unlink the group within a minute")
+	if strings.Contains(r.body, `/unlink"`) {
+		t.Error("the unlink button is still offered")
+	}
+	if reqs, err := s.db.UnlinkRequests(ctx); err != nil || len(reqs) != 1 {
+		t.Errorf("unlink requests = %q, %v", reqs, err)
+	}
+	if tr := s.trail("listing:" + l.ID); len(tr) == 0 || tr[0].Action != "listing.unlink" {
+		t.Errorf("trail = %+v, want listing.unlink first", tr)
+	}
+}

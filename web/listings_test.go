@@ -333,15 +333,21 @@ func TestRevert(t *testing.T) {
 // upload posts a file to /import as a browser would.
 func (b *browser) upload(name, content string) resp {
 	b.s.t.Helper()
+	body, contentType := uploadBody(b.s.t, name, content)
+	return b.do("POST", "/import", bytes.NewReader(body), contentType)
+}
+
+// uploadBody is the multipart form by which a browser sends a file to /import.
+func uploadBody(t testing.TB, name, content string) ([]byte, string) {
 	var body bytes.Buffer
 	mw := multipart.NewWriter(&body)
 	fw, err := mw.CreateFormFile("file", name)
 	if err != nil {
-		b.s.t.Fatal(err)
+		t.Fatal(err)
 	}
 	fw.Write([]byte(content))
 	mw.Close()
-	return b.do("POST", "/import", &body, mw.FormDataContentType())
+	return body.Bytes(), mw.FormDataContentType()
 }
 
 var tokenField = regexp.MustCompile(`name="token" value="([^"]+)"`)

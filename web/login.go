@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/puente-bot/puente/store"
@@ -33,33 +34,42 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	d := loginData{Email: strings.TrimSpace(r.PostFormValue("email")), Next: localPath(r.PostFormValue("next"))}
 	password := r.PostFormValue("password")
-	addr := remoteIP(r)
 	now := s.now()
-	if s.logins.blocked(d.Email, addr, now) {
-		s.metrics.SignInFailures.Inc()
-		d.Error = "web.login.too_many"
-		s.render(w, r, v, http.StatusTooManyRequests, "login", page{Title: "web.login.title", Data: d})
-		return
-	}
 	u, err := s.db.UserByEmail(r.Context(), d.Email)
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		s.internal(w, r, v, err)
 		return
 	}
+	known := err == nil
+	// The attempt is counted before the password is hashed, so attempts sent together are
+	// counted together.
+	a, wait, ok := s.logins.reserve(d.Email, known, remoteIP(r), now)
+	if !ok {
+		s.metrics.SignInFailures.Inc()
+		w.Header().Set("Retry-After", strconv.Itoa(int(wait.Seconds())+1))
+		d.Error = "web.login.too_many"
+		s.render(w, r, v, http.StatusTooManyRequests, "login", page{Title: "web.login.title", Data: d})
+		return
+	}
 	hash := dummyHash
-	if err == nil && u.PasswordHash != "" {
+	if known && u.PasswordHash != "" {
 		hash = u.PasswordHash
 	}
 	// The password is checked even when the account is unknown or off, so that every wrong
 	// answer takes as long and says the same thing.
-	if !checkPassword(hash, password) || err != nil || !u.Active() {
-		s.logins.failed(d.Email, addr, now)
+	var match bool
+	if !s.hashing.try(func() { match = checkPassword(hash, password) }) {
+		a.cancel()
+		s.busy(w, r, v, d)
+		return
+	}
+	if !match || !known || !u.Active() {
 		s.metrics.SignInFailures.Inc()
 		d.Error = "web.login.wrong"
 		s.render(w, r, v, http.StatusUnauthorized, "login", page{Title: "web.login.title", Data: d})
 		return
 	}
-	s.logins.succeeded(d.Email)
+	a.succeeded()
 	token := rand.Text()
 	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
 		return store.CreateWebSessionTx(r.Context(), tx, tokenHash(token), u.ID, now)
@@ -70,6 +80,32 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	setSessionCookie(w, r, token, int(maxSession.Seconds()))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
+}
+
+// busy answers a sign-in that found every hashing slot taken: try again in a moment.
+func (s *Server) busy(w http.ResponseWriter, r *http.Request, v *viewer, d loginData) {
+	w.Header().Set("Retry-After", "1")
+	d.Error = "web.login.busy"
+	s.render(w, r, v, http.StatusServiceUnavailable, "login", page{Title: "web.login.title", Data: d})
+}
+
+// maxSigningIn bounds the sign-in and set-password requests in progress; more are answered at
+// once with 503, so a flood of them waits on nothing and holds no memory.
+const maxSigningIn = 16
+
+// bounded serves h while fewer than maxSigningIn such requests are in progress.
+func (s *Server) bounded(h handler) handler {
+	return func(w http.ResponseWriter, r *http.Request, v *viewer) {
+		select {
+		case s.signingIn <- struct{}{}:
+		default:
+			w.Header().Set("Retry-After", "1")
+			s.fail(w, r, v, http.StatusServiceUnavailable, "web.login.busy")
+			return
+		}
+		defer func() { <-s.signingIn }()
+		h(w, r, v)
+	}
 }
 
 func (s *Server) logout(w http.ResponseWriter, r *http.Request, v *viewer) {

@@ -3,11 +3,14 @@ package web
 import (
 	"crypto/sha256"
 	"errors"
+	"net"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strings"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -126,17 +129,48 @@ func securityHeaders(next http.Handler) http.Handler {
 		if !strings.HasPrefix(r.URL.Path, "/static/") {
 			h.Set("Cache-Control", "no-store")
 		}
-		if r.TLS != nil {
+		if overHTTPS(r) {
+			// Over plain HTTP a browser ignores it, so a forged X-Forwarded-Proto gains nothing.
 			h.Set("Strict-Transport-Security", "max-age=31536000")
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// Request bodies are small forms, except a directory spreadsheet.
+// hostCheck refuses requests that name another host than PUENTE_WEB_URL's, when it is set:
+// a page reached through a name that is not its own (DNS rebinding, a proxy that forwards any
+// host) must not answer. Loopback names stay allowed for checks from the machine itself, which
+// a rebinding attack cannot use.
+func (s *Server) hostCheck(next http.Handler) http.Handler {
+	if s.site == nil {
+		return next
+	}
+	want := strings.ToLower(s.site.Hostname())
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		host := r.Host
+		if h, _, err := net.SplitHostPort(host); err == nil {
+			host = h
+		}
+		host = strings.ToLower(strings.Trim(host, "[]"))
+		if host != want && host != "localhost" && !isLoopback(host) {
+			http.Error(w, http.StatusText(http.StatusMisdirectedRequest), http.StatusMisdirectedRequest)
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+func isLoopback(host string) bool {
+	ip, err := netip.ParseAddr(host)
+	return err == nil && ip.IsLoopback()
+}
+
+// Request bodies are small forms, except a directory file, which may be as large as the
+// directory package reads (the same limit as puente import), with room for the form around it.
 const (
 	maxFormBytes   = 256 << 10
-	maxUploadBytes = 4 << 20
+	maxUploadBytes = directory.MaxFileSize + 64<<10
+	maxMemoryFile  = 1 << 20
 )
 
 // limitBody refuses bodies over the limit: reading past it fails, and parseForm answers 413.
@@ -161,7 +195,9 @@ func limitBody(next http.Handler) http.Handler {
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request, v *viewer) bool {
 	var err error
 	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(maxUploadBytes)
+		// A file over maxMemoryFile waits in a temporary file (removed after the request)
+		// rather than in a buffer that grows by copying itself.
+		err = r.ParseMultipartForm(maxMemoryFile)
 	} else {
 		err = r.ParseForm()
 	}

@@ -20,6 +20,26 @@ const (
 	argonSaltLen = 16
 )
 
+// hashSlots is how many passwords are hashed at once, at most. Each hash holds argonMemory, so
+// this bounds what a flood of sign-ins can take from the bot, which shares the process; an
+// attempt that finds every slot taken is answered at once without hashing.
+const hashSlots = 2
+
+// hashGate holds the hashing slots.
+type hashGate chan struct{}
+
+// try runs hash in a free slot and reports whether there was one.
+func (g hashGate) try(hash func()) bool {
+	select {
+	case g <- struct{}{}:
+	default:
+		return false
+	}
+	defer func() { <-g }()
+	hash()
+	return true
+}
+
 // Passwords are at least minPassword characters; longer ones are only hashed, never cut.
 const (
 	minPassword = 10

@@ -7,6 +7,7 @@ import (
 	"html/template"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"path"
 	"slices"
 	"strings"
@@ -39,7 +40,9 @@ func parsePages() (pages, error) {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
-		"langname":   directory.LanguageName,
+		// short cuts what a file holds to a length a page can show.
+		"short":    func(s string) string { return directory.Cut(s, 120) },
+		"langname": directory.LanguageName,
 		// trailPage hands the audit trail template a page of its own, for a listing's page.
 		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
 	}
@@ -225,12 +228,33 @@ func (s *Server) internal(w http.ResponseWriter, r *http.Request, v *viewer, err
 }
 
 // localPath returns next if it is a path on this site, else "/": a sign-in page must not
-// send anyone to another site.
+// send anyone to another site. Every return address taken from a request goes through it.
+// Browsers forgive a lot (they drop tabs and newlines, read a backslash as a slash), so
+// anything but printable ASCII, and any backslash, is refused before and after decoding,
+// rather than trying to foresee what a browser makes of it.
 func localPath(next string) string {
-	if next == "" || next[0] != '/' || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+	if !plainPath(next) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || u.Opaque != "" || !plainPath(u.Path) {
 		return "/"
 	}
 	return next
+}
+
+// plainPath says whether p starts with exactly one slash and holds only printable ASCII
+// without a backslash.
+func plainPath(p string) bool {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") {
+		return false
+	}
+	for i := 0; i < len(p); i++ {
+		if c := p[i]; c <= ' ' || c >= 0x7f || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request, v *viewer) {

@@ -12,10 +12,10 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("GET /static/{file}", http.StripPrefix("/static/", http.FileServerFS(static)))
 
 	mux.Handle("GET /login", s.anyone(s.loginForm))
-	mux.Handle("POST /login", s.anyone(s.login))
+	mux.Handle("POST /login", s.anyone(s.bounded(s.login)))
 	mux.Handle("POST /logout", s.editor(s.logout))
 	mux.Handle("GET /invite/{token}", s.anyone(s.inviteForm))
-	mux.Handle("POST /invite/{token}", s.anyone(s.inviteAccept))
+	mux.Handle("POST /invite/{token}", s.anyone(s.bounded(s.inviteAccept)))
 	mux.Handle("POST /language", s.anyone(s.setLanguage))
 
 	mux.Handle("GET /{$}", s.editor(s.home))
@@ -30,6 +30,7 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /listings/{id}/activate", s.editor(s.activate))
 	mux.Handle("POST /listings/{id}/link-code", s.admin(s.linkCode))
 	mux.Handle("POST /listings/{id}/link-code/revoke", s.admin(s.revokeLinkCodes))
+	mux.Handle("POST /listings/{id}/unlink", s.admin(s.unlinkGroup))
 	mux.Handle("GET /import", s.editor(s.importForm))
 	mux.Handle("POST /import", s.editor(s.importPreview))
 	mux.Handle("POST /import/apply", s.editor(s.importApply))
@@ -56,5 +57,5 @@ func (s *Server) routes() http.Handler {
 
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(s.anyone(s.crossOrigin))
-	return s.recoverPanics(securityHeaders(limitBody(cop.Handler(mux))))
+	return s.recoverPanics(securityHeaders(s.hostCheck(limitBody(cop.Handler(mux)))))
 }

@@ -41,7 +41,10 @@ func newSite(t testing.TB) *site {
 }
 
 // newSiteWith is newSite with the given messages, say with a language that is not shipped yet.
-func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
+func newSiteWith(t testing.TB, cat *locales.Catalog) *site { return newSiteConfig(t, cat, nil) }
+
+// newSiteConfig is newSiteWith with the page's configuration changed by configure.
+func newSiteConfig(t testing.TB, cat *locales.Catalog, configure func(*web.Config)) *site {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "puente.db"))
 	if err != nil {
@@ -69,7 +72,11 @@ func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 		t.Fatal(err)
 	}
 	s.keys = keys
-	srv, err := web.New(web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Now: s.clock})
+	cfg := web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Now: s.clock}
+	if configure != nil {
+		configure(&cfg)
+	}
+	srv, err := web.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -35,7 +35,7 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.renderUsers(w, r, v, http.StatusUnprocessableEntity, d)
 		return
 	}
-	s.renderUsers(w, r, v, http.StatusOK, usersData{Role: string(store.RoleEditor), Link: siteURL(r) + InvitePath(token), LinkEmail: d.Email})
+	s.renderUsers(w, r, v, http.StatusOK, usersData{Role: string(store.RoleEditor), Link: s.siteURL(r) + InvitePath(token), LinkEmail: d.Email})
 }
 
 // newLink makes a fresh set-password link for an existing account (a forgotten password).
@@ -49,5 +49,5 @@ func (s *Server) newLink(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.internal(w, r, v, err)
 		return
 	}
-	s.renderUsers(w, r, v, http.StatusOK, usersData{Role: string(store.RoleEditor), Link: siteURL(r) + InvitePath(token), LinkEmail: u.Email})
+	s.renderUsers(w, r, v, http.StatusOK, usersData{Role: string(store.RoleEditor), Link: s.siteURL(r) + InvitePath(token), LinkEmail: u.Email})
 }

@@ -49,8 +49,12 @@ func (s *Server) pathUser(w http.ResponseWriter, r *http.Request, v *viewer) (st
 	return u, true
 }
 
-// siteURL is this site's address as the viewer reached it, for links to be sent on.
-func siteURL(r *http.Request) string {
+// siteURL is this site's address for links to be sent on: PUENTE_WEB_URL when set, else the
+// address the viewer reached.
+func (s *Server) siteURL(r *http.Request) string {
+	if s.site != nil {
+		return s.site.String()
+	}
 	scheme := "http"
 	if overHTTPS(r) {
 		scheme = "https"

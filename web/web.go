@@ -7,9 +7,12 @@ package web
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"sync"
 	"time"
 
@@ -33,6 +36,10 @@ type Config struct {
 	// Ops answers the operator's probes (/healthz, /readyz, /metrics), without signing in;
 	// only the paths it is given are mounted.
 	Ops map[string]http.Handler
+	// SiteURL is the page's address as volunteers reach it (PUENTE_WEB_URL), for the links the
+	// page makes. When set, requests naming another host are refused (see hostCheck); when
+	// empty, links use the address the request came to.
+	SiteURL string
 }
 
 // Server is the volunteers' web page. It is an http.Handler.
@@ -44,11 +51,15 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
+	site    *url.URL // PUENTE_WEB_URL; nil when not set
 	logins  *loginLimiter
-	pending *pendingImports
-	metrics *metrics.Metrics
-	ops     map[string]http.Handler
-	handler http.Handler
+	hashing hashGate
+	// signingIn bounds the sign-in and set-password requests in progress (see bounded).
+	signingIn chan struct{}
+	pending   *pendingImports
+	metrics   *metrics.Metrics
+	ops       map[string]http.Handler
+	handler   http.Handler
 }
 
 // Sessions end after idle time without a request, and in any case after maxSession.
@@ -75,11 +86,20 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if cfg.SiteURL != "" {
+		u, err := url.Parse(strings.TrimRight(cfg.SiteURL, "/"))
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return nil, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", cfg.SiteURL)
+		}
+		s.site = u
+	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err
 	}
 	s.logins = newLoginLimiter()
+	s.hashing = make(hashGate, hashSlots)
+	s.signingIn = make(chan struct{}, maxSigningIn)
 	s.pending = &pendingImports{m: map[string]pendingImport{}}
 	s.handler = s.routes()
 	return s, nil
@@ -90,15 +110,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.S
 // Serve answers on ln until ctx ends, then lets requests in flight finish (up to 10 s)
 // before returning. It also forgets expired sessions while it runs.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
-	hs := &http.Server{
-		Handler:           s,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       time.Minute, // a CSV upload over a slow phone connection
-		WriteTimeout:      time.Minute,
-		IdleTimeout:       2 * time.Minute,
-		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	hs := s.httpServer(ctx)
 	var wg sync.WaitGroup
 	janitorCtx, stopJanitor := context.WithCancel(ctx)
 	wg.Go(func() { s.janitor(janitorCtx) })
@@ -116,6 +128,21 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		return err
 	}
 	return <-shutdownErr
+}
+
+// httpServer is the server Serve runs: every phase of a request has a time limit, so slow
+// clients cannot hold connections open for ever.
+func (s *Server) httpServer(ctx context.Context) *http.Server {
+	return &http.Server{
+		Handler:           s,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       time.Minute, // a CSV upload over a slow phone connection
+		WriteTimeout:      time.Minute,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
 }
 
 // janitor forgets expired web sessions, and set-password links a day after they stopped

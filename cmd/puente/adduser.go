@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net/url"
 	"strings"
 	"time"
 
@@ -20,7 +19,6 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("adduser", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv, partData|partWeb)
 	role := fs.String("role", string(store.RoleEditor), "editor (changes listings) or admin (also manages people)")
-	siteURL := fs.String("url", e.getenv("PUENTE_WEB_URL"), "the web page's address as volunteers reach it (PUENTE_WEB_URL; default http:// and PUENTE_HTTP_ADDR)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente adduser [--role editor|admin] EMAIL")
 		fs.PrintDefaults()
@@ -37,12 +35,9 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	if !store.Role(*role).Valid() {
 		return fmt.Errorf("--role: %q is not editor or admin", *role)
 	}
-	base := *siteURL
+	base := cfg.WebURL
 	if base == "" {
 		base = "http://" + cfg.HTTPAddr
-	}
-	if u, err := url.Parse(base); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", base)
 	}
 	base = strings.TrimRight(base, "/")
 

@@ -25,7 +25,7 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 		return nil, err
 	}
 	if generated {
-		log.Warn("Using a development secret generated in the data folder; set PUENTE_SECRET or PUENTE_SECRET_FILE in production, and keep it: losing it loses every session and pending message")
+		log.Warn("Using a development secret generated in the data folder; in production make one with `puente secret`, keep it private and backed up, and set PUENTE_SECRET_FILE (the bot does not start without it)")
 	}
 	keys, err := store.NewKeys(secret)
 	if err != nil {
@@ -33,6 +33,10 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 	}
 	db, err := store.Open(ctx, cfg.dbPath())
 	if err != nil {
+		return nil, err
+	}
+	if err := db.CheckSecret(ctx, keys); err != nil {
+		db.Close()
 		return nil, err
 	}
 	dir, err := openDirectory(ctx, db)

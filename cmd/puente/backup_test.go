@@ -16,7 +16,11 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-const backupSecret = "0123456789abcdef0123456789abcdef-backup-test"
+const backupSecret = "Vq8rT2mK9xLp4sW7yZ3nB6cD0fG1hJ5a-backup"
+
+// otherSecret is as strong as backupSecret, so restore refuses it for being another secret,
+// not for being weak.
+const otherSecret = "Hn4Kd8Wq2Zr6Ty0Up3Mx7Vb1Lc5Js9Ga"
 
 // populate fills a data folder as use would: listings (the starter directory and an import),
 // a link code (link), a volunteer (adduser, which writes the audit trail), a person's sealed
@@ -134,7 +138,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			restored := map[string]string{"PUENTE_DATA_DIR": filepath.Join(t.TempDir(), "restored"), "PUENTE_SECRET": backupSecret, "PUENTE_HTTP_ADDR": "127.0.0.1:0"}
 			out, stderr, err := runIn(t, restored, "restore", file)
-			if err != nil || !strings.Contains(out, "The secret opens its sealed data") {
+			if err != nil || !strings.Contains(out, "The secret is the one it was made with") {
 				t.Fatalf("restore: %v\n%s%s", err, out, stderr)
 			}
 			if _, _, err := runIn(t, restored, "restore", file); err == nil || !strings.Contains(err.Error(), "never overwrites") {
@@ -157,8 +161,8 @@ func TestBackupRestore(t *testing.T) {
 	refusals := []struct {
 		name, file, secret, want string
 	}{
-		{"encrypted, another secret", encrypted, strings.Repeat("x", 40), "does not open with this secret"},
-		{"plain, another secret", plain, strings.Repeat("x", 40), "sealed data does not open with this secret"},
+		{"encrypted, another secret", encrypted, otherSecret, "does not open with this secret"},
+		{"plain, another secret", plain, otherSecret, "sealed data does not open with this secret"},
 		{"not a backup", filepath.Join("..", "..", "directory", "example.csv"), backupSecret, "not a backup"},
 	}
 	for _, tt := range refusals {

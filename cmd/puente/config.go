@@ -19,6 +19,7 @@ type config struct {
 	DataDir         string        // PUENTE_DATA_DIR
 	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
 	HTTPAddr        string        // PUENTE_HTTP_ADDR
+	WebURL          string        // PUENTE_WEB_URL (flag --url)
 	BotToken        string        // TELEGRAM_BOT_TOKEN
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
@@ -95,6 +96,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 	str(partData, &c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
 	str(partKeys, &c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
 	str(partWeb, &c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page (and /healthz, /readyz, /metrics)")
+	str(partWeb, &c.WebURL, "url", "PUENTE_WEB_URL", "", "the web page's address as volunteers reach it, for the links it makes; other host names are refused (default http:// and PUENTE_HTTP_ADDR)")
 	secret(&c.BotToken, "token", "TELEGRAM_BOT_TOKEN", "Telegram bot token from @BotFather; the bot is off without it")
 	str(partBot, &c.APIURL, "api-url", "TELEGRAM_API_URL", "https://api.telegram.org", "Bot API server (a self-hosted telegram-bot-api server, or a test fake)")
 	str(partBot, &c.WebhookURL, "webhook-url", "PUENTE_WEBHOOK_URL", "", "public HTTPS URL for webhook mode; long polling when empty")
@@ -139,6 +141,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 		if use&partWeb != 0 {
 			if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 				errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
+			}
+			if c.WebURL != "" {
+				if u, err := url.Parse(c.WebURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+					errs = append(errs, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", c.WebURL))
+				}
 			}
 		}
 		if use&partBot != 0 {
@@ -199,8 +206,11 @@ func (c *config) validateBot() []error {
 // stands in for the variable.
 func (c *config) getenv(getenv func(string) string) func(string) string {
 	return func(name string) string {
-		if name == "PUENTE_SECRET_FILE" {
+		switch name {
+		case "PUENTE_SECRET_FILE":
 			return c.SecretFile
+		case "TELEGRAM_BOT_TOKEN":
+			return c.BotToken
 		}
 		return getenv(name)
 	}

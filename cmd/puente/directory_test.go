@@ -177,6 +177,10 @@ func TestImportBadFiles(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Close()
+	many := filepath.Join(dir, "many.json")
+	if err := os.WriteFile(many, []byte("["+strings.Repeat(`{"name":"x"},`, 6000)+`{}]`), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -188,6 +192,8 @@ func TestImportBadFiles(t *testing.T) {
 			[]string{`row 2: languages: "portugese" is not a language code; did you mean pt?`, "Nothing was imported"}},
 		{"a 50 MB file is refused", []string{"import", big},
 			[]string{"the file is 50 MB; the largest file puente imports is 10 MB: split it into smaller files. Nothing was imported."}},
+		{"more listings than a file may hold", []string{"import", "--dry-run", many},
+			[]string{"many.json: the file has more than 5000 listings; split it into smaller files", "Nothing was imported"}},
 	}
 	for _, tt := range tests {
 		out, _, err := runIn(t, vars, tt.args...)

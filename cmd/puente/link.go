@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"strings"
@@ -17,14 +18,15 @@ func runLink(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("link", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv, partApp)
 	revoke := fs.Bool("revoke", false, "make the listing's unused codes stop working instead of printing a new one")
+	unlink := fs.Bool("unlink", false, "remove the listing's link to its group, say one the bot can no longer reach: the bot closes the group's cases, tells the group if it can, and leaves")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
+		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke | --unlink] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
-	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" {
+	if fs.NArg() != 1 || strings.TrimSpace(fs.Arg(0)) == "" || (*revoke && *unlink) {
 		fs.Usage()
 		return errUsage
 	}
@@ -37,6 +39,18 @@ func runLink(ctx context.Context, e env, args []string) error {
 	l, err := findListing(a.dir.Listings(), fs.Arg(0))
 	if err != nil {
 		return err
+	}
+	if *unlink {
+		err := a.db.RequestUnlink(ctx, l.ID, now)
+		if errors.Is(err, store.ErrNotFound) {
+			fmt.Fprintf(e.stderr, "puente link: %s is not linked to a group.\n", l.Name)
+			return errFailed
+		}
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "The bot will unlink %s within a minute while puente serve runs with TELEGRAM_BOT_TOKEN:\nit closes the group's open cases (telling their people), tells the group if it can\nstill reach it, and leaves it.\n", l.Name)
+		return nil
 	}
 	if *revoke {
 		n, err := a.db.RevokeLinkCodes(ctx, l.ID)

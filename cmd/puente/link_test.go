@@ -16,24 +16,32 @@ import (
 
 var linkCodeRE = regexp.MustCompile(`/link ([A-Z0-9]{4}-[A-Z0-9]{4}-[A-Z0-9]{4})`)
 
+// seededData is a data folder whose database holds the starter directory, open, and the
+// variables that point puente at it.
+func seededData(t *testing.T) (dir string, vars map[string]string, db *store.DB, seed []*directory.Listing) {
+	t.Helper()
+	dir = t.TempDir()
+	vars = map[string]string{"PUENTE_DATA_DIR": dir, "PUENTE_SECRET": testSecret}
+	db, err := store.Open(context.Background(), filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seed, err = directory.Seed()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.SeedDirectory(context.Background(), seed, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return dir, vars, db, seed
+}
+
 // Ensure puente link prints a one-time code for a listing that takes handoffs, found by id
 // or by part of its name, refuses other listings and unclear names, and --revoke stops the
 // code working.
 func TestLink(t *testing.T) {
-	dir := t.TempDir()
-	vars := map[string]string{"PUENTE_DATA_DIR": dir, "PUENTE_SECRET": strings.Repeat("k", 32)}
+	dir, vars, db, seed := seededData(t)
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(dir, "puente.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	seed, err := directory.Seed()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := db.SeedDirectory(ctx, seed, time.Now()); err != nil {
-		t.Fatal(err)
-	}
 	taker, refuser := *seed[0], seed[1]
 	taker.AcceptsHandoff = true
 	if _, err := db.ImportDirectory(ctx, []*directory.Listing{&taker}, time.Now()); err != nil {
@@ -89,5 +97,45 @@ func TestLink(t *testing.T) {
 	})
 	if !errors.Is(err, store.ErrCodeUnknown) {
 		t.Errorf("a revoked code: %v, want ErrCodeUnknown", err)
+	}
+}
+
+// Ensure puente link --unlink asks the bot to remove a listing's link (one whose group it
+// cannot reach, say), and says so when the listing is not linked.
+func TestLinkUnlink(t *testing.T) {
+	dir, vars, db, seed := seededData(t)
+	ctx := context.Background()
+	linked, other := seed[0], seed[1]
+	keys, err := store.NewKeys([]byte(testSecret))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := keys.Lookup("telegram", "-1001000000001")
+	err = db.Write(ctx, func(tx *sql.Tx) error {
+		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, 0)`, linked.ID, key, keys.Seal([]byte("12345678"), key))
+		return err
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, _, err := runIn(t, vars, "link", "--unlink", linked.ID)
+	if err != nil || !strings.Contains(out, "will unlink "+linked.Name) {
+		t.Fatalf("unlink: %q, %v", out, err)
+	}
+	if _, stderr, err := runIn(t, vars, "link", "--unlink", other.ID); !errors.Is(err, errFailed) || !strings.Contains(stderr, "not linked") {
+		t.Errorf("unlink a listing without a link: %v, %q", err, stderr)
+	}
+	if _, _, err := runIn(t, vars, "link", "--unlink", "--revoke", linked.ID); !errors.Is(err, errUsage) {
+		t.Errorf("--unlink with --revoke: %v, want errUsage", err)
+	}
+	db, err = store.Open(ctx, filepath.Join(dir, "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	reqs, err := db.UnlinkRequests(ctx)
+	if err != nil || len(reqs) != 1 || reqs[0] != linked.ID {
+		t.Errorf("unlink requests = %q, %v; want the linked listing's", reqs, err)
 	}
 }

@@ -203,6 +203,7 @@ func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 		"PUENTE_DATA_DIR":         filepath.Join(t.TempDir(), "data"),
 		"PUENTE_HTTP_ADDR":        "127.0.0.1:0",
 		"TELEGRAM_BOT_TOKEN":      "123:refused",
+		"PUENTE_SECRET":           testSecret,
 		"TELEGRAM_API_URL":        refuse.URL,
 		"PUENTE_OPERATOR_NAME":    "Test Org",
 		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",

@@ -79,7 +79,7 @@ func runRestore(ctx context.Context, e env, args []string) error {
 	case err != nil:
 		return fmt.Errorf("%s: %w; nothing was restored", src, err)
 	}
-	opened, err := checkRestored(ctx, tmp.Name(), keys)
+	err = checkRestored(ctx, tmp.Name(), keys)
 	switch {
 	case errors.Is(err, store.ErrWrongSecret):
 		return fmt.Errorf("%s: its sealed data does not open with this secret: set PUENTE_SECRET or PUENTE_SECRET_FILE to the one it was made with; nothing was restored", src)
@@ -94,11 +94,7 @@ func runRestore(ctx context.Context, e env, args []string) error {
 		what = "an encrypted backup"
 	}
 	fmt.Fprintf(e.stdout, "Restored %s from %s into %s.\n", what, src, target)
-	if opened > 0 {
-		fmt.Fprintf(e.stdout, "The secret opens its sealed data (checked %d tables). Start puente with the same secret.\n", opened)
-	} else if !encrypted {
-		fmt.Fprintln(e.stdout, "Nothing in it was sealed, so the secret could not be checked against it; start puente with the secret it was made with.")
-	}
+	fmt.Fprintln(e.stdout, "The secret is the one it was made with. Start puente with the same secret.")
 	return nil
 }
 
@@ -126,11 +122,11 @@ func unpack(dst io.Writer, src io.ReadSeeker, secret []byte) (encrypted bool, er
 }
 
 // checkRestored opens the restored file (bringing its schema up to date), checks it whole,
-// checks the secret against its sealed values, and leaves it closed and complete.
-func checkRestored(ctx context.Context, path string, keys *store.Keys) (opened int, err error) {
+// checks the secret against it, and leaves it closed and complete.
+func checkRestored(ctx context.Context, path string, keys *store.Keys) (err error) {
 	db, err := store.Open(ctx, path)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer func() {
 		if cerr := db.Close(); err == nil && cerr != nil {
@@ -138,10 +134,10 @@ func checkRestored(ctx context.Context, path string, keys *store.Keys) (opened i
 		}
 	}()
 	if err := db.IntegrityCheck(ctx); err != nil {
-		return 0, err
+		return err
 	}
-	if opened, err = db.CheckSecret(ctx, keys); err != nil {
-		return opened, err
+	if err := db.CheckSecret(ctx, keys); err != nil {
+		return err
 	}
-	return opened, db.Checkpoint(ctx)
+	return db.Checkpoint(ctx)
 }

@@ -64,6 +64,7 @@ func TestHealthReadyMetrics(t *testing.T) {
 		"TELEGRAM_API_URL":        fake.URL,
 		"PUENTE_OPERATOR_NAME":    "Test Org",
 		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
+		"PUENTE_SECRET":           testSecret,
 	})
 	if code, body := get(t, web+"/healthz"); code != 200 || body != "ok\n" {
 		t.Errorf("/healthz = %d %q, want 200 ok", code, body)
