@@ -183,12 +183,17 @@ func TestBrowser(t *testing.T) {
 	}
 	c.shot("listing-error")
 
-	// Mark it verified.
+	// Correct a field, then save it as checked by phone: the correction is kept with the check.
 	c.open("/listings/" + l.ID)
-	c.navigate("mark as checked", 200, chromedp.Click(buttonLabelled("Mark as checked today")))
-	c.wantText(".flash", "Marked as checked today")
-	if got := s.listing(l.ID); got.VerifiedBy != "ana@example.org" || got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" {
-		t.Errorf("after marking as checked: %v by %q", got.VerifiedAt, got.VerifiedBy)
+	c.do("correct the area and say how it was checked", chromedp.SetValue(chromedp.CSS("#f-area"), "Moss Side, Manchester"),
+		chromedp.Click(chromedp.CSS(`input[name=checked_with][value=phone]`)))
+	c.navigate("save and mark as checked", 200, chromedp.Click(buttonLabelled("Save and mark as checked today")))
+	c.wantText(".flash", "Saved and marked as checked today")
+	if got := s.listing(l.ID); got.Area != "Moss Side, Manchester" || got.VerifiedBy != "ana@example.org" || got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" {
+		t.Errorf("after saving as checked: area %q, %v by %q", got.Area, got.VerifiedAt, got.VerifiedBy)
+	}
+	if e := s.trail("listing:" + l.ID); len(e) == 0 || e[0].Action != "listing.check.phone" {
+		t.Errorf("the check is not in the trail as made by phone: %+v", e)
 	}
 
 	// Import a spreadsheet with one bad row: its message shows, nothing is written.

@@ -15,6 +15,10 @@ type editData struct {
 	Row      listingRow // the listing as stored; empty for a new one
 	Groups   []formGroup
 	Problems []directory.Problem // problems of no single field
+	// CheckedWith is how the volunteer said they checked the listing (one of checkMethods),
+	// kept when the form comes back; CheckProblem says a check was asked for without it.
+	CheckedWith  string
+	CheckProblem *directory.Message
 	Invalid  bool                // the form was refused: nothing was saved
 	Trail    auditData
 	Link     store.LinkStatus // whether an organisation's group is linked, or a code waits
@@ -57,3 +61,6 @@ func (s *Server) pathListing(w http.ResponseWriter, r *http.Request, v *viewer) 
 	}
 	return l, true
 }
+
+// CheckMethods are the choices of how a listing was checked, for the form.
+func (editData) CheckMethods() []string { return checkMethods }

@@ -16,10 +16,23 @@ type listingRow struct {
 	Age      int  // days since last verified; -1 when never
 	Stale    bool // over directory.StaleAfter: ranks lower
 	Hidden   bool // over directory.HiddenAfter: not shown to people until verified
+	// Unconfirmed: its last check was read from public sources, not confirmed with the
+	// organisation (see deskCheck).
+	Unconfirmed bool
 }
 
+// deskCheck is what verified_by says when a listing's details were read from public sources
+// and not confirmed with the organisation, as every row of the starter directory does. Such
+// a listing needs a check until a volunteer confirms it.
+const deskCheck = "not confirmed with the organisation"
+
+// NeedsCheck says whether the listing belongs on the To check list: shown to people, and
+// never confirmed with its organisation or not checked for directory.StaleAfter.
+func (r listingRow) NeedsCheck() bool { return !r.Inactive && (r.Stale || r.Unconfirmed) }
+
 func (s *Server) row(l *directory.Listing, now time.Time) listingRow {
-	r := listingRow{L: l, Inactive: l.Status == directory.Inactive, Age: -1}
+	r := listingRow{L: l, Inactive: l.Status == directory.Inactive, Age: -1,
+		Unconfirmed: strings.Contains(strings.ToLower(l.VerifiedBy), deskCheck)}
 	if l.VerifiedAt.IsZero() {
 		r.Stale, r.Hidden = true, true
 		return r
@@ -108,20 +121,31 @@ func (s *Server) listings(w http.ResponseWriter, r *http.Request, v *viewer) {
 	s.render(w, r, v, http.StatusOK, "listings", page{Title: "web.listings.title", Nav: "listings", Data: d})
 }
 
-// stale is the volunteers' weekly to-do list: active listings, the longest unverified first.
+// stale is the volunteers' weekly to-do list: the listings that need a check, the longest
+// unverified first.
 func (s *Server) stale(w http.ResponseWriter, r *http.Request, v *viewer) {
-	all, err := s.db.DirectoryListings(r.Context())
+	rows, err := s.toCheck(r)
 	if err != nil {
 		s.internal(w, r, v, err)
 		return
 	}
+	s.render(w, r, v, http.StatusOK, "stale", page{Title: "web.stale.title", Nav: "stale", Data: rows})
+}
+
+// toCheck lists the listings that need a check, the longest unverified first; the start
+// page counts the same list.
+func (s *Server) toCheck(r *http.Request) ([]listingRow, error) {
+	all, err := s.db.DirectoryListings(r.Context())
+	if err != nil {
+		return nil, err
+	}
 	now := s.now()
 	var rows []listingRow
 	for _, l := range all {
-		if l.Status != directory.Inactive {
-			rows = append(rows, s.row(l, now))
+		if row := s.row(l, now); row.NeedsCheck() {
+			rows = append(rows, row)
 		}
 	}
 	slices.SortStableFunc(rows, func(a, b listingRow) int { return a.L.VerifiedAt.Compare(b.L.VerifiedAt) })
-	s.render(w, r, v, http.StatusOK, "stale", page{Title: "web.stale.title", Nav: "stale", Data: rows})
+	return rows, nil
 }

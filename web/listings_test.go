@@ -128,10 +128,9 @@ func TestListingsPage(t *testing.T) {
 	r = b.get("/listings/stale")
 	wantStatus(t, "to-do", r, http.StatusOK)
 	wantBody(t, "to-do", r, "not shown to people until checked")
-	if i := strings.Index(r.body, l.ID); i < 0 || i > strings.Index(r.body, "/verify") {
+	if i := strings.Index(r.body, l.ID); i < 0 || i > strings.Index(r.body, "Check this listing") {
 		t.Error("the listing unchecked for over a year is not first on the to-do list")
 	}
-	wantBody(t, "home", b.get("/"), "Listings that need checking now: 1.")
 }
 
 func TestEditListing(t *testing.T) {
@@ -250,19 +249,10 @@ func TestNewListing(t *testing.T) {
 	wantBody(t, "the same listing again", r, "exists already")
 }
 
-func TestVerifyAndHide(t *testing.T) {
+func TestHideAndShow(t *testing.T) {
 	s := newSite(t)
 	b := s.account("ed@example.org", store.RoleEditor)
 	l := firstSeed(s)
-	l.VerifiedAt, l.VerifiedBy = time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), "someone"
-	s.put(l)
-
-	wantStatus(t, "verify", b.post("/listings/"+l.ID+"/verify", nil), http.StatusSeeOther)
-	got := s.listing(l.ID)
-	if got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" || got.VerifiedBy != "ed@example.org" {
-		t.Errorf("after verify: %v by %q", got.VerifiedAt, got.VerifiedBy)
-	}
-	wantBody(t, "verified", b.get("/listings/"+l.ID+"?done=verified"), "Marked as checked today", "checked 2026-11-27 by ed@example.org")
 
 	wantStatus(t, "hide", b.post("/listings/"+l.ID+"/deactivate", nil), http.StatusSeeOther)
 	if got := s.listing(l.ID); got.Status != directory.Inactive {
@@ -278,10 +268,9 @@ func TestVerifyAndHide(t *testing.T) {
 	for _, e := range s.trail("listing:" + l.ID) {
 		actions = append(actions, e.Action)
 	}
-	if got, want := strings.Join(actions, " "), "listing.activate listing.deactivate listing.verify"; got != want {
+	if got, want := strings.Join(actions, " "), "listing.activate listing.deactivate"; got != want {
 		t.Errorf("trail actions = %s, want %s", got, want)
 	}
-	wantStatus(t, "verify unknown", b.post("/listings/nope/verify", nil), http.StatusNotFound)
 }
 
 func TestRevert(t *testing.T) {

@@ -31,7 +31,6 @@ func TestRoutesNeedSignIn(t *testing.T) {
 		{"POST", "/listings/new", false},
 		{"GET", "/listings/" + id, false},
 		{"POST", "/listings/" + id, false},
-		{"POST", "/listings/" + id + "/verify", false},
 		{"POST", "/listings/" + id + "/deactivate", false},
 		{"POST", "/listings/" + id + "/activate", false},
 		{"GET", "/import", false},
