@@ -19,10 +19,10 @@ type editData struct {
 	// kept when the form comes back; CheckProblem says a check was asked for without it.
 	CheckedWith  string
 	CheckProblem *directory.Message
-	Invalid  bool                // the form was refused: nothing was saved
-	Trail    auditData
-	Link     store.LinkStatus // whether an organisation's group is linked, or a code waits
-	LinkCode string           // a link code just made, shown once
+	Invalid      bool // the form was refused: nothing was saved
+	Trail        auditData
+	Link         store.LinkStatus // whether an organisation's group is linked, or a code waits
+	LinkCode     string           // a link code just made, shown once
 }
 
 // listing shows a listing's form, what it looks like now, and its own audit trail.
