@@ -135,6 +135,18 @@ func (c *chrome) shot(name string) {
 	}
 }
 
+// eval runs a JavaScript expression in the page and returns its value.
+func eval[T any](c *chrome, expr string) T {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](expr))
+	if err != nil {
+		c.t.Fatalf("evaluate %s: %v", expr, err)
+	}
+	return v
+}
+
 // buttonLabelled selects the button whose text is label.
 func buttonLabelled(label string) chromedp.JSPath {
 	l, _ := json.Marshal(label) // a string always marshals
@@ -182,6 +194,10 @@ func TestBrowser(t *testing.T) {
 		t.Errorf("the area typed before the mistake reads %q (%v)", area, err)
 	}
 	c.shot("listing-error")
+	c.do("follow the error summary's link", chromedp.Click(chromedp.CSS(`#problems a[href="#f-website"]`)))
+	if got := eval[string](c, `document.activeElement.id`); got != "f-website" {
+		t.Errorf("after the summary's link, the focus is on %q, want f-website", got)
+	}
 
 	// Correct a field, then save it as checked by phone: the correction is kept with the check.
 	c.open("/listings/" + l.ID)

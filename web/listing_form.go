@@ -68,17 +68,6 @@ var (
 			{Col: "communities", Widget: wChecks, Options: codes(directory.Communities()), OptionPrefix: "web.community."},
 			{Col: "regions", Widget: wChecks, Options: codes(directory.Regions()), OptionPrefix: "web.region."},
 		}},
-		{"web.group.safety", []fieldSpec{
-			{Col: "data_sharing", Widget: wSelect, Options: codes([]directory.Stance{directory.StanceUnknown, directory.StanceDoesNotShare, directory.StanceMayShare}), OptionPrefix: "web.stance."},
-			{Col: "insecure_status", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
-			{Col: "id_needed", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
-			{Col: "anonymous_handoff", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
-		}},
-		{"web.group.hours", []fieldSpec{
-			{Col: "hours", Widget: wText},
-			{Col: "closed", Widget: wText},
-			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
-		}},
 		{"web.group.contact", []fieldSpec{
 			{Col: "phone", Widget: wText},
 			{Col: "text", Widget: wText},
@@ -86,7 +75,16 @@ var (
 			{Col: "website", Widget: wText},
 			{Col: "address", Widget: wTextarea},
 		}},
-		{"web.group.checked", []fieldSpec{
+		{"web.group.hours", []fieldSpec{
+			{Col: "hours", Widget: wText},
+			{Col: "closed", Widget: wText},
+			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
+		}},
+		{"web.group.trust", []fieldSpec{
+			{Col: "data_sharing", Widget: wSelect, Options: codes([]directory.Stance{directory.StanceUnknown, directory.StanceDoesNotShare, directory.StanceMayShare}), OptionPrefix: "web.stance."},
+			{Col: "insecure_status", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
+			{Col: "id_needed", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
+			{Col: "anonymous_handoff", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
 			{Col: "verified_at", Widget: wDate},
 			{Col: "verified_by", Widget: wText},
 			{Col: "source", Widget: wTextarea},
@@ -114,37 +112,56 @@ type formField struct {
 	fieldSpec
 	Value    string
 	Options  []option
-	Problems []directory.Message
+	Problems []directory.Message // what stops the listing being saved
+	Warnings []directory.Message // worth knowing, but saved anyway
 }
 
 type formGroup struct {
 	Legend string
 	Fields []formField
+	// Open keeps the group open on a phone, where groups start folded: it has a problem.
+	Open bool
+	// Digest is the group's typed values in one line, to compare with the organisation's
+	// details without unfolding it.
+	Digest string
 }
 
 // fillForm lays out rec (column -> cell) as the form, with each problem beside its field.
 // Problems of no field of the form are returned to be shown above it.
 func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []directory.Problem) {
-	byCol := map[string][]directory.Message{}
+	byCol := map[string]directory.Problems{}
 	var other []directory.Problem
 	for _, p := range probs {
 		if slices.Contains(formColumns, p.Column) {
-			byCol[p.Column] = append(byCol[p.Column], p.Message)
-		} else {
+			byCol[p.Column] = append(byCol[p.Column], p)
+		} else if !p.Warning {
 			other = append(other, p)
 		}
 	}
 	groups := make([]formGroup, len(listingForm))
 	for i, g := range listingForm {
 		groups[i].Legend = g.Legend
+		var digest []string
 		for _, spec := range g.Fields {
-			f := formField{fieldSpec: spec, Value: rec[spec.Col], Problems: byCol[spec.Col]}
+			f := formField{fieldSpec: spec, Value: rec[spec.Col]}
+			for _, p := range byCol[spec.Col] {
+				if p.Warning {
+					f.Warnings = append(f.Warnings, p.Message)
+				} else {
+					f.Problems = append(f.Problems, p.Message)
+				}
+			}
+			groups[i].Open = groups[i].Open || len(f.Problems) > 0
 			chosen := splitCell(f.Value)
 			for _, o := range spec.Options {
 				f.Options = append(f.Options, option{Value: o, Label: spec.OptionPrefix + orNone(o), Checked: slices.Contains(chosen, o)})
 			}
+			if (spec.Widget == wText || spec.Widget == wDate) && f.Value != "" {
+				digest = append(digest, f.Value)
+			}
 			groups[i].Fields = append(groups[i].Fields, f)
 		}
+		groups[i].Digest = strings.Join(digest, " · ")
 	}
 	return groups, other
 }
