@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +19,30 @@ import (
 
 // screenshots is where the browser test saves pictures of the main pages (git-ignored).
 const screenshots = "testdata/screenshots"
+
+// phoneWidth is the narrowest common phone: every page must fit it.
+const phoneWidth = 360
+
+// layoutCheck lists what does not fit a phone: a page wider than the window, a table with
+// columns off-screen, and controls (menu links, buttons, selects, check boxes with their
+// labels, folded groups) under 44 px tall.
+const layoutCheck = `(() => {
+	const out = [], w = document.documentElement.clientWidth;
+	if (w !== PHONE) out.push("the window is " + w + " px wide, not " + PHONE);
+	const name = el => el.tagName.toLowerCase() + " " + JSON.stringify((el.textContent || el.name || "").trim().slice(0, 40));
+	if (document.documentElement.scrollWidth > w) out.push("the page is " + document.documentElement.scrollWidth + " px wide in a " + w + " px window");
+	for (const el of document.querySelectorAll(".table-scroll")) {
+		if (el.scrollWidth > el.clientWidth + 1) out.push("a table is " + el.scrollWidth + " px wide in " + el.clientWidth + " px");
+	}
+	for (const el of document.querySelectorAll("header a, button, a.button, select, details > summary, input[type=checkbox], input[type=radio]")) {
+		const target = el.matches("input") ? (el.closest("label") || el) : el;
+		const r = target.getBoundingClientRect();
+		if (r.width === 0 && r.height === 0) continue;
+		if (r.height < 43.5) out.push(name(target) + " is " + r.height.toFixed(1) + " px tall");
+		if (r.right > w + 1) out.push(name(target) + " ends " + r.right.toFixed(0) + " px from the left");
+	}
+	return out;
+})()`
 
 // chrome is a headless Chromium driving the site as a volunteer on a phone would.
 type chrome struct {
@@ -53,7 +78,7 @@ func newChrome(t *testing.T, s *site) *chrome {
 		chromedp.Flag("disable-component-update", true),
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(412, 915), // a common phone
+		chromedp.WindowSize(500, 800),
 	}
 	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancelAlloc)
@@ -62,6 +87,10 @@ func newChrome(t *testing.T, s *site) *chrome {
 	// The first run starts the browser; it gets no timeout of its own (see chromedp.Run).
 	if err := chromedp.Do(ctx); err != nil {
 		t.Fatalf("start chromium: %v", err)
+	}
+	// Headless Chromium's window is at least 500 px wide: the phone's width is emulated.
+	if err := chromedp.Do(ctx, chromedp.EmulateViewport(phoneWidth, 800, chromedp.EmulateMobile)); err != nil {
+		t.Fatalf("emulate a phone: %v", err)
 	}
 	if err := os.MkdirAll(screenshots, 0o755); err != nil {
 		t.Fatal(err)
@@ -94,6 +123,16 @@ func (c *chrome) navigate(what string, status int64, steps ...chromedp.Action[ch
 	}
 	if res.Status != status {
 		c.t.Fatalf("%s: status %d, want %d", what, res.Status, status)
+	}
+	c.checkLayout(what)
+}
+
+// checkLayout fails the test when the page does not fit a phone (see layoutCheck). Every
+// page a browser test loads is checked.
+func (c *chrome) checkLayout(what string) {
+	c.t.Helper()
+	for _, p := range eval[[]string](c, strings.ReplaceAll(layoutCheck, "PHONE", strconv.Itoa(phoneWidth))) {
+		c.t.Errorf("%s, at %d px: %s", what, phoneWidth, p)
 	}
 }
 

@@ -39,6 +39,7 @@ func parsePages() (pages, error) {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
+		"countcell":  func(c countCell, label string) labelledCell { return labelledCell{c, label} },
 		"langname":   directory.LanguageName,
 		// trailPage hands the audit trail template a page of its own, for a listing's page.
 		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
