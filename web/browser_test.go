@@ -186,6 +186,21 @@ func eval[T any](c *chrome, expr string) T {
 	return v
 }
 
+// shotScreen saves what a phone's screen shows (the window, not the whole page) as
+// testdata/screenshots/NAME.png.
+func (c *chrome) shotScreen(name string) {
+	c.t.Helper()
+	ctx, cancel := c.timeout()
+	defer cancel()
+	png, err := chromedp.Run(ctx, chromedp.CaptureScreenshot())
+	if err != nil {
+		c.t.Fatalf("screenshot %s: %v", name, err)
+	}
+	if err := os.WriteFile(filepath.Join(screenshots, name+".png"), png, 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
 // buttonLabelled selects the button whose text is label.
 func buttonLabelled(label string) chromedp.JSPath {
 	l, _ := json.Marshal(label) // a string always marshals
@@ -209,7 +224,7 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
 	c.navigate("sign in", 200, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
 	c.wantText("h1", "To check")
-	c.shot("to-check")
+	c.shotScreen("to-check")
 
 	// Edit a listing.
 	c.open("/listings/" + l.ID)

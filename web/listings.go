@@ -1,6 +1,7 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"slices"
 	"strings"
@@ -19,6 +20,12 @@ type listingRow struct {
 	// Unconfirmed: its last check was read from public sources, not confirmed with the
 	// organisation (see deskCheck).
 	Unconfirmed bool
+	// AgoID and AgoN say how long ago it was checked ("3 weeks ago"): a message id and its count.
+	AgoID string
+	AgoN  int
+	Open  directory.Availability // at the time the page was made
+	Phone string                 // its first phone number, as written
+	Tel   template.URL           // Phone as a tel: link, or empty
 }
 
 // deskCheck is what verified_by says when a listing's details were read from public sources
@@ -32,15 +39,65 @@ func (r listingRow) NeedsCheck() bool { return !r.Inactive && (r.Stale || r.Unco
 
 func (s *Server) row(l *directory.Listing, now time.Time) listingRow {
 	r := listingRow{L: l, Inactive: l.Status == directory.Inactive, Age: -1,
-		Unconfirmed: strings.Contains(strings.ToLower(l.VerifiedBy), deskCheck)}
+		Unconfirmed: strings.Contains(strings.ToLower(l.VerifiedBy), deskCheck), Open: l.OpenAt(now)}
+	for _, c := range l.Contacts {
+		if c.Kind == directory.Phone {
+			r.Phone, r.Tel = c.Value, telLink(c.Value)
+			break
+		}
+	}
 	if l.VerifiedAt.IsZero() {
 		r.Stale, r.Hidden = true, true
 		return r
 	}
 	age := now.Sub(l.VerifiedAt)
 	r.Age = int(age.Hours() / 24)
+	r.AgoID, r.AgoN = ago(r.Age)
 	r.Stale, r.Hidden = age > directory.StaleAfter, age > directory.HiddenAfter
 	return r
+}
+
+// ago says how long ago a number of days is, as a message id and its count, for
+// "checked 3 weeks ago".
+func ago(days int) (string, int) {
+	switch {
+	case days < 1:
+		return "web.ago.today", 0
+	case days < 14:
+		return "web.ago.days", days
+	case days < 61:
+		return "web.ago.weeks", days / 7
+	case days < 730:
+		return "web.ago.months", days / 30
+	default:
+		return "web.ago.years", days / 365
+	}
+}
+
+// telLink makes a tel: link of a phone number as written ("0808 2000 247 (free)"): its
+// digits, and a leading +. It is empty when there are too few digits to call.
+func telLink(phone string) template.URL {
+	var b strings.Builder
+	for i, r := range phone {
+		switch {
+		case r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case r == '+' && i == 0:
+			b.WriteRune(r)
+		case r == '(':
+			// A note in brackets follows the number.
+			return tel(b.String())
+		}
+	}
+	return tel(b.String())
+}
+
+func tel(digits string) template.URL {
+	if len(strings.TrimPrefix(digits, "+")) < 3 {
+		return ""
+	}
+	// Only digits and a leading + reach the link, so it cannot be anything but a number.
+	return template.URL("tel:" + digits)
 }
 
 // listingFilter is the list page's search form, as sent.

@@ -127,7 +127,7 @@ func TestListingsPage(t *testing.T) {
 
 	r = b.get("/listings/stale")
 	wantStatus(t, "to-do", r, http.StatusOK)
-	wantBody(t, "to-do", r, "not shown to people until checked")
+	wantBody(t, "to-do", r, "not shown to people", "checked 13 months ago")
 	if i := strings.Index(r.body, l.ID); i < 0 || i > strings.Index(r.body, "Check this listing") {
 		t.Error("the listing unchecked for over a year is not first on the to-do list")
 	}
@@ -499,5 +499,52 @@ func TestHostileListing(t *testing.T) {
 			!strings.Contains(r.body, "&lt;script&gt;") {
 			t.Errorf("%s: the listing's text is not shown as text", path)
 		}
+	}
+}
+
+// A card says enough to scan the list: needs, languages, region, a phone to call, whether
+// it is open now, and how long ago it was checked. The filters live in the address.
+func TestListingCards(t *testing.T) {
+	s := newSite(t)
+	b := s.account("ed@example.org", store.RoleEditor)
+	l := firstSeed(s)
+	l.Name = `<b>Casa</b> "Amiga"`
+	l.Languages, l.Interpreting = []string{"es", "pt"}, []string{"ar"}
+	l.Regions = []directory.Region{"london"}
+	l.Needs = []directory.Need{directory.Housing}
+	l.Contacts = []directory.Contact{{Kind: directory.Phone, Value: "+44 20 7946 0000", Note: "urgent"}}
+	l.Hours, _ = directory.ParseHours("Mo-Fr 09:00-17:00")
+	l.VerifiedAt, l.VerifiedBy = s.clock().AddDate(0, 0, -23).Truncate(24*time.Hour), "ed@example.org"
+	s.put(l)
+
+	r := b.get("/listings?q=casa&need=housing&lang=pt&region=london&status=active&handoff=")
+	wantStatus(t, "cards", r, http.StatusOK)
+	card := r.body[strings.Index(r.body, `<ul class="cards">`):]
+	card = card[:strings.Index(card, "</li>")]
+	for _, want := range []string{
+		html.EscapeString(`<b>Casa</b> "Amiga"`), "<dt>Needs</dt><dd>Housing</dd>",
+		`<dt>Staff speak</dt><dd><span lang="es">español</span>, <span lang="pt">português</span></dd>`,
+		`<dt>Interpreter</dt><dd><span lang="ar">العربية</span></dd>`, "<dt>Regions</dt><dd>London</dd>",
+		`<a href="tel:&#43;442079460000">&#43;44 20 7946 0000</a>`, "<dt>Now</dt><dd>open</dd>", "checked 3 weeks ago",
+	} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "<b>Casa") {
+		t.Error("a listing's name became markup")
+	}
+	// The filters come back as chosen, from the address alone.
+	wantBody(t, "filters", r, `id="q" name="q" value="casa"`, `<option value="housing" selected>`, `<option value="pt" selected>`,
+		`<option value="london" selected>`, `<option value="active" selected>`)
+
+	tests := []struct {
+		days int
+		want string
+	}{{0, "checked today"}, {1, "checked 1 day ago"}, {13, "checked 13 days ago"}, {70, "checked 2 months ago"}, {800, "checked 2 years ago"}}
+	for _, tt := range tests {
+		l.VerifiedAt = s.clock().AddDate(0, 0, -tt.days).Truncate(24 * time.Hour)
+		s.put(l)
+		wantBody(t, tt.want, b.get("/listings?q=casa"), tt.want)
 	}
 }

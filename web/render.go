@@ -31,6 +31,7 @@ type pages map[string]*template.Template
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
 		"t":     func(string, ...any) string { return "" },
+		"tn":    func(string, int, ...any) string { return "" },
 		"has":   func(string) bool { return false },
 		"msg":   func(directory.Message) string { return "" },
 		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
@@ -89,6 +90,13 @@ func (v *viewer) IsAdmin() bool { return v.User != nil && v.User.Role == store.R
 // t renders message id in the viewer's language; args are name, value pairs.
 func (v *viewer) t(id string, args ...any) string {
 	return v.cat.Text(v.Lang, id, pairs(args))
+}
+
+// tn renders the plural form of message id for n (given as .Count) in the viewer's language.
+func (v *viewer) tn(id string, n int, args ...any) string {
+	data := pairs(args)
+	data["Count"] = n
+	return v.cat.Plural(v.Lang, id, n, data)
 }
 
 // msg renders a message from the directory package (a problem with a file or the form) in
@@ -168,7 +176,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "has": v.has, "msg": v.msg})
+		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
