@@ -23,6 +23,8 @@ const (
 	wSelect   widget = "select"
 	wChecks   widget = "checks" // several codes, stored as "a; b"
 	wDate     widget = "date"
+	wLangs    widget = "languages" // language codes ticked by name, stored as "a; b"
+	wHours    widget = "hours"     // times per day, stored as the CSV's hours spec
 )
 
 type fieldSpec struct {
@@ -62,8 +64,8 @@ var (
 		}},
 		{"web.group.who", []fieldSpec{
 			{Col: "needs", Widget: wChecks, Options: codes(directory.Needs()), OptionPrefix: "web.need."},
-			{Col: "languages", Widget: wText},
-			{Col: "interpreting", Widget: wText},
+			{Col: "languages", Widget: wLangs},
+			{Col: "interpreting", Widget: wLangs},
 			{Col: "serves", Widget: wChecks, Options: codes([]directory.Audience{directory.Anyone, directory.Women, directory.Men, directory.LGBTQ, directory.Children, directory.Adults}), OptionPrefix: "web.serves."},
 			{Col: "communities", Widget: wChecks, Options: codes(directory.Communities()), OptionPrefix: "web.community."},
 			{Col: "regions", Widget: wChecks, Options: codes(directory.Regions()), OptionPrefix: "web.region."},
@@ -76,7 +78,7 @@ var (
 			{Col: "address", Widget: wTextarea},
 		}},
 		{"web.group.hours", []fieldSpec{
-			{Col: "hours", Widget: wText},
+			{Col: "hours", Widget: wHours},
 			{Col: "closed", Widget: wText},
 			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
 		}},
@@ -114,6 +116,8 @@ type formField struct {
 	Options  []option
 	Problems []directory.Message // what stops the listing being saved
 	Warnings []directory.Message // worth knowing, but saved anyway
+	Other    string              // languages: the codes beyond the offered ones
+	Hours    *hoursGrid          // hours: the days, or nil to offer the spec as text
 }
 
 type formGroup struct {
@@ -156,7 +160,13 @@ func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []d
 			for _, o := range spec.Options {
 				f.Options = append(f.Options, option{Value: o, Label: spec.OptionPrefix + orNone(o), Checked: slices.Contains(chosen, o)})
 			}
-			if (spec.Widget == wText || spec.Widget == wDate) && f.Value != "" {
+			switch spec.Widget {
+			case wLangs:
+				f.Other = otherLanguages(f.Value)
+			case wHours:
+				f.Hours = hoursGridOf(f.Value)
+			}
+			if spec.Widget != wTextarea && spec.Widget != wChecks && spec.Widget != wSelect && f.Value != "" {
 				digest = append(digest, f.Value)
 			}
 			groups[i].Fields = append(groups[i].Fields, f)
@@ -183,9 +193,14 @@ func formRecord(form url.Values, base map[string]string) map[string]string {
 	for _, g := range listingForm {
 		for _, f := range g.Fields {
 			var v string
-			if f.Widget == wChecks {
+			switch {
+			case f.Widget == wChecks:
 				v = strings.Join(keepOrder(splitCell(base[f.Col]), form[f.Col]), "; ")
-			} else {
+			case f.Widget == wLangs:
+				v = formLanguages(form, f.Col, base[f.Col])
+			case f.Widget == wHours && form.Has("hours_grid"):
+				v = formHours(form)
+			default:
 				v = strings.TrimSpace(strings.ReplaceAll(form.Get(f.Col), "\r\n", "\n"))
 			}
 			// Kept even when empty: a missing column would stop the checks at the header, and

@@ -141,7 +141,7 @@ func TestEditListing(t *testing.T) {
 
 	r := b.get("/listings/" + l.ID)
 	wantStatus(t, "edit page", r, http.StatusOK)
-	wantBody(t, "edit page", r, `name="name" value="`+html.EscapeString(l.Name)+`"`, `<label for="f-hours">`)
+	wantBody(t, "edit page", r, `name="name" value="`+html.EscapeString(l.Name)+`"`, `name="hours_always"`, `type="time"`)
 
 	// A bad website and an empty needs list: both messages in place, everything typed kept.
 	f := formOf(b, l)
@@ -233,7 +233,8 @@ func TestNewListing(t *testing.T) {
 	bad.Set("languages", "es; portugese")
 	r := b.post("/listings/new", bad)
 	wantStatus(t, "bad language", r, http.StatusUnprocessableEntity)
-	wantBody(t, "bad language", r, `value="es; portugese"`, `id="f-languages-err"`, "pt", `value="Casa Amiga"`, "Apoyo en español.")
+	wantBody(t, "bad language", r, `value="es" checked`, `name="languages_other" value="portugese"`, `id="f-languages-err"`, "pt",
+		`value="Casa Amiga"`, "Apoyo en español.")
 	r = b.post("/listings/new", f)
 	wantStatus(t, "new listing", r, http.StatusSeeOther)
 	l := s.listingByName("Casa Amiga")

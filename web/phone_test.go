@@ -82,8 +82,10 @@ func TestBrowserPhoneWidths(t *testing.T) {
 		for path, status := range pages {
 			c.navigate(lang+" "+path, status, chromedp.Navigate(c.s.srv.URL+path))
 		}
-		// A listing's form with problems, in its folded groups.
+		// A listing's form with every group unfolded, then with a problem.
 		c.open("/listings/" + firstSeed(s).ID)
+		eval[bool](c, `document.querySelectorAll("details").forEach(d => d.open = true), true`)
+		c.checkLayout(lang + " the listing's form unfolded")
 		c.do("type a bad website", chromedp.SetValue(chromedp.CSS("#f-website"), "www.example"))
 		c.navigate(lang+" a form with a problem", 422, chromedp.Click(chromedp.CSS(`button[name=do][value=save]`)))
 	}

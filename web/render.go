@@ -30,16 +30,18 @@ type pages map[string]*template.Template
 // never leaks into another's.
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
-		"t":     func(string, ...any) string { return "" },
-		"tn":    func(string, int, ...any) string { return "" },
-		"has":   func(string) bool { return false },
-		"msg":   func(directory.Message) string { return "" },
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"t":           func(string, ...any) string { return "" },
+		"tn":          func(string, int, ...any) string { return "" },
+		"langchoices": func(string) []langOption { return nil },
+		"has":         func(string) bool { return false },
+		"msg":         func(directory.Message) string { return "" },
+		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"clock":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"navlink": func(p page, href, nav, label string) navItem {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
+		"inc":        func(i int) int { return i + 1 },
 		"countcell":  func(c countCell, label string) labelledCell { return labelledCell{c, label} },
 		"langname":   directory.LanguageName,
 		// trailPage hands the audit trail template a page of its own, for a listing's page.
@@ -176,7 +178,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg})
+		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg, "langchoices": v.languageChoices})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]
