@@ -69,7 +69,7 @@ func newSiteWith(t testing.TB, cat *locales.Catalog) *site {
 		t.Fatal(err)
 	}
 	s.keys = keys
-	srv, err := web.New(web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Now: s.clock})
+	srv, err := web.New(web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Directory: storedDirectory{t: t, db: db}, Now: s.clock})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,7 +14,7 @@ import (
 // flight and stops; wait blocks until then and says whether serving failed. The preview walks
 // eng, the bot's own engine.
 func startWeb(ctx context.Context, a *app, eng *flows.Engine) (wait func() error, err error) {
-	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: eng.Catalog(), Conversation: eng, Log: a.log})
+	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: eng.Catalog(), Conversation: eng, Directory: a.dir, Log: a.log})
 	if err != nil {
 		return nil, err
 	}
