@@ -49,7 +49,19 @@ type chrome struct {
 	t   *testing.T
 	s   *site
 	ctx context.Context
+	axe string // axe-core's script, or empty when it is not installed
+	// checked are the pages (address and language) axe-core passed already: it takes a
+	// while, and the tests load some pages many times.
+	checked map[string]bool
 }
+
+// axePath is where .ci/run installs axe-core from npm
+// (npm install --prefix web/testdata axe-core): the accessibility checker of every page.
+const axePath = "testdata/node_modules/axe-core/axe.min.js"
+
+// axeRules are the checks every page must pass: WCAG 2.2 A and AA (labels, contrast,
+// names, languages) and axe's best practices (landmarks, headings).
+const axeRules = `["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]`
 
 // newChrome starts Chromium with a fresh profile. Without a chromium binary the test is
 // skipped, except in CI, where it must run.
@@ -95,7 +107,14 @@ func newChrome(t *testing.T, s *site) *chrome {
 	if err := os.MkdirAll(screenshots, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	return &chrome{t: t, s: s, ctx: ctx}
+	axe, err := os.ReadFile(axePath)
+	if err != nil {
+		if os.Getenv("CI") == "true" {
+			t.Fatalf("no axe-core in CI (%v): npm install --prefix web/testdata axe-core", err)
+		}
+		t.Logf("no accessibility checks: install axe-core (npm install --prefix web/testdata axe-core): %v", err)
+	}
+	return &chrome{t: t, s: s, ctx: ctx, axe: string(axe), checked: map[string]bool{}}
 }
 
 func (c *chrome) timeout() (context.Context, context.CancelFunc) {
@@ -125,6 +144,31 @@ func (c *chrome) navigate(what string, status int64, steps ...chromedp.Action[ch
 		c.t.Fatalf("%s: status %d, want %d", what, res.Status, status)
 	}
 	c.checkLayout(what)
+	c.checkAccessibility(what)
+}
+
+// checkAccessibility fails the test on every axe-core violation of axeRules on the page.
+// Every page a browser test loads is checked.
+func (c *chrome) checkAccessibility(what string) {
+	c.t.Helper()
+	if c.axe == "" {
+		return
+	}
+	key := eval[string](c, `[document.documentElement.lang, location.href, !!document.getElementById("problems")].join(" ")`)
+	if c.checked[key] {
+		return
+	}
+	c.checked[key] = true
+	eval[bool](c, c.axe+";true")
+	ctx, cancel := c.timeout()
+	defer cancel()
+	found, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`axe.run(document, {runOnly: {type: "tag", values: `+axeRules+`}, resultTypes: ["violations"]}).then(r => r.violations.map(v => v.id + ": " + v.help + " (" + v.nodes.slice(0, 4).map(n => n.target.join(" ")).join(", ") + ")"))`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		c.t.Fatalf("%s: run axe-core: %v", what, err)
+	}
+	for _, v := range found {
+		c.t.Errorf("%s: accessibility: %s", what, v)
+	}
 }
 
 // checkLayout fails the test when the page does not fit a phone (see layoutCheck). Every
@@ -224,11 +268,12 @@ func TestBrowser(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#password"), testPassword))
 	c.navigate("sign in", 200, chromedp.Click(chromedp.CSS(`form[action="/login"] button[type=submit]`)))
 	c.wantText("h1", "To check")
-	c.shotScreen("to-check")
+	c.shotScreen("to-check-phone")
 
 	// Edit a listing.
 	c.open("/listings/" + l.ID)
 	c.shot("listing")
+	c.shotScreen("listing-phone")
 	c.do("change the area", chromedp.SetValue(chromedp.CSS("#f-area"), "Brixton, Lambeth"))
 	c.navigate("save", 200, chromedp.Click(buttonLabelled("Save")))
 	c.wantText(".flash", "Saved.")
@@ -293,6 +338,7 @@ func TestBrowser(t *testing.T) {
 	c.wantText(".chat", strings.SplitN(es("content.ref.intro"), "\n", 2)[0])
 	c.wantText(".chat", "Latin American Women's Aid")
 	c.shot("preview-es")
+	c.shotScreen("preview-phone")
 
 	for _, p := range []struct{ path, name string }{{"/listings", "listings"}, {"/audit", "changes"}, {"/users", "people"}, {"/counts", "numbers"}, {"/", "home"}} {
 		c.open(p.path)

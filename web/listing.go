@@ -41,6 +41,7 @@ func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, v *viewer
 		s.internal(w, r, v, err)
 		return
 	}
+	d.Trail.Nested = true
 	if d.Link, err = s.db.LinkStatusOf(r.Context(), l.ID, s.now()); err != nil {
 		s.internal(w, r, v, err)
 		return
