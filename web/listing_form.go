@@ -125,9 +125,6 @@ type formGroup struct {
 	Fields []formField
 	// Open keeps the group open on a phone, where groups start folded: it has a problem.
 	Open bool
-	// Digest is the group's typed values in one line, to compare with the organisation's
-	// details without unfolding it.
-	Digest string
 }
 
 // fillForm lays out rec (column -> cell) as the form, with each problem beside its field.
@@ -145,7 +142,6 @@ func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []d
 	groups := make([]formGroup, len(listingForm))
 	for i, g := range listingForm {
 		groups[i].Legend = g.Legend
-		var digest []string
 		for _, spec := range g.Fields {
 			f := formField{fieldSpec: spec, Value: rec[spec.Col]}
 			for _, p := range byCol[spec.Col] {
@@ -166,12 +162,8 @@ func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []d
 			case wHours:
 				f.Hours = hoursGridOf(f.Value)
 			}
-			if spec.Widget != wTextarea && spec.Widget != wChecks && spec.Widget != wSelect && f.Value != "" {
-				digest = append(digest, f.Value)
-			}
 			groups[i].Fields = append(groups[i].Fields, f)
 		}
-		groups[i].Digest = strings.Join(digest, " · ")
 	}
 	return groups, other
 }

@@ -74,6 +74,35 @@ func formLanguages(form url.Values, col, was string) string {
 	return strings.Join(keepOrder(splitCell(was), chosen), "; ")
 }
 
+// digest is a group's values in one line, in the viewer's words ("Domestic abuse, Housing ·
+// Spanish, Portuguese"), to compare with the organisation's details without unfolding it.
+func (v *viewer) digest(g formGroup) string {
+	var parts []string
+	for _, f := range g.Fields {
+		var names []string
+		switch f.Widget {
+		case wText, wDate, wHours:
+			if f.Value != "" {
+				names = append(names, f.Value)
+			}
+		case wLangs:
+			for _, c := range splitCell(f.Value) {
+				names = append(names, v.languageName(c))
+			}
+		case wChecks:
+			for _, o := range f.Options {
+				if o.Checked {
+					names = append(names, v.t(o.Label))
+				}
+			}
+		}
+		if len(names) > 0 {
+			parts = append(parts, strings.Join(names, ", "))
+		}
+	}
+	return strings.Join(parts, " · ")
+}
+
 // weekDays are the CSV's day codes, Monday first, as the hours widget lays them out.
 var weekDays = []string{"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
 

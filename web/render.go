@@ -33,6 +33,7 @@ func parsePages() (pages, error) {
 		"t":           func(string, ...any) string { return "" },
 		"tn":          func(string, int, ...any) string { return "" },
 		"langchoices": func(string) []langOption { return nil },
+		"digest":      func(formGroup) string { return "" },
 		"has":         func(string) bool { return false },
 		"msg":         func(directory.Message) string { return "" },
 		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
@@ -178,7 +179,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg, "langchoices": v.languageChoices})
+		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg, "langchoices": v.languageChoices, "digest": v.digest})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]

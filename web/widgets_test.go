@@ -85,7 +85,8 @@ func TestLanguagesWidget(t *testing.T) {
 	if got["languages"] != "pt; es; sw" || got["interpreting"] != "mul" {
 		t.Errorf("languages %q, interpreting %q", got["languages"], got["interpreting"])
 	}
-	wantBody(t, "a language beyond the list", b.get("/listings/"+l.ID), `name="languages_other" value="sw"`, `name="languages" value="pt" checked`)
+	wantBody(t, "a language beyond the list", b.get("/listings/"+l.ID), `name="languages_other" value="sw"`, `name="languages" value="pt" checked`,
+		"Portuguese, Spanish, Swahili · many languages") // the folded group's line
 
 	// Hostile text in the other box is refused as a language and stays text.
 	f = formOf(b, s.listing(l.ID))

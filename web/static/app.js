@@ -12,7 +12,7 @@ function openAndFocus(id) {
 		group.open = true;
 	}
 	field.focus();
-	var label = document.querySelector("label[for='" + id + "']") || field.closest("fieldset");
+	var label = document.querySelector("label[for='" + CSS.escape(id) + "']") || field.closest("fieldset");
 	(label || field).scrollIntoView({ block: "start" });
 	return true;
 }
