@@ -154,7 +154,7 @@ func (c *chrome) checkAccessibility(what string) {
 	if c.axe == "" {
 		return
 	}
-	key := eval[string](c, `[document.documentElement.lang, location.href, !!document.getElementById("problems")].join(" ")`)
+	key := eval[string](c, `[document.documentElement.lang, location.href, !!document.getElementById("problems"), document.querySelectorAll("details[open]").length].join(" ")`)
 	if c.checked[key] {
 		return
 	}
@@ -245,6 +245,32 @@ func (c *chrome) shotScreen(name string) {
 	}
 }
 
+// importBadFile checks a spreadsheet with one bad row on the import page (nothing is written).
+func (c *chrome) importBadFile() {
+	c.t.Helper()
+	csv := filepath.Join(c.t.TempDir(), "directory.csv")
+	content := "name,kind,needs,languages,regions,phone,verified_at\n" +
+		"Casa Amiga,service,domestic_abuse,es,london,020 7946 0000,2026-11-01\n" +
+		"Broken row,service,domestic_abuse,portugese,london,020 7946 0001,2026-11-01\n"
+	if err := os.WriteFile(csv, []byte(content), 0o644); err != nil {
+		c.t.Fatal(err)
+	}
+	c.open("/import")
+	c.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{csv}))
+	c.navigate("check the file", 422, chromedp.Click(chromedp.CSS(`form[action="/import"] button[type=submit]`)))
+}
+
+// previewReferral walks the preview, in Spanish, to the referral list for domestic abuse in
+// London, women only.
+func (c *chrome) previewReferral() {
+	c.t.Helper()
+	c.open("/preview?lang=es")
+	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_home", "content.ref.btn.london", "content.ref.btn.women"} {
+		label := c.s.cat.Text("es", id, nil)
+		c.navigate("press "+label, 200, chromedp.Click(buttonLabelled(label)))
+	}
+}
+
 // buttonLabelled selects the button whose text is label.
 func buttonLabelled(label string) chromedp.JSPath {
 	l, _ := json.Marshal(label) // a string always marshals
@@ -312,16 +338,7 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Import a spreadsheet with one bad row: its message shows, nothing is written.
-	csv := filepath.Join(t.TempDir(), "directory.csv")
-	content := "name,kind,needs,languages,regions,phone,verified_at\n" +
-		"Casa Amiga,service,domestic_abuse,es,london,020 7946 0000,2026-11-01\n" +
-		"Broken row,service,domestic_abuse,portugese,london,020 7946 0001,2026-11-01\n"
-	if err := os.WriteFile(csv, []byte(content), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	c.open("/import")
-	c.do("choose the file", chromedp.SetUploadFiles(chromedp.CSS("#file"), []string{csv}))
-	c.navigate("check the file", 422, chromedp.Click(buttonLabelled("Check the file")))
+	c.importBadFile()
 	c.wantText("table", "did you mean pt?")
 	c.wantText("table", "Row 3")
 	c.shot("import-problems")
@@ -331,10 +348,7 @@ func TestBrowser(t *testing.T) {
 
 	// Walk the preview to a referral, in Spanish.
 	es := func(id string) string { return s.cat.Text("es", id, nil) }
-	c.open("/preview?lang=es")
-	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_home", "content.ref.btn.london", "content.ref.btn.women"} {
-		c.navigate("press "+es(id), 200, chromedp.Click(buttonLabelled(es(id))))
-	}
+	c.previewReferral()
 	c.wantText(".chat", strings.SplitN(es("content.ref.intro"), "\n", 2)[0])
 	c.wantText(".chat", "Latin American Women's Aid")
 	c.shot("preview-es")

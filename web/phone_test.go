@@ -87,7 +87,13 @@ func TestBrowserPhoneWidths(t *testing.T) {
 		c.open("/listings/" + firstSeed(s).ID)
 		eval[bool](c, `document.querySelectorAll("details").forEach(d => d.open = true), true`)
 		c.checkLayout(lang + " the listing's form unfolded")
+		c.checkAccessibility(lang + " the listing's form unfolded")
 		c.do("type a bad website", chromedp.SetValue(chromedp.CSS("#f-website"), "www.example"))
 		c.navigate(lang+" a form with a problem", 422, chromedp.Click(chromedp.CSS(`button[name=do][value=save]`)))
+		c.importBadFile()
+		c.previewReferral()
+		eval[bool](c, `document.querySelectorAll("details").forEach(d => d.open = true), true`)
+		c.checkLayout(lang + " why this order, unfolded")
+		c.checkAccessibility(lang + " why this order, unfolded")
 	}
 }
