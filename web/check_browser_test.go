@@ -43,6 +43,12 @@ func TestBrowserCheckOnPhone(t *testing.T) {
 	tap("Save and mark as checked today", 200, `button[name=do][value=check]`)
 	c.wantText(".flash", "Saved and marked as checked today")
 
+	// The next listing on the list is one tap away.
+	c.navigate("Check the next one", 200, chromedp.Click(chromedp.CSS(`a.button[href^="/listings/"]`)))
+	if next := eval[string](c, `location.pathname.split("/").pop()`); next == id {
+		t.Error("Check the next one opened the listing just checked")
+	}
+
 	got := s.listing(id)
 	if len(got.Contacts) == 0 || got.Contacts[0].Value != "020 7946 0999" || got.VerifiedBy != "ana@example.org" || got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" {
 		t.Errorf("after checking on a phone: contacts %+v, checked %v by %q", got.Contacts, got.VerifiedAt, got.VerifiedBy)
@@ -51,6 +57,7 @@ func TestBrowserCheckOnPhone(t *testing.T) {
 		t.Errorf("trail = %+v", e)
 	}
 	t.Logf("check and correct one listing on a %d px phone: %d taps (and typing), %d screens after the start page; "+
-		"the listing's page is %.0f px tall with its groups folded; with Contact unfolded the phone field is %.0f px down and the button %.0f px",
+		"the listing's page is %.0f px tall with its groups folded; with Contact unfolded the phone field is %.0f px down and the button %.0f px; "+
+		"the next listing is then 1 tap and 1 screen away",
 		phoneWidth, taps, screens, height, field, button)
 }

@@ -113,7 +113,17 @@ func TestToCheckList(t *testing.T) {
 	f := formOf(b, l)
 	f.Set("do", "check")
 	f.Set("checked_with", "email")
-	wantStatus(t, "check", b.post("/listings/"+l.ID, f), http.StatusSeeOther)
+	r = b.post("/listings/"+l.ID, f)
+	wantStatus(t, "check", r, http.StatusSeeOther)
+	// The page after a check offers the next listing on the list.
+	next := b.get(r.header.Get("Location")).body
+	if !strings.Contains(next, `<a class="button" href="/listings/`+cards[1][1]+`">Check the next one: `) ||
+		!strings.Contains(next, "Listings that need checking now: "+itoa(int64(seeded-1))+".") {
+		t.Errorf("the page after a check does not offer the next listing to check (%s):\n%s", cards[1][1], excerpt(next))
+	}
+	if strings.Contains(b.get("/listings/"+l.ID).body, "Check the next one") {
+		t.Error("the next listing is offered on a listing's page that was not just checked")
+	}
 	r = b.get("/listings/stale")
 	if strings.Contains(r.body, `href="/listings/`+l.ID+`"`) {
 		t.Error("a listing confirmed today is still on the to-check list")

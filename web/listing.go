@@ -23,6 +23,10 @@ type editData struct {
 	Trail        auditData
 	Link         store.LinkStatus // whether an organisation's group is linked, or a code waits
 	LinkCode     string           // a link code just made, shown once
+	// Next is the listing to check after this one, offered once this one was checked, and
+	// Left how many need a check.
+	Next *listingRow
+	Left int
 }
 
 // listing shows a listing's form, what it looks like now, and its own audit trail.
@@ -32,7 +36,22 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	groups, _ := fillForm(l.Record(), nil)
-	s.renderListing(w, r, v, http.StatusOK, l, editData{Groups: groups, Version: version(l)})
+	d := editData{Groups: groups, Version: version(l)}
+	if r.URL.Query().Get("done") == "verified" {
+		// Straight on to the next one: the weekly check is a run through the To check list.
+		rows, err := s.toCheck(r)
+		if err != nil {
+			s.internal(w, r, v, err)
+			return
+		}
+		for i := range rows {
+			if rows[i].L.ID != l.ID {
+				d.Next, d.Left = &rows[i], len(rows)
+				break
+			}
+		}
+	}
+	s.renderListing(w, r, v, http.StatusOK, l, d)
 }
 
 func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, v *viewer, status int, l *directory.Listing, d editData) {
