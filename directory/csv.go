@@ -418,17 +418,21 @@ func readRow(row int, cols []string, rec []string) (*Listing, Problems) {
 	default:
 		r.fail("bank_holidays", msg("directory.problem.bank_holidays", "Value", quote(r.cells["bank_holidays"])))
 	}
+	contactFailed := false
 	for _, k := range ContactKinds {
 		for _, v := range r.list(string(k)) {
 			c, err := ParseContact(k, v)
 			if err != nil {
 				r.fail(string(k), messageOf(err))
+				contactFailed = true
 				continue
 			}
 			l.Contacts = append(l.Contacts, c)
 		}
 	}
-	if len(l.Contacts) == 0 {
+	// A contact that failed has its own message: "no way to contact it" would be a second
+	// message for the same mistake, under another column.
+	if len(l.Contacts) == 0 && !contactFailed {
 		r.warn("phone", msg("directory.problem.no_contact"))
 	}
 	if !l.Public() && callsPolice(l.Contacts) {

@@ -109,6 +109,19 @@ func TestReadCSVWarnings(t *testing.T) {
 	}
 }
 
+// A bad contact is one mistake: its own message, not also "no way to contact it".
+func TestReadCSVOneMessagePerMistake(t *testing.T) {
+	_, probs := ReadCSV(strings.NewReader("name,kind,needs,regions,website,verified_at\r\nA,service,housing,london,www.example.org,2026-11-01\r\n"))
+	var got []string
+	for _, p := range probs {
+		got = append(got, p.String())
+	}
+	want := []string{`row 2: website: "www.example.org" is not a web address (start it with https://)`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
 func TestStableIDs(t *testing.T) {
 	a, _ := problemsOf(t, header+"Help Line,helpline,domestic_abuse,pt,24/7,0800 000 000,2026-11-01\r\n")
 	b, _ := problemsOf(t, header+"help   LINE,helpline,housing,es,,0800 000 001,2026-01-01\r\n")

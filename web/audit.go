@@ -15,6 +15,9 @@ type auditData struct {
 	Entries []store.AuditEntry
 	// Older is the id to page back from, or 0 when there is nothing older.
 	Older int64
+	// Nested: the trail is a section of a page (a listing's), so its entries are headings
+	// one level lower.
+	Nested bool
 }
 
 // audit shows the whole trail, newest first.

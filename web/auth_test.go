@@ -261,3 +261,21 @@ func inviteLinkOn(t *testing.T, s *site, r resp) string {
 	link := r.body[i+len(s.srv.URL):]
 	return link[:strings.Index(link, "<")]
 }
+
+// The sign-in page says how to make the first admin while there is none, and only then.
+func TestFirstAdminHint(t *testing.T) {
+	s := newSite(t)
+	hint := "puente adduser --role admin you@example.org"
+	r := s.browser().get("/login")
+	wantBody(t, "no accounts", r, "No accounts yet", hint)
+
+	s.account("ed@example.org", store.RoleEditor)
+	wantBody(t, "only an editor", s.browser().get("/login"), hint)
+
+	s.account("ana@example.org", store.RoleAdmin)
+	r = s.browser().get("/login")
+	wantBody(t, "an admin exists", r, "No account? An admin can invite you.")
+	if strings.Contains(r.body, hint) || strings.Contains(r.body, "No accounts yet") {
+		t.Error("the first-admin hint shows although an admin exists")
+	}
+}

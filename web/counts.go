@@ -18,6 +18,13 @@ type countCell struct {
 	Few bool // under fewest: shown as "fewer than 5"
 }
 
+// labelledCell is a cell with the message id of its column, which labels it on a phone,
+// where a table's rows are stacked.
+type labelledCell struct {
+	countCell
+	Label string
+}
+
 type countRow struct {
 	Week, Lang, Need string
 	Cells            []countCell // one per store.CountEvents

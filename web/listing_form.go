@@ -23,6 +23,8 @@ const (
 	wSelect   widget = "select"
 	wChecks   widget = "checks" // several codes, stored as "a; b"
 	wDate     widget = "date"
+	wLangs    widget = "languages" // language codes ticked by name, stored as "a; b"
+	wHours    widget = "hours"     // times per day, stored as the CSV's hours spec
 )
 
 type fieldSpec struct {
@@ -63,22 +65,11 @@ var (
 		}},
 		{"web.group.who", []fieldSpec{
 			{Col: "needs", Widget: wChecks, Options: codes(directory.Needs()), OptionPrefix: "web.need."},
-			{Col: "languages", Widget: wText},
-			{Col: "interpreting", Widget: wText},
+			{Col: "languages", Widget: wLangs},
+			{Col: "interpreting", Widget: wLangs},
 			{Col: "serves", Widget: wChecks, Options: codes([]directory.Audience{directory.Anyone, directory.Women, directory.Men, directory.LGBTQ, directory.Children, directory.Adults}), OptionPrefix: "web.serves."},
 			{Col: "communities", Widget: wChecks, Options: codes(directory.Communities()), OptionPrefix: "web.community."},
 			{Col: "regions", Widget: wChecks, Options: codes(directory.Regions()), OptionPrefix: "web.region."},
-		}},
-		{"web.group.safety", []fieldSpec{
-			{Col: "data_sharing", Widget: wSelect, Options: codes([]directory.Stance{directory.StanceUnknown, directory.StanceDoesNotShare, directory.StanceMayShare}), OptionPrefix: "web.stance."},
-			{Col: "insecure_status", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
-			{Col: "id_needed", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
-			{Col: "anonymous_handoff", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
-		}},
-		{"web.group.hours", []fieldSpec{
-			{Col: "hours", Widget: wText},
-			{Col: "closed", Widget: wText},
-			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
 		}},
 		{"web.group.contact", []fieldSpec{
 			{Col: "phone", Widget: wText},
@@ -87,7 +78,16 @@ var (
 			{Col: "website", Widget: wText},
 			{Col: "address", Widget: wTextarea},
 		}},
-		{"web.group.checked", []fieldSpec{
+		{"web.group.hours", []fieldSpec{
+			{Col: "hours", Widget: wHours},
+			{Col: "closed", Widget: wText},
+			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
+		}},
+		{"web.group.trust", []fieldSpec{
+			{Col: "data_sharing", Widget: wSelect, Options: codes([]directory.Stance{directory.StanceUnknown, directory.StanceDoesNotShare, directory.StanceMayShare}), OptionPrefix: "web.stance."},
+			{Col: "insecure_status", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
+			{Col: "id_needed", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
+			{Col: "anonymous_handoff", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
 			{Col: "verified_at", Widget: wDate},
 			{Col: "verified_by", Widget: wText},
 			{Col: "source", Widget: wTextarea},
@@ -115,23 +115,28 @@ type formField struct {
 	fieldSpec
 	Value    string
 	Options  []option
-	Problems []directory.Message
+	Problems []directory.Message // what stops the listing being saved
+	Warnings []directory.Message // worth knowing, but saved anyway
+	Other    string              // languages: the codes beyond the offered ones
+	Hours    *hoursGrid          // hours: the days, or nil to offer the spec as text
 }
 
 type formGroup struct {
 	Legend string
 	Fields []formField
+	// Open keeps the group open on a phone, where groups start folded: it has a problem.
+	Open bool
 }
 
 // fillForm lays out rec (column -> cell) as the form, with each problem beside its field.
 // Problems of no field of the form are returned to be shown above it.
 func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []directory.Problem) {
-	byCol := map[string][]directory.Message{}
+	byCol := map[string]directory.Problems{}
 	var other []directory.Problem
 	for _, p := range probs {
 		if slices.Contains(formColumns, p.Column) {
-			byCol[p.Column] = append(byCol[p.Column], p.Message)
-		} else {
+			byCol[p.Column] = append(byCol[p.Column], p)
+		} else if !p.Warning {
 			other = append(other, p)
 		}
 	}
@@ -139,10 +144,24 @@ func fillForm(rec map[string]string, probs directory.Problems) ([]formGroup, []d
 	for i, g := range listingForm {
 		groups[i].Legend = g.Legend
 		for _, spec := range g.Fields {
-			f := formField{fieldSpec: spec, Value: rec[spec.Col], Problems: byCol[spec.Col]}
+			f := formField{fieldSpec: spec, Value: rec[spec.Col]}
+			for _, p := range byCol[spec.Col] {
+				if p.Warning {
+					f.Warnings = append(f.Warnings, p.Message)
+				} else {
+					f.Problems = append(f.Problems, p.Message)
+				}
+			}
+			groups[i].Open = groups[i].Open || len(f.Problems) > 0
 			chosen := splitCell(f.Value)
 			for _, o := range spec.Options {
 				f.Options = append(f.Options, option{Value: o, Label: spec.OptionPrefix + orNone(o), Checked: slices.Contains(chosen, o)})
+			}
+			switch spec.Widget {
+			case wLangs:
+				f.Other = otherLanguages(f.Value)
+			case wHours:
+				f.Hours = hoursGridOf(f.Value)
 			}
 			groups[i].Fields = append(groups[i].Fields, f)
 		}
@@ -167,9 +186,14 @@ func formRecord(form url.Values, base map[string]string) map[string]string {
 	for _, g := range listingForm {
 		for _, f := range g.Fields {
 			var v string
-			if f.Widget == wChecks {
+			switch {
+			case f.Widget == wChecks:
 				v = strings.Join(keepOrder(splitCell(base[f.Col]), form[f.Col]), "; ")
-			} else {
+			case f.Widget == wLangs:
+				v = formLanguages(form, f.Col, base[f.Col])
+			case f.Widget == wHours && form.Has("hours_grid"):
+				v = formHours(form)
+			default:
 				v = strings.TrimSpace(strings.ReplaceAll(form.Get(f.Col), "\r\n", "\n"))
 			}
 			// Kept even when empty: a missing column would stop the checks at the header, and

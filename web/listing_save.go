@@ -6,14 +6,24 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
+	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
 
+// checkMethods are the ways a volunteer can check a listing, as the trail records them
+// (action "listing.check." + method).
+var checkMethods = []string{"phone", "website", "email"}
+
 // saveListingForm checks the posted form as an import checks a row. On a problem the form
 // comes back with everything as typed and each message beside its field; nothing is saved.
+// The form has two buttons that send the same fields: "Save", and "Save and mark as checked
+// today" (do=check), which also stamps the check and records how it was made, so a
+// correction made while checking is never lost.
 func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *viewer) {
 	if !s.parseForm(w, r, v) {
 		return
@@ -22,35 +32,58 @@ func (s *Server) saveListingForm(w http.ResponseWriter, r *http.Request, v *view
 	if !ok {
 		return
 	}
-	rec := formRecord(r.PostForm, old.Record())
+	typed := formRecord(r.PostForm, old.Record())
+	check := r.PostFormValue("do") == "check"
+	method := r.PostFormValue("checked_with")
+	d := editData{Version: version(old), CheckedWith: method}
 	if r.PostFormValue("version") != version(old) {
 		// Someone saved this listing since the form was opened: saving over it would undo
 		// their work unseen. The form comes back as typed, against the listing as it is now.
-		groups, _ := fillForm(rec, nil)
-		s.renderListing(w, r, v, http.StatusConflict, old, editData{Groups: groups, Version: version(old), Invalid: true,
-			Problems: []directory.Problem{{Message: directory.Message{ID: "web.listing.changed_meanwhile"}}}})
+		d.Groups, _ = fillForm(typed, nil)
+		d.Invalid = true
+		d.Problems = []directory.Problem{{Message: directory.Message{ID: "web.listing.changed_meanwhile"}}}
+		s.renderListing(w, r, v, http.StatusConflict, old, d)
 		return
+	}
+	rec := typed
+	action := "listing.update"
+	var probs directory.Problems
+	if check {
+		rec = maps.Clone(typed)
+		rec["verified_at"] = s.now().UTC().Format(time.DateOnly)
+		rec["verified_by"] = v.User.Email
+		if slices.Contains(checkMethods, method) {
+			action = "listing.check." + method
+		} else {
+			d.CheckProblem = &directory.Message{ID: "web.check.choose"}
+		}
 	}
 	l, err := directory.FromRecord(rec)
 	if err != nil {
-		probs, ok := problemsOf(err)
-		if !ok {
+		if probs, ok = problemsOf(err); !ok {
 			s.internal(w, r, v, err)
 			return
 		}
-		groups, other := fillForm(rec, probs)
-		s.renderListing(w, r, v, http.StatusUnprocessableEntity, old, editData{Groups: groups, Problems: other, Invalid: true, Version: version(old)})
+	}
+	if probs != nil || d.CheckProblem != nil {
+		// The form comes back as typed: a check that was refused stamps nothing.
+		d.Groups, d.Problems = fillForm(typed, probs)
+		d.Invalid = true
+		s.renderListing(w, r, v, http.StatusUnprocessableEntity, old, d)
 		return
 	}
 	// The id is the listing's, whatever its name becomes: links and imports keep finding it.
 	l.ID = old.ID
-	changes, err := s.saveListing(r.Context(), v, "listing.update", old, l, 0)
+	changes, err := s.saveListing(r.Context(), v, action, old, l, 0)
 	if err != nil {
 		s.internal(w, r, v, err)
 		return
 	}
 	done := "saved"
-	if len(changes) == 0 {
+	switch {
+	case check:
+		done = "verified"
+	case len(changes) == 0:
 		done = "unchanged"
 	}
 	redirect(w, r, "/listings/"+l.ID, done)

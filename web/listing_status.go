@@ -2,18 +2,9 @@ package web
 
 import (
 	"net/http"
-	"time"
 
 	"github.com/puente-bot/puente/directory"
 )
-
-// verify records that a volunteer checked the listing today.
-func (s *Server) verify(w http.ResponseWriter, r *http.Request, v *viewer) {
-	s.changeListing(w, r, v, "listing.verify", "verified", func(rec map[string]string) {
-		rec["verified_at"] = s.now().UTC().Format(time.DateOnly)
-		rec["verified_by"] = v.User.Email
-	})
-}
 
 // deactivate hides a listing from people; nothing is ever deleted from the page.
 func (s *Server) deactivate(w http.ResponseWriter, r *http.Request, v *viewer) {

@@ -127,11 +127,10 @@ func TestListingsPage(t *testing.T) {
 
 	r = b.get("/listings/stale")
 	wantStatus(t, "to-do", r, http.StatusOK)
-	wantBody(t, "to-do", r, "not shown to people until checked")
-	if i := strings.Index(r.body, l.ID); i < 0 || i > strings.Index(r.body, "/verify") {
+	wantBody(t, "to-do", r, "not shown to people", "checked 13 months ago")
+	if i := strings.Index(r.body, l.ID); i < 0 || i > strings.Index(r.body, "Check this listing") {
 		t.Error("the listing unchecked for over a year is not first on the to-do list")
 	}
-	wantBody(t, "home", b.get("/"), "Listings that need checking now: 1.")
 }
 
 func TestEditListing(t *testing.T) {
@@ -142,7 +141,7 @@ func TestEditListing(t *testing.T) {
 
 	r := b.get("/listings/" + l.ID)
 	wantStatus(t, "edit page", r, http.StatusOK)
-	wantBody(t, "edit page", r, `name="name" value="`+html.EscapeString(l.Name)+`"`, `<label for="f-hours">`)
+	wantBody(t, "edit page", r, `name="name" value="`+html.EscapeString(l.Name)+`"`, `name="hours_always"`, `type="time"`)
 
 	// A bad website and an empty needs list: both messages in place, everything typed kept.
 	f := formOf(b, l)
@@ -234,7 +233,8 @@ func TestNewListing(t *testing.T) {
 	bad.Set("languages", "es; portugese")
 	r := b.post("/listings/new", bad)
 	wantStatus(t, "bad language", r, http.StatusUnprocessableEntity)
-	wantBody(t, "bad language", r, `value="es; portugese"`, `id="f-languages-err"`, "pt", `value="Casa Amiga"`, "Apoyo en español.")
+	wantBody(t, "bad language", r, `value="es" checked`, `name="languages_other" value="portugese"`, `id="f-languages-err"`, "pt",
+		`value="Casa Amiga"`, "Apoyo en español.")
 	r = b.post("/listings/new", f)
 	wantStatus(t, "new listing", r, http.StatusSeeOther)
 	l := s.listingByName("Casa Amiga")
@@ -250,19 +250,10 @@ func TestNewListing(t *testing.T) {
 	wantBody(t, "the same listing again", r, "exists already")
 }
 
-func TestVerifyAndHide(t *testing.T) {
+func TestHideAndShow(t *testing.T) {
 	s := newSite(t)
 	b := s.account("ed@example.org", store.RoleEditor)
 	l := firstSeed(s)
-	l.VerifiedAt, l.VerifiedBy = time.Date(2025, 1, 2, 0, 0, 0, 0, time.UTC), "someone"
-	s.put(l)
-
-	wantStatus(t, "verify", b.post("/listings/"+l.ID+"/verify", nil), http.StatusSeeOther)
-	got := s.listing(l.ID)
-	if got.VerifiedAt.Format(time.DateOnly) != "2026-11-27" || got.VerifiedBy != "ed@example.org" {
-		t.Errorf("after verify: %v by %q", got.VerifiedAt, got.VerifiedBy)
-	}
-	wantBody(t, "verified", b.get("/listings/"+l.ID+"?done=verified"), "Marked as checked today", "checked 2026-11-27 by ed@example.org")
 
 	wantStatus(t, "hide", b.post("/listings/"+l.ID+"/deactivate", nil), http.StatusSeeOther)
 	if got := s.listing(l.ID); got.Status != directory.Inactive {
@@ -278,10 +269,9 @@ func TestVerifyAndHide(t *testing.T) {
 	for _, e := range s.trail("listing:" + l.ID) {
 		actions = append(actions, e.Action)
 	}
-	if got, want := strings.Join(actions, " "), "listing.activate listing.deactivate listing.verify"; got != want {
+	if got, want := strings.Join(actions, " "), "listing.activate listing.deactivate"; got != want {
 		t.Errorf("trail actions = %s, want %s", got, want)
 	}
-	wantStatus(t, "verify unknown", b.post("/listings/nope/verify", nil), http.StatusNotFound)
 }
 
 func TestRevert(t *testing.T) {
@@ -516,5 +506,52 @@ func TestHostileListing(t *testing.T) {
 			!strings.Contains(r.body, "&lt;script&gt;") {
 			t.Errorf("%s: the listing's text is not shown as text", path)
 		}
+	}
+}
+
+// A card says enough to scan the list: needs, languages, region, a phone to call, whether
+// it is open now, and how long ago it was checked. The filters live in the address.
+func TestListingCards(t *testing.T) {
+	s := newSite(t)
+	b := s.account("ed@example.org", store.RoleEditor)
+	l := firstSeed(s)
+	l.Name = `<b>Casa</b> "Amiga"`
+	l.Languages, l.Interpreting = []string{"es", "pt"}, []string{"ar"}
+	l.Regions = []directory.Region{"london"}
+	l.Needs = []directory.Need{directory.Housing}
+	l.Contacts = []directory.Contact{{Kind: directory.Phone, Value: "+44 20 7946 0000", Note: "urgent"}}
+	l.Hours, _ = directory.ParseHours("Mo-Fr 09:00-17:00")
+	l.VerifiedAt, l.VerifiedBy = s.clock().AddDate(0, 0, -23).Truncate(24*time.Hour), "ed@example.org"
+	s.put(l)
+
+	r := b.get("/listings?q=casa&need=housing&lang=pt&region=london&status=active&handoff=")
+	wantStatus(t, "cards", r, http.StatusOK)
+	card := r.body[strings.Index(r.body, `<ul class="cards">`):]
+	card = card[:strings.Index(card, "</li>")]
+	for _, want := range []string{
+		html.EscapeString(`<b>Casa</b> "Amiga"`), "<dt>Needs</dt><dd>Housing</dd>",
+		`<dt>Staff speak</dt><dd><span lang="es">español</span>, <span lang="pt">português</span></dd>`,
+		`<dt>Interpreter</dt><dd><span lang="ar">العربية</span></dd>`, "<dt>Regions</dt><dd>London</dd>",
+		`<a href="tel:&#43;442079460000">&#43;44 20 7946 0000</a>`, "<dt>Now</dt><dd>open</dd>", "checked 3 weeks ago",
+	} {
+		if !strings.Contains(card, want) {
+			t.Errorf("the card lacks %q:\n%s", want, card)
+		}
+	}
+	if strings.Contains(card, "<b>Casa") {
+		t.Error("a listing's name became markup")
+	}
+	// The filters come back as chosen, from the address alone.
+	wantBody(t, "filters", r, `id="q" name="q" value="casa"`, `<option value="housing" selected>`, `<option value="pt" selected>`,
+		`<option value="london" selected>`, `<option value="active" selected>`)
+
+	tests := []struct {
+		days int
+		want string
+	}{{0, "checked today"}, {1, "checked 1 day ago"}, {13, "checked 13 days ago"}, {70, "checked 2 months ago"}, {800, "checked 2 years ago"}}
+	for _, tt := range tests {
+		l.VerifiedAt = s.clock().AddDate(0, 0, -tt.days).Truncate(24 * time.Hour)
+		s.put(l)
+		wantBody(t, tt.want, b.get("/listings?q=casa"), tt.want)
 	}
 }

@@ -17,6 +17,8 @@ type loginData struct {
 	Email string
 	Next  string
 	Error string // message id
+	// NoAdmin: no admin exists yet, so the page says how to make the first one.
+	NoAdmin bool
 }
 
 func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, v *viewer) {
@@ -25,7 +27,7 @@ func (s *Server) loginForm(w http.ResponseWriter, r *http.Request, v *viewer) {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, v, http.StatusOK, "login", page{Title: "web.login.title", Data: loginData{Next: next}})
+	s.render(w, r, v, http.StatusOK, "login", page{Title: "web.login.title", Data: loginData{Next: next, NoAdmin: s.noAdminYet(r.Context())}})
 }
 
 func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {

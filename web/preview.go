@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"slices"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
 	"github.com/puente-bot/puente/locales"
 )
@@ -16,6 +17,8 @@ const maxPreviewState = 8 << 10
 // directory the bot ranks with, so volunteers see exactly what a person sees.
 type Conversation interface {
 	Step(s flows.State, ev flows.Event) (flows.State, flows.Output)
+	// Referral reports whether node is a screen that lists organisations.
+	Referral(node string) bool
 }
 
 type previewReply struct {
@@ -26,9 +29,41 @@ type previewReply struct {
 type previewData struct {
 	Lang    string // the conversation's language, "" for the picker
 	State   string // the engine's state as JSON, carried by the page's forms
+	Answers flows.State
 	Replies []previewReply
 	Exit    bool
 	Handoff bool
+	// Why explains the order of a referral screen's listings, best first; empty elsewhere.
+	Why []whyRow
+}
+
+// whyRow is one listing of a referral screen as the ranking saw it: its score and its
+// reasons (those the person reads, then notes for volunteers), in the viewer's language.
+type whyRow struct {
+	ID, Name       string
+	Score          int
+	Reasons, Notes []string
+}
+
+// why ranks the directory for the conversation's answers, as the engine does for its
+// referral screen.
+func (s *Server) why(v *viewer, st flows.State) []whyRow {
+	if s.rank == nil || !s.conv.Referral(st.Node) {
+		return nil
+	}
+	p := directory.Profile{Need: directory.Need(st.Need), Lang: st.Lang, Region: directory.Region(st.Region), WomenOnly: st.WomenOnly, Community: st.Community}
+	var out []whyRow
+	for _, m := range s.rank.Rank(p, s.now()) {
+		row := whyRow{ID: m.Listing.ID, Name: m.Listing.Name, Score: m.Score}
+		for _, r := range m.Reasons {
+			row.Reasons = append(row.Reasons, v.cat.Text(v.Lang, r.ID, r.Data))
+		}
+		for _, r := range m.Notes {
+			row.Notes = append(row.Notes, v.cat.Text(v.Lang, r.ID, r.Data))
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 // preview walks the conversation. It changes nothing, so it is a GET: the state travels in
@@ -62,7 +97,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.internal(w, r, v, err)
 		return
 	}
-	d := previewData{Lang: st.Lang, State: string(state), Exit: out.Exit, Handoff: out.Handoff != nil}
+	d := previewData{Lang: st.Lang, State: string(state), Answers: st, Exit: out.Exit, Handoff: out.Handoff != nil, Why: s.why(v, st)}
 	for _, rep := range out.Replies {
 		dir := "ltr"
 		if locales.IsRTL(rep.Lang) {

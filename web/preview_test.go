@@ -68,6 +68,56 @@ func TestPreviewWalksToAReferralInSpanish(t *testing.T) {
 	wantBody(t, "broken state starts over", broken, "bubble")
 }
 
+// The preview shows the answers given so far, and on a referral screen why the listings
+// come in their order: each one's score and reasons, best first, as the ranking gave them.
+func TestPreviewAnswersAndWhy(t *testing.T) {
+	s := newSite(t)
+	b := s.account("ed@example.org", store.RoleEditor)
+	es := func(id string) string { return s.cat.Text("es", id, nil) }
+	r := b.get("/preview?lang=es")
+	wantBody(t, "start", r, "Answers so far", `<dd lang="es">español</dd>`)
+	if strings.Contains(r.body, "Why this order?") {
+		t.Error("a screen that lists no organisations has a why-this-order toggle")
+	}
+	for _, id := range []string{"content.main.btn.topics", "content.menu.btn.find", "content.ref.btn.need_home", "content.ref.btn.london"} {
+		r = press(t, b, r, es(id))
+	}
+	wantBody(t, "after need and region", r, "<dt>Needs</dt><dd>Domestic abuse</dd>", "<dt>Where</dt><dd>London</dd>")
+	r = press(t, b, r, es("content.ref.btn.women"))
+	wantBody(t, "referral", r, "<dt>Preferences</dt><dd>services for women only</dd>", "Why this order?")
+
+	why := r.body[strings.Index(r.body, `<details class="why">`):]
+	why = why[:strings.Index(why, "</details>")]
+	// The same order as the screen: the listings the bubble shows come first, in its order.
+	names := regexp.MustCompile(`<h3><a href="/listings/[^"]+">([^<]+)</a></h3>\s*<p><strong>score -?\d+</strong>`).FindAllStringSubmatch(why, -1)
+	if len(names) < 2 {
+		t.Fatalf("why this order lists %d listings with a score:\n%s", len(names), why)
+	}
+	chat := html.UnescapeString(r.body[strings.Index(r.body, `<section class="chat"`):strings.Index(r.body, `<details class="why">`)])
+	last := -1
+	for _, n := range names {
+		i := strings.Index(chat, "• "+html.UnescapeString(n[1]))
+		if i < 0 {
+			break // the screen shows the first page only
+		}
+		if i < last {
+			t.Errorf("%s comes in another place on the screen than in why this order", n[1])
+		}
+		last = i
+	}
+	if last < 0 {
+		t.Errorf("the first listing of why this order is not the screen's first:\n%s", chat)
+	}
+	l := s.listingByName("Latin American Women's Aid (LAWA)")
+	if !strings.Contains(why, `<a href="/listings/`+l.ID+`">`) {
+		t.Errorf("why this order lacks %s:\n%s", l.Name, why)
+	}
+	// The reasons are the ranking's, in the pages' language.
+	if !strings.Contains(html.UnescapeString(why), s.cat.Text("en", "directory.reason.women_only", nil)) {
+		t.Errorf("why this order lacks the women-only reason:\n%s", why)
+	}
+}
+
 func TestPreviewPicker(t *testing.T) {
 	s := newSite(t)
 	r := s.account("ed@example.org", store.RoleEditor).get("/preview")

@@ -31,18 +31,23 @@ type pages map[string]*template.Template
 // never leaks into another's.
 func parsePages() (pages, error) {
 	funcs := template.FuncMap{
-		"t":     func(string, ...any) string { return "" },
-		"has":   func(string) bool { return false },
-		"msg":   func(directory.Message) string { return "" },
-		"date":  func(t time.Time) string { return t.UTC().Format("2006-01-02") },
-		"clock": func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
+		"t":           func(string, ...any) string { return "" },
+		"tn":          func(string, int, ...any) string { return "" },
+		"langchoices": func(string) []langOption { return nil },
+		"digest":      func(formGroup) string { return "" },
+		"has":         func(string) bool { return false },
+		"msg":         func(directory.Message) string { return "" },
+		"date":        func(t time.Time) string { return t.UTC().Format("2006-01-02") },
+		"clock":       func(t time.Time) string { return t.UTC().Format("2006-01-02 15:04 UTC") },
 		"navlink": func(p page, href, nav, label string) navItem {
 			return navItem{Href: href, Current: p.Nav == nav, Label: label}
 		},
 		"revertable": revertable,
 		// short cuts what a file holds to a length a page can show.
-		"short":    func(s string) string { return directory.Cut(s, 120) },
-		"langname": directory.LanguageName,
+		"short":     func(s string) string { return directory.Cut(s, 120) },
+		"inc":       func(i int) int { return i + 1 },
+		"countcell": func(c countCell, label string) labelledCell { return labelledCell{c, label} },
+		"langname":  directory.LanguageName,
 		// trailPage hands the audit trail template a page of its own, for a listing's page.
 		"trailPage": func(p page, d auditData) page { return page{V: p.V, Data: d} },
 	}
@@ -91,6 +96,13 @@ func (v *viewer) IsAdmin() bool { return v.User != nil && v.User.Role == store.R
 // t renders message id in the viewer's language; args are name, value pairs.
 func (v *viewer) t(id string, args ...any) string {
 	return v.cat.Text(v.Lang, id, pairs(args))
+}
+
+// tn renders the plural form of message id for n (given as .Count) in the viewer's language.
+func (v *viewer) tn(id string, n int, args ...any) string {
+	data := pairs(args)
+	data["Count"] = n
+	return v.cat.Plural(v.Lang, id, n, data)
 }
 
 // msg renders a message from the directory package (a problem with a file or the form) in
@@ -170,7 +182,7 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, statu
 	}
 	t, err := t.Clone()
 	if err == nil {
-		t.Funcs(template.FuncMap{"t": v.t, "has": v.has, "msg": v.msg})
+		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg, "langchoices": v.languageChoices, "digest": v.digest})
 		p.V = v
 		if p.Flash == "" {
 			p.Flash = flashes[r.URL.Query().Get("done")]

@@ -25,7 +25,6 @@ func (s *Server) routes() http.Handler {
 	mux.Handle("POST /listings/new", s.editor(s.createListing))
 	mux.Handle("GET /listings/{id}", s.editor(s.listing))
 	mux.Handle("POST /listings/{id}", s.editor(s.saveListingForm))
-	mux.Handle("POST /listings/{id}/verify", s.editor(s.verify))
 	mux.Handle("POST /listings/{id}/deactivate", s.editor(s.deactivate))
 	mux.Handle("POST /listings/{id}/activate", s.editor(s.activate))
 	mux.Handle("POST /listings/{id}/link-code", s.admin(s.linkCode))

@@ -72,7 +72,7 @@ func newSiteConfig(t testing.TB, cat *locales.Catalog, configure func(*web.Confi
 		t.Fatal(err)
 	}
 	s.keys = keys
-	cfg := web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Now: s.clock}
+	cfg := web.Config{DB: db, Keys: keys, Catalog: cat, Conversation: eng, Directory: storedDirectory{t: t, db: db}, Now: s.clock}
 	if configure != nil {
 		configure(&cfg)
 	}

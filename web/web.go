@@ -16,6 +16,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/metrics"
 	"github.com/puente-bot/puente/store"
@@ -28,7 +29,10 @@ type Config struct {
 	Catalog *locales.Catalog
 	// Conversation is the bot's engine, which the preview walks.
 	Conversation Conversation
-	Log          *slog.Logger
+	// Directory is the ranking the engine lists organisations with, for the preview's "why
+	// this order"; nil leaves that out.
+	Directory directory.Ranker
+	Log       *slog.Logger
 	// Now is the clock; nil means time.Now. Tests move it to expire links and sessions.
 	Now func() time.Time
 	// Metrics counts refused sign-ins; a set nobody reads when nil.
@@ -48,6 +52,7 @@ type Server struct {
 	keys    *store.Keys
 	cat     *locales.Catalog
 	conv    Conversation
+	rank    directory.Ranker
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
@@ -75,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil || cfg.Keys == nil || cfg.Catalog == nil || cfg.Conversation == nil {
 		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, log: cfg.Log, now: cfg.Now,
+	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
 		metrics: cfg.Metrics, ops: cfg.Ops}
 	if s.metrics == nil {
 		s.metrics = metrics.New()

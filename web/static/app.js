@@ -1,7 +1,30 @@
 // A little plain JavaScript where it truly helps; every page works without it.
 "use strict";
 
+// openAndFocus shows the field with id (unfolding its group) and puts the cursor in it.
+function openAndFocus(id) {
+	var field = document.getElementById(id);
+	if (!field) {
+		return false;
+	}
+	var group = field.closest("details");
+	if (group) {
+		group.open = true;
+	}
+	field.focus();
+	var label = document.querySelector("label[for='" + CSS.escape(id) + "']") || field.closest("fieldset");
+	(label || field).scrollIntoView({ block: "start" });
+	return true;
+}
+
 document.addEventListener("click", function (ev) {
+	// A link in an error summary goes to its field and focuses it, even in a folded group.
+	var jump = ev.target.closest("#problems a[href^='#']");
+	if (jump && openAndFocus(jump.getAttribute("href").slice(1))) {
+		ev.preventDefault();
+		return;
+	}
+
 	// Copy buttons next to set-password links: on a phone, selecting a long link is fiddly.
 	var copy = ev.target.closest("[data-copy]");
 	if (copy && navigator.clipboard) {
@@ -25,6 +48,11 @@ document.addEventListener("DOMContentLoaded", function () {
 	var summary = document.getElementById("problems");
 	if (summary) {
 		summary.focus();
+	}
+	// On a phone the listing form's groups start folded, except one with a problem, so the
+	// form is a short list of what to check rather than many screens of fields.
+	if (window.matchMedia("(max-width: 40rem)").matches) {
+		document.querySelectorAll("details.group:not([data-keep-open])").forEach(function (d) { d.open = false; });
 	}
 	// Hide copy buttons when the clipboard cannot be used.
 	if (!navigator.clipboard) {
