@@ -2,14 +2,18 @@ package flows_test
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
 )
 
 func TestFirstContact(t *testing.T) {
@@ -457,5 +461,45 @@ func TestWomenOnlyHeadings(t *testing.T) {
 			ss.press("London")
 			ss.wantText(tt.want)
 		})
+	}
+}
+
+func TestPickerExitFits(t *testing.T) {
+	// More languages than one label holds: the first picker's exit button keeps
+	// under MaxLabel, begins with English, and writes a shared word once.
+	extra := fstest.MapFS{}
+	for tag, word := range map[string]string{"ca": "Sortir", "de": "Verlassen", "fr": "Sortir", "gl": "Saír", "it": "Esci"} {
+		extra["ui."+tag+".json"] = &fstest.MapFile{Data: []byte(`{"ui.language.name": "` + tag + `", "ui.picker.exit": "` + word + `"}`)}
+	}
+	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.LoadFS(catalogFS(t, extra))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := flows.New(set, cat, fakeRanker{n: 5}, flows.Config{Vars: vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := &session{t: t, e: e}
+	ss.start("")
+	labels := ss.labels()
+	got := labels[len(labels)-1]
+	if n := utf8.RuneCountInString(got); n > flows.MaxLabel {
+		t.Errorf("exit label %q has %d characters, over %d", got, n, flows.MaxLabel)
+	}
+	words := strings.Split(got, " · ")
+	if words[0] != "Exit" {
+		t.Errorf("exit label %q does not begin with English", got)
+	}
+	if len(words) < 2 {
+		t.Errorf("exit label %q has no other language", got)
+	}
+	for i, w := range words {
+		if slices.Contains(words[:i], w) {
+			t.Errorf("exit label %q repeats %q", got, w)
+		}
 	}
 }
