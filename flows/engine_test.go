@@ -2,7 +2,6 @@ package flows_test
 
 import (
 	"encoding/json"
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -13,7 +12,6 @@ import (
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
-	"github.com/puente-bot/puente/locales"
 )
 
 func TestFirstContact(t *testing.T) {
@@ -471,19 +469,7 @@ func TestPickerExitFits(t *testing.T) {
 	for tag, word := range map[string]string{"ca": "Sortir", "de": "Verlassen", "fr": "Sortir", "gl": "Saír", "it": "Esci"} {
 		extra["ui."+tag+".json"] = &fstest.MapFile{Data: []byte(`{"ui.language.name": "` + tag + `", "ui.picker.exit": "` + word + `"}`)}
 	}
-	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	cat, err := locales.LoadFS(catalogFS(t, extra))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := flows.New(set, cat, fakeRanker{n: 5}, flows.Config{Vars: vars})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ss := &session{t: t, e: e}
+	ss := &session{t: t, e: newEngineFS(t, fakeRanker{n: 5}, flows.Config{}, extra)}
 	ss.start("")
 	labels := ss.labels()
 	got := labels[len(labels)-1]

@@ -108,11 +108,17 @@ func newEngine(t testing.TB, cfg flows.Config) *flows.Engine {
 
 func newEngineWith(t testing.TB, rank directory.Ranker, cfg flows.Config) *flows.Engine {
 	t.Helper()
+	return newEngineFS(t, rank, cfg, nil)
+}
+
+// newEngineFS is newEngineWith with extra message files added to the catalogue.
+func newEngineFS(t testing.TB, rank directory.Ranker, cfg flows.Config, extra fstest.MapFS) *flows.Engine {
+	t.Helper()
 	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := locales.LoadFS(catalogFS(t, nil))
+	cat, err := locales.LoadFS(catalogFS(t, extra))
 	if err != nil {
 		t.Fatal(err)
 	}
