@@ -6,7 +6,9 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
+	"unicode/utf8"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
@@ -457,5 +459,33 @@ func TestWomenOnlyHeadings(t *testing.T) {
 			ss.press("London")
 			ss.wantText(tt.want)
 		})
+	}
+}
+
+func TestPickerExitFits(t *testing.T) {
+	// More languages than one label holds: the first picker's exit button keeps
+	// under MaxLabel, begins with English, and writes a shared word once.
+	extra := fstest.MapFS{}
+	for tag, word := range map[string]string{"ca": "Sortir", "de": "Verlassen", "fr": "Sortir", "gl": "Saír", "it": "Esci"} {
+		extra["ui."+tag+".json"] = &fstest.MapFile{Data: []byte(`{"ui.language.name": "` + tag + `", "ui.picker.exit": "` + word + `"}`)}
+	}
+	ss := &session{t: t, e: newEngineFS(t, fakeRanker{n: 5}, flows.Config{}, extra)}
+	ss.start("")
+	labels := ss.labels()
+	got := labels[len(labels)-1]
+	if n := utf8.RuneCountInString(got); n > flows.MaxLabel {
+		t.Errorf("exit label %q has %d characters, over %d", got, n, flows.MaxLabel)
+	}
+	words := strings.Split(got, " · ")
+	if words[0] != "Exit" {
+		t.Errorf("exit label %q does not begin with English", got)
+	}
+	if len(words) < 2 {
+		t.Errorf("exit label %q has no other language", got)
+	}
+	for i, w := range words {
+		if slices.Contains(words[:i], w) {
+			t.Errorf("exit label %q repeats %q", got, w)
+		}
 	}
 }

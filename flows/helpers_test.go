@@ -18,10 +18,33 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 var vars = map[string]any{"OperatorName": "Test Org", "SessionHours": 24}
 
-// catalogFS is the shipped ui messages plus the test flows' messages.
+// catalogFS is the shipped ui messages plus the test flows' messages, in the
+// languages the test flows are written in: a shipped language the test data
+// does not have would lack every test message.
 func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 	t.Helper()
-	return overlay(t, "*.json", extra, locales.Files(), os.DirFS("testdata/locales"))
+	testdata := os.DirFS("testdata/locales")
+	written, err := fs.Glob(testdata, "*.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	langs := map[string]bool{}
+	for _, n := range written {
+		langs[langOf(n)] = true
+	}
+	shipped := overlay(t, "*.json", nil, locales.Files())
+	for n := range shipped {
+		if !langs[langOf(n)] {
+			delete(shipped, n)
+		}
+	}
+	return overlay(t, "*.json", extra, shipped, testdata)
+}
+
+// langOf is the language of a message file named area.lang.json.
+func langOf(name string) string {
+	_, rest, _ := strings.Cut(name, ".")
+	return strings.TrimSuffix(rest, ".json")
 }
 
 // overlay copies the files matching pattern from each of from, later ones replacing
@@ -85,11 +108,17 @@ func newEngine(t testing.TB, cfg flows.Config) *flows.Engine {
 
 func newEngineWith(t testing.TB, rank directory.Ranker, cfg flows.Config) *flows.Engine {
 	t.Helper()
+	return newEngineFS(t, rank, cfg, nil)
+}
+
+// newEngineFS is newEngineWith with extra message files added to the catalogue.
+func newEngineFS(t testing.TB, rank directory.Ranker, cfg flows.Config, extra fstest.MapFS) *flows.Engine {
+	t.Helper()
 	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, err := locales.LoadFS(catalogFS(t, nil))
+	cat, err := locales.LoadFS(catalogFS(t, extra))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -2,9 +2,11 @@ package flows
 
 import (
 	"errors"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/puente-bot/puente/locales"
 )
@@ -250,12 +252,27 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	return rows
 }
 
-// pickerExit is the exit button of the first picker, in every language:
-// the person has not chosen one yet and may read only their own.
+// pickerExit is the exit button of the first picker, in every language that
+// fits: the person has not chosen one yet and may read only their own. Words
+// that would take the label over MaxLabel are left out (English comes first,
+// so it is always there), and a word two languages share is written once.
 func (e *Engine) pickerExit(r *renderer) string {
-	parts := make([]string, 0, len(e.cat.Tags()))
+	var parts []string
+	n := 0
 	for _, t := range e.cat.Tags() {
-		parts = append(parts, r.textIn(t, "ui.picker.exit", r.vars))
+		word := r.textIn(t, "ui.picker.exit", r.vars)
+		if slices.Contains(parts, word) {
+			continue
+		}
+		add := utf8.RuneCountInString(word)
+		if len(parts) > 0 {
+			add += utf8.RuneCountInString(" · ")
+		}
+		if n+add > MaxLabel {
+			continue
+		}
+		parts = append(parts, word)
+		n += add
 	}
 	return strings.Join(parts, " · ")
 }
