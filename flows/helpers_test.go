@@ -18,10 +18,29 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 var vars = map[string]any{"OperatorName": "Test Org", "SessionHours": 24}
 
-// catalogFS is the shipped ui messages plus the test flows' messages.
+// catalogFS is the shipped ui messages plus the test flows' messages, in the
+// languages the test flows are written in: a language that ships without the
+// test flows' messages would otherwise fail every test here.
 func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 	t.Helper()
-	return overlay(t, "*.json", extra, locales.Files(), os.DirFS("testdata/locales"))
+	testdata := os.DirFS("testdata/locales")
+	out := overlay(t, "*.json", extra, locales.Files(), testdata)
+	langs := map[string]bool{}
+	for n := range overlay(t, "*.json", nil, testdata) {
+		langs[fileLang(n)] = true
+	}
+	for n := range out {
+		if _, ok := extra[n]; !ok && !langs[fileLang(n)] {
+			delete(out, n)
+		}
+	}
+	return out
+}
+
+// fileLang is the language tag of a message file name such as ui.pt-BR.json.
+func fileLang(name string) string {
+	parts := strings.Split(strings.TrimSuffix(name, ".json"), ".")
+	return parts[len(parts)-1]
 }
 
 // overlay copies the files matching pattern from each of from, later ones replacing
