@@ -18,10 +18,29 @@ var now = time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
 
 var vars = map[string]any{"OperatorName": "Test Org", "SessionHours": 24}
 
-// catalogFS is the shipped ui messages plus the test flows' messages.
+// catalogFS is the shipped ui messages plus the test flows' messages, in the
+// languages the test flows are written in: a shipped language without them
+// would lack every message of the test flows.
 func catalogFS(t testing.TB, extra fstest.MapFS) fstest.MapFS {
 	t.Helper()
-	return overlay(t, "*.json", extra, locales.Files(), os.DirFS("testdata/locales"))
+	test := overlay(t, "*.json", nil, os.DirFS("testdata/locales"))
+	langs := map[string]bool{}
+	for name := range test {
+		langs[langOf(name)] = true
+	}
+	out := overlay(t, "*.json", extra, locales.Files(), test)
+	for name := range out {
+		if !langs[langOf(name)] && extra[name] == nil {
+			delete(out, name)
+		}
+	}
+	return out
+}
+
+// langOf returns the language of a message file name: "pt-BR" for content.pt-BR.json.
+func langOf(name string) string {
+	_, rest, _ := strings.Cut(name, ".")
+	return strings.TrimSuffix(rest, ".json")
 }
 
 // overlay copies the files matching pattern from each of from, later ones replacing
