@@ -1,6 +1,8 @@
 package locales
 
 import (
+	"regexp"
+
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/bidi"
 )
@@ -71,4 +73,17 @@ func hasRTL(s string) bool {
 		}
 	}
 	return false
+}
+
+// groupedNumber matches a number written in groups, such as a phone number
+// (0808 2000 247, +44 20 7946 0958) or a range of times (09:00-17:00).
+var groupedNumber = regexp.MustCompile(`\+?\d+(?:[ :\-–]\d+)+`)
+
+// isolateNumbers wraps each number written in groups in a left-to-right
+// isolate. Right-to-left text reverses the order of the groups of a number
+// typed into it: "0808 2000 247" after an Arabic word shows as
+// "247 2000 0808". Translators type numbers plainly; the catalog isolates
+// them once, when it loads a right-to-left language.
+func isolateNumbers(s string) string {
+	return groupedNumber.ReplaceAllString(s, lri+"$0"+pdi)
 }

@@ -204,9 +204,13 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
 	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
+	rtl := IsRTL(lang)
 	for i, src := range srcs {
 		if src == "" {
 			continue
+		}
+		if rtl {
+			src = isolateNumbers(src)
 		}
 		t := &text{src: src}
 		if strings.Contains(src, "{{") {
