@@ -2,14 +2,17 @@ package flows_test
 
 import (
 	"encoding/json"
+	"os"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
 )
 
 func TestFirstContact(t *testing.T) {
@@ -38,6 +41,32 @@ func TestFirstContact(t *testing.T) {
 				t.Fatalf("labels = %q, want %q", got, tt.wantLabels)
 			}
 		})
+	}
+}
+
+func TestPickerExitTooLong(t *testing.T) {
+	// Two more languages make "Verlassen · Exit · Salir · Quitter · Sair": over
+	// MaxLabel, so the first picker's exit button is the default language's word.
+	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cat, err := locales.LoadFS(catalogFS(t, fstest.MapFS{
+		"ui.de.json": {Data: []byte(`{"ui.language.name": "Deutsch", "ui.picker.exit": "Verlassen"}`)},
+		"ui.fr.json": {Data: []byte(`{"ui.language.name": "Français", "ui.picker.exit": "Quitter"}`)},
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, err := flows.New(set, cat, fakeRanker{n: 5}, flows.Config{Vars: vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ss := &session{t: t, e: e}
+	ss.start("")
+	labels := ss.labels()
+	if got, want := labels[len(labels)-1], "Exit"; got != want {
+		t.Fatalf("picker exit = %q, want %q (labels %q)", got, want, labels)
 	}
 }
 

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/puente-bot/puente/locales"
 )
@@ -251,13 +252,18 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 }
 
 // pickerExit is the exit button of the first picker, in every language:
-// the person has not chosen one yet and may read only their own.
+// the person has not chosen one yet and may read only their own. Once the
+// shipped languages' words no longer fit on one button, it is the default
+// language's word alone, rather than a label a phone cuts off.
 func (e *Engine) pickerExit(r *renderer) string {
 	parts := make([]string, 0, len(e.cat.Tags()))
 	for _, t := range e.cat.Tags() {
 		parts = append(parts, r.textIn(t, "ui.picker.exit", r.vars))
 	}
-	return strings.Join(parts, " · ")
+	if label := strings.Join(parts, " · "); utf8.RuneCountInString(label) <= MaxLabel {
+		return label
+	}
+	return r.textIn(locales.Default, "ui.picker.exit", r.vars)
 }
 
 func (e *Engine) label(a action, r *renderer) string {
