@@ -161,7 +161,7 @@ func TestEmbedded(t *testing.T) {
 	for _, d := range c.Check() {
 		t.Error(d)
 	}
-	want := []locales.Language{{"en", "English"}, {"es", "Español"}, {"pl", "polski"}, {"pt-BR", "Português (Brasil)"}}
+	want := []locales.Language{{"en", "English"}, {"es", "Español"}, {"pl", "polski"}, {"pt-BR", "Português (Brasil)"}, {"ro", "română"}}
 	if got := c.Languages(); !slices.Equal(got, want) {
 		t.Fatalf("Languages() = %v, want %v", got, want)
 	}
