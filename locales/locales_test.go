@@ -161,7 +161,7 @@ func TestEmbedded(t *testing.T) {
 	for _, d := range c.Check() {
 		t.Error(d)
 	}
-	want := []locales.Language{{"en", "English"}, {"ar", "العربية"}, {"bn", "বাংলা"}, {"es", "Español"}, {"pt-BR", "Português (Brasil)"}, {"sq", "shqip"}, {"ur", "اردو"}, {"vi", "Tiếng Việt"}}
+	want := []locales.Language{{"en", "English"}, {"ar", "العربية"}, {"bn", "বাংলা"}, {"es", "Español"}, {"pl", "polski"}, {"pt-BR", "Português (Brasil)"}, {"ro", "română"}, {"sq", "shqip"}, {"ur", "اردو"}, {"vi", "Tiếng Việt"}}
 	if got := c.Languages(); !slices.Equal(got, want) {
 		t.Fatalf("Languages() = %v, want %v", got, want)
 	}

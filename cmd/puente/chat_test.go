@@ -106,7 +106,7 @@ func TestChatLanguage(t *testing.T) {
 		want string
 	}{
 		{"picker without a guess", nil, nil, "Hello. Choose your language. In danger now? Call 999.\n"},
-		{"picker for a language not shipped", map[string]string{"LANG": "fa_IR.UTF-8"}, nil, "[1] English\n[2] العربية\n[3] বাংলা\n[4] Español\n[5] Português (Brasil)\n[6] shqip\n[7] اردو\n[8] Tiếng Việt\n[9] Exit · خروج · বের হন · Salir\n"},
+		{"picker for a language not shipped", map[string]string{"LANG": "fa_IR.UTF-8"}, nil, "[1] English\n[2] العربية\n[3] বাংলা\n[4] Español\n[5] polski\n[6] Português (Brasil)\n[7] română\n[8] shqip\n[9] اردو\n[10] Tiếng Việt\n[11] Exit · خروج · বের হন · Salir\n"},
 		{"locale guess", map[string]string{"LANG": "pt_BR.UTF-8"}, nil, "] Sair e apagar\n"},
 		{"flag", map[string]string{"LANG": "pt_BR.UTF-8"}, []string{"--lang", "en"}, "] 🌐 Language\n"},
 	}
