@@ -20,13 +20,16 @@ func (d Defect) String() string { return fmt.Sprintf("%s:%d: %s", d.File, d.Line
 // Coverage is how much of Default a language has in its own words.
 type Coverage struct {
 	Lang       string
-	Translated int // messages of Default the language has itself
-	Total      int // messages of Default
+	Translated int      // messages of Default the language has itself
+	Total      int      // messages of Default
+	Reviewed   int      // messages translated and stamped, the stamp still holding
+	Stale      []string // messages whose stamp no longer holds
 	FellBack   []string
 }
 
 // Coverage reports, for each shipped language, which messages fall back
-// (and so are shown in another language).
+// (and so are shown in another language), how many are reviewed and which
+// stamps went stale.
 func (c *Catalog) Coverage() []Coverage {
 	ids := c.IDs(Default)
 	out := make([]Coverage, 0, len(c.tags))
@@ -42,6 +45,12 @@ func (c *Catalog) Coverage() []Coverage {
 			} else {
 				cov.FellBack = append(cov.FellBack, id)
 			}
+			switch c.ReviewState(lang, id) {
+			case Reviewed:
+				cov.Reviewed++
+			case Stale:
+				cov.Stale = append(cov.Stale, id)
+			}
 		}
 		out = append(out, cov)
 	}
@@ -52,9 +61,9 @@ func (c *Catalog) Coverage() []Coverage {
 // shipped language, a message no English file has, placeholders that differ
 // from English, a plural form the language needs but lacks, a template that
 // does not render, a message without a description or outside its file's
-// area.
+// area, a review stamp that can never hold (see checkReviews).
 func (c *Catalog) Check() []Defect {
-	var out []Defect
+	out := c.checkReviews()
 	for _, lang := range c.tags {
 		for _, id := range c.IDs(lang) {
 			m := c.msgs[lang][id]

@@ -20,10 +20,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed *.json
+//go:embed *.json reviews/*.json
 var files embed.FS
 
-// Files returns the embedded message files, for tools that inspect them.
+// Files returns the embedded message files and review stamps, for tools
+// that inspect them.
 func Files() fs.FS { return files }
 
 // Default is the language every message exists in and the last step of
@@ -48,6 +49,7 @@ type Message struct {
 	Line        int    // line of its ID in that file
 	Plural      bool   // it has plural forms beyond "other"
 	forms       map[string]*text
+	reviewed    bool // a stamp holds for it (see ReviewState)
 }
 
 // text is one template, parsed once; tmpl is nil when the source has no
@@ -125,6 +127,9 @@ type Catalog struct {
 	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
 	forms   map[string][]string            // lang -> plural forms the language uses
 	counted map[string][]string            // lang -> plural form of 0…200, asked once
+	// stamps are the review stamps of each language, by message ID.
+	stamps     map[string]map[string]Stamp
+	stampFiles map[string]reviewFile
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -134,8 +139,9 @@ var ErrNotFound = errors.New("message not found")
 // repository (locales/ui.es.json).
 func Load() (*Catalog, error) { return load(files, "locales/") }
 
-// LoadFS reads every *.json message file at the root of fsys. The language
-// of a file comes from its name (<area>.<lang>.json).
+// LoadFS reads every *.json message file at the root of fsys, and the
+// review stamps in reviews/<lang>.json if there are any. The language of a
+// file comes from its name (<area>.<lang>.json).
 func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {
@@ -154,6 +160,9 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	if c.msgs[Default] == nil {
 		return nil, fmt.Errorf("no %s message files", Default)
+	}
+	if err := c.loadReviews(fsys, dir); err != nil {
+		return nil, err
 	}
 	for lang := range c.msgs {
 		if lang != Default {

@@ -1,0 +1,183 @@
+package locales_test
+
+import (
+	"encoding/json"
+	"strings"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/puente-bot/puente/locales"
+)
+
+var reviewDay = time.Date(2026, 12, 6, 0, 0, 0, 0, time.UTC)
+
+// stamped returns the files with a review file for pl stamping ui.a as the
+// catalog of files has it.
+func stamped(t *testing.T, files fstest.MapFS, ids ...string) fstest.MapFS {
+	t.Helper()
+	c := mustLoad(t, files)
+	stamps := map[string]locales.Stamp{}
+	for _, id := range ids {
+		s, err := c.NewStamp("pl", id, "native speaker, caseworker", reviewDay)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stamps[id] = s
+	}
+	b, err := locales.EncodeStamps(stamps)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := fstest.MapFS{"reviews/pl.json": {Data: b}}
+	for n, f := range files {
+		out[n] = f
+	}
+	return out
+}
+
+func reviewFiles(enA, plA string) fstest.MapFS {
+	return fstest.MapFS{
+		"ui.en.json": {Data: []byte(`{"ui.a": {"description": "d", "other": "` + enA + `"}, "ui.b": {"description": "d", "other": "B"}, "ui.c": {"description": "d", "other": "C"}}`)},
+		"ui.pl.json": {Data: []byte(`{"ui.a": {"other": "` + plA + `"}, "ui.b": {"other": "Be"}}`)},
+	}
+}
+
+// Ensure a stamp holds only while neither the English nor the translation
+// changes, and coverage counts what holds.
+func TestReviewStates(t *testing.T) {
+	files := stamped(t, reviewFiles("Call 999.", "Zadzwoń pod 999."), "ui.a")
+	tests := []struct {
+		name       string
+		enA, plA   string
+		want       locales.ReviewState
+		reviewed   int
+		staleCount int
+	}{
+		{"unchanged", "Call 999.", "Zadzwoń pod 999.", locales.Reviewed, 1, 0},
+		{"English changed", "Call 999 now.", "Zadzwoń pod 999.", locales.Stale, 0, 1},
+		{"translation changed", "Call 999.", "Zadzwoń na 999.", locales.Stale, 0, 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			now := reviewFiles(tt.enA, tt.plA)
+			now["reviews/pl.json"] = files["reviews/pl.json"]
+			c := mustLoad(t, now)
+			if got := c.ReviewState("pl", "ui.a"); got != tt.want {
+				t.Errorf("ReviewState(ui.a) = %q, want %q", got, tt.want)
+			}
+			if got, want := c.ReviewState("pl", "ui.b"), locales.Draft; got != want {
+				t.Errorf("ReviewState(ui.b) = %q, want %q", got, want)
+			}
+			if got, want := c.ReviewState("pl", "ui.c"), locales.Missing; got != want {
+				t.Errorf("ReviewState(ui.c) = %q, want %q", got, want)
+			}
+			if got, want := c.ReviewState("en", "ui.c"), locales.Reviewed; got != want {
+				t.Errorf("ReviewState(en, ui.c) = %q, want %q: English is the source", got, want)
+			}
+			if got := c.Reviewed("pl", "ui.a"); got != (tt.want == locales.Reviewed) {
+				t.Errorf("Reviewed(pl, ui.a) = %v", got)
+			}
+			if !c.Reviewed("pl", "ui.c") {
+				t.Error("Reviewed(pl, ui.c) = false, want true: it falls back to the English source")
+			}
+			for _, cov := range c.Coverage() {
+				if cov.Lang != "pl" {
+					continue
+				}
+				if cov.Reviewed != tt.reviewed || len(cov.Stale) != tt.staleCount || cov.Translated != 2 || cov.Total != 3 {
+					t.Errorf("coverage = %+v, want %d reviewed, %d stale, 2/3 translated", cov, tt.reviewed, tt.staleCount)
+				}
+			}
+			if d := c.Check(); len(d) != 1 || !strings.Contains(d[0].Msg, `"ui.c" is missing in pl`) {
+				t.Errorf("Check() = %v, want only ui.c missing: a stale stamp is not a defect", d)
+			}
+		})
+	}
+}
+
+// Ensure stamps that can never hold are defects, named at their line.
+func TestReviewDefects(t *testing.T) {
+	good := stamped(t, reviewFiles("A", "Ą"), "ui.a")
+	var stamps map[string]locales.Stamp
+	if err := json.Unmarshal(good["reviews/pl.json"].Data, &stamps); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		file string
+		edit func(map[string]locales.Stamp)
+		want string
+	}{
+		{"message gone", "reviews/pl.json", func(m map[string]locales.Stamp) { m["ui.gone"] = m["ui.a"] }, `"ui.gone", which does not exist`},
+		{"not translated", "reviews/pl.json", func(m map[string]locales.Stamp) { m["ui.c"] = m["ui.a"] }, `"ui.c", which pl does not translate`},
+		{"no reviewer", "reviews/pl.json", func(m map[string]locales.Stamp) { s := m["ui.a"]; s.Reviewer = " "; m["ui.a"] = s }, "names no reviewer"},
+		{"bad date", "reviews/pl.json", func(m map[string]locales.Stamp) { s := m["ui.a"]; s.Date = "6/12/26"; m["ui.a"] = s }, "is not like 2026-12-06"},
+		{"source language", "reviews/en.json", func(map[string]locales.Stamp) {}, "not a translated language"},
+		{"unshipped language", "reviews/fr.json", func(map[string]locales.Stamp) {}, "not a translated language"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m := map[string]locales.Stamp{}
+			for k, v := range stamps {
+				m[k] = v
+			}
+			tt.edit(m)
+			b, err := locales.EncodeStamps(m)
+			if err != nil {
+				t.Fatal(err)
+			}
+			files := reviewFiles("A", "Ą")
+			files["ui.pl.json"].Data = []byte(`{"ui.a": {"other": "Ą"}, "ui.b": {"other": "Be"}, "ui.c": {"other": "Ce"}}`)
+			files[tt.file] = &fstest.MapFile{Data: b}
+			d := mustLoad(t, files).Check()
+			if tt.name == "not translated" {
+				files["ui.pl.json"].Data = []byte(`{"ui.a": {"other": "Ą"}, "ui.b": {"other": "Be"}}`)
+				d = mustLoad(t, files).Check()
+			}
+			found := false
+			for _, x := range d {
+				if strings.Contains(x.Msg, tt.want) && x.File == tt.file && x.Line >= 1 {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("Check() = %v, want a defect in %s containing %q", d, tt.file, tt.want)
+			}
+		})
+	}
+}
+
+// Ensure a review file with a field the format does not know is refused,
+// rather than a typo silently dropping a stamp.
+func TestReviewUnknownField(t *testing.T) {
+	files := reviewFiles("A", "Ą")
+	files["reviews/pl.json"] = &fstest.MapFile{Data: []byte(`{"ui.a": {"reviewer": "r", "date": "2026-12-06", "englsh": "x"}}`)}
+	if _, err := locales.LoadFS(files); err == nil || !strings.Contains(err.Error(), "reviews/pl.json") {
+		t.Errorf("LoadFS() error = %v, want one naming reviews/pl.json", err)
+	}
+}
+
+// Ensure the shipped stamps all hold against some shipped message and none
+// stamps English, which is the source.
+func TestShippedStamps(t *testing.T) {
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range c.Tags() {
+		for id, s := range c.Stamps(lang) {
+			if lang == locales.Default {
+				t.Errorf("English message %q is stamped: it is the source", id)
+			}
+			if s.Reviewer == "" {
+				t.Errorf("%s %s: stamp names no reviewer", lang, id)
+			}
+		}
+	}
+	for _, d := range c.Check() {
+		if strings.Contains(d.File, locales.ReviewDir) {
+			t.Errorf("shipped review defect: %v", d)
+		}
+	}
+}
