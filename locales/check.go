@@ -3,6 +3,7 @@ package locales
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template/parse"
@@ -59,7 +60,7 @@ func (c *Catalog) Coverage() []Coverage {
 
 // Check reports every defect of the message files: a message missing from a
 // shipped language, a message no English file has, placeholders that differ
-// from English, a plural form the language needs but lacks, a template that
+// from English, a number of the English not written as it is, a plural form the language needs but lacks, a template that
 // does not render, a message without a description or outside its file's
 // area, a review stamp that can never hold (see checkReviews).
 func (c *Catalog) Check() []Defect {
@@ -126,6 +127,9 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 		bad("message %q (%s) has placeholders %v, English has %v", m.ID, m.Lang, got, want)
 		return out
 	}
+	for _, n := range missingNumbers(en, m) {
+		bad("message %q (%s) lacks the number %s that the English has: numbers are kept as written", m.ID, m.Lang, n)
+	}
 	if en.Plural {
 		for _, f := range c.forms[m.Lang] {
 			if _, ok := m.forms[f]; !ok {
@@ -143,6 +147,52 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 		}
 		if _, err := m.render(f, data); err != nil {
 			bad("message %q (%s, %s) does not render: %v", m.ID, m.Lang, f, err)
+		}
+	}
+	return out
+}
+
+// A number is a run of digits with its thousands separators (5,000 is 5000:
+// languages group digits differently); "24/7" is an idiom for "at any
+// hour", which a language may say in words, so only its 24 is held.
+var (
+	digits    = regexp.MustCompile(`[0-9]+(?:[,. \x{a0}\x{202f}][0-9]{3}\b)*`)
+	actions   = regexp.MustCompile(`\{\{.*?\}\}`)
+	groupSeps = strings.NewReplacer(",", "", ".", "", " ", "", "\u00a0", "", "\u202f", "")
+	allHours  = strings.NewReplacer("24/7", "24")
+)
+
+// numbers lists the numbers written in a text, outside its template actions.
+func numbers(s string) []string {
+	found := digits.FindAllString(actions.ReplaceAllString(allHours.Replace(s), ""), -1)
+	for i, n := range found {
+		found[i] = groupSeps.Replace(n)
+	}
+	return found
+}
+
+// missingNumbers lists the numbers of the English (999, 0808 2000 247, 24/7)
+// that a translation does not write as they are, form by form; a form the
+// English lacks is held to the English "other".
+func missingNumbers(en, m *Message) []string {
+	var out []string
+	for _, f := range Forms {
+		t, ok := m.forms[f]
+		if !ok {
+			continue
+		}
+		src, ok := en.forms[f]
+		if !ok {
+			src = en.forms["other"]
+		}
+		if src == nil {
+			continue
+		}
+		have := numbers(t.src)
+		for _, n := range numbers(src.src) {
+			if !slices.Contains(have, n) && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
 		}
 	}
 	return out

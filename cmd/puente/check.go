@@ -36,14 +36,10 @@ func runCheck(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return failed(e, err)
 	}
-	listings, err := directory.Seed()
+	defects, err := checkAll(set, cat)
 	if err != nil {
 		return failed(e, err)
 	}
-	// Sample values for the texts that quote the configuration.
-	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
-	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
-	defects = append(defects, bot.CheckUnprompted(cat)...)
 	slices.SortStableFunc(defects, func(a, b locales.Defect) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
@@ -69,6 +65,17 @@ func runCheck(ctx context.Context, e env, args []string) error {
 		return errFailed
 	}
 	return nil
+}
+
+// checkAll is what puente check reports for the flows and a catalog.
+func checkAll(set *flows.Set, cat *locales.Catalog) ([]locales.Defect, error) {
+	listings, err := directory.Seed()
+	if err != nil {
+		return nil, err
+	}
+	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
+	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
+	return append(defects, bot.CheckUnprompted(cat)...), nil
 }
 
 // share writes "n/total (p%)".
