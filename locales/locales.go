@@ -50,14 +50,19 @@ type Message struct {
 	Plural      bool   // it has plural forms beyond "other"
 	forms       map[string]*text
 	reviewed    bool // a stamp holds for it (see ReviewState)
+	rtl         bool // written right to left: values it inserts are isolated
 }
 
 // text is one template, parsed once; tmpl is nil when the source has no
-// actions, so rendering it costs nothing. A template made only of text and
+// actions, so rendering it costs nothing (out is the text shown). In a
+// right-to-left language the template is parsed from the source with its
+// numbers, links and Latin-script runs isolated (isolateLiterals), once;
+// src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
 // plain fields ({{.Phone}}), as nearly all are, is also kept as parts and
 // rendered without text/template's reflection.
 type text struct {
 	src   string
+	out   string
 	tmpl  *template.Template
 	parts []part // nil when the template needs text/template
 }
@@ -93,7 +98,7 @@ func plainParts(t *template.Template) []part {
 
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
-func (t *text) execute(b *strings.Builder, data map[string]any) error {
+func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error {
 	for _, p := range t.parts {
 		if p.field == "" {
 			b.WriteString(p.lit)
@@ -102,6 +107,9 @@ func (t *text) execute(b *strings.Builder, data map[string]any) error {
 		v, ok := data[p.field]
 		if !ok {
 			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", t.tmpl.Name(), p.field, p.field)
+		}
+		if rtl {
+			v = isolateValue(v)
 		}
 		switch v := v.(type) {
 		case string:
@@ -211,20 +219,15 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 }
 
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
-	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
+	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}, rtl: IsRTL(lang)}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	for i, src := range srcs {
 		if src == "" {
 			continue
 		}
-		t := &text{src: src}
-		if strings.Contains(src, "{{") {
-			tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(src)
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
-			}
-			t.tmpl = tmpl
-			t.parts = plainParts(tmpl)
+		t, err := msg.parse(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
 		msg.forms[Forms[i]] = t
 		if Forms[i] != "other" {
@@ -232,6 +235,23 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 		}
 	}
 	return msg, nil
+}
+
+// parse makes one form's text.
+func (m *Message) parse(src string) (*text, error) {
+	t := &text{src: src, out: src}
+	if m.rtl {
+		t.out = isolateLiterals(src)
+	}
+	if strings.Contains(src, "{{") {
+		tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(t.out)
+		if err != nil {
+			return nil, err
+		}
+		t.tmpl = tmpl
+		t.parts = plainParts(tmpl)
+	}
+	return t, nil
 }
 
 // lineOf finds the line of a message ID in a JSON file: the quoted full ID,
@@ -373,15 +393,22 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
 	if t.tmpl == nil {
-		return t.src, nil
+		return t.out, nil
 	}
 	var b strings.Builder
 	if t.parts != nil {
-		b.Grow(len(t.src))
-		if err := t.execute(&b, data); err != nil {
+		b.Grow(len(t.out))
+		if err := t.execute(&b, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
 		}
 		return b.String(), nil
+	}
+	if m.rtl {
+		iso := make(map[string]any, len(data))
+		for k, v := range data {
+			iso[k] = isolateValue(v)
+		}
+		data = iso
 	}
 	if err := t.tmpl.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("%s: %w", m.Lang, err)
@@ -421,13 +448,13 @@ func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
 	if !ok {
 		return id
 	}
-	tmpl, err := template.New(id).Parse(t.src)
+	tmpl, err := template.New(id).Parse(t.out)
 	if err != nil {
-		return t.src
+		return t.out
 	}
 	var b strings.Builder
 	if err := tmpl.Execute(&b, data); err != nil {
-		return t.src
+		return t.out
 	}
 	return strings.ReplaceAll(b.String(), "<no value>", "")
 }

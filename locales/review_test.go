@@ -181,3 +181,49 @@ func TestShippedStamps(t *testing.T) {
 		}
 	}
 }
+
+// Ensure numbers, links and Latin-script runs written in a right-to-left
+// message come out isolated, once, and values it inserts too; while
+// left-to-right messages and the text a reviewer sees stay as written.
+func TestRightToLeftLiterals(t *testing.T) {
+	c := mustLoad(t, fstest.MapFS{
+		"ui.en.json": {Data: []byte(`{
+			"ui.call": {"description": "d", "other": "Call 0808 2000 247."},
+			"ui.web": {"description": "d", "other": "See https://example.org/help."},
+			"ui.phone": {"description": "d", "other": "Phone: {{.Phone}}, {{.Org}}"},
+			"ui.count": {"description": "d", "one": "{{.Count}} place", "other": "{{.Count}} places"}}`)},
+		"ui.ar.json": {Data: []byte(`{
+			"ui.call": {"other": "اتصل على 0808 2000 247."},
+			"ui.web": {"other": "انظر https://example.org/help."},
+			"ui.phone": {"other": "الهاتف: {{.Phone}}، {{.Org}}"},
+			"ui.count": {"zero": "{{.Count}} أماكن", "one": "{{.Count}} مكان", "two": "{{.Count}} مكانان", "few": "{{.Count}} أماكن", "many": "{{.Count}} مكانًا", "other": "{{.Count}} مكان"}}`)},
+	})
+	if d := c.Check(); len(d) != 0 {
+		t.Fatalf("Check() = %v", d)
+	}
+	iso := locales.BidiFor("ar")
+	tests := []struct {
+		lang, id string
+		data     map[string]any
+		want     string
+	}{
+		{"ar", "ui.call", nil, "اتصل على \u20660808 2000 247\u2069."},
+		{"ar", "ui.web", nil, "انظر \u2066https://example.org/help\u2069."},
+		{"ar", "ui.phone", map[string]any{"Phone": iso.LTR("+44 20 7946 0958"), "Org": "LAWRS"}, "الهاتف: \u2066+44 20 7946 0958\u2069، \u2068LAWRS\u2069"},
+		{"en", "ui.call", nil, "Call 0808 2000 247."},
+		{"en", "ui.phone", map[string]any{"Phone": "0808", "Org": "LAWRS"}, "Phone: 0808, LAWRS"},
+	}
+	for _, tt := range tests {
+		if got := c.Text(tt.lang, tt.id, tt.data); got != tt.want {
+			t.Errorf("Text(%s, %s) = %q, want %q", tt.lang, tt.id, got, tt.want)
+		}
+	}
+	if got, want := c.Plural("ar", "ui.count", 3, nil), "\u20663\u2069 أماكن"; got != want {
+		t.Errorf("Plural(ar, 3) = %q, want %q", got, want)
+	}
+	for _, r := range c.Sheet("ar") {
+		if strings.ContainsAny(r.Text, "\u2066\u2068\u2069") {
+			t.Errorf("the sheet shows isolates the translator did not write: %q", r.Text)
+		}
+	}
+}

@@ -10,7 +10,6 @@ import (
 	"io/fs"
 	"slices"
 	"strings"
-	"text/template"
 	"time"
 )
 
@@ -252,17 +251,12 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 			bad(first, "some plural forms are translated and some are empty: translate all of them")
 			continue
 		}
-		m := &Message{ID: id, Lang: lang, File: areaFile(en.File, lang), forms: map[string]*text{}}
+		m := &Message{ID: id, Lang: lang, File: areaFile(en.File, lang), forms: map[string]*text{}, rtl: IsRTL(lang)}
 		for f, src := range e.forms {
-			t := &text{src: src}
-			if strings.Contains(src, "{{") {
-				tmpl, err := template.New(id).Option("missingkey=error").Parse(src)
-				if err != nil {
-					bad(first, "form %q does not parse: %v", f, err)
-					continue
-				}
-				t.tmpl = tmpl
-				t.parts = plainParts(tmpl)
+			t, err := m.parse(src)
+			if err != nil {
+				bad(first, "form %q does not parse: %v", f, err)
+				continue
 			}
 			m.forms[f] = t
 			if f != "other" {
