@@ -81,8 +81,9 @@ func hasRTL(s string) bool {
 
 // ltrRun finds what reads left to right inside right-to-left text: a link,
 // or a run of Latin letters and digits with the spaces and signs between
-// them (0808 2000 247, +44 20 7946 0958, 24/7, NHS 111, hello@example.org).
-var ltrRun = regexp.MustCompile(`(?:https?://|www\.)[^\s\x{2066}-\x{2069}]+|\+?[0-9A-Za-z][0-9A-Za-z@._%+/:\-]*(?:[ \x{a0}\x{202f}][0-9A-Za-z@+][0-9A-Za-z@._%+/:\-]*)*`)
+// them (0808 2000 247, +44 20 7946 0958, 24/7, NHS 111, hello@example.org),
+// with the slash of a command (/exit) or the at sign of a username.
+var ltrRun = regexp.MustCompile(`(?:https?://|www\.)[^\s\x{2066}-\x{2069}]+|[/+@]?[0-9A-Za-z][0-9A-Za-z@._%+/:\-]*(?:[ \x{a0}\x{202f}][0-9A-Za-z@+][0-9A-Za-z@._%+/:\-]*)*`)
 
 // isolates reports whether s has bidi isolates or embeddings already.
 func isolates(s string) bool {
