@@ -162,13 +162,15 @@ var (
 	allHours  = strings.NewReplacer("24/7", "24")
 )
 
-// numbers lists the numbers written in a text, outside its template actions.
-func numbers(s string) []string {
-	found := digits.FindAllString(actions.ReplaceAllString(allHours.Replace(s), ""), -1)
-	for i, n := range found {
-		found[i] = groupSeps.Replace(n)
+// numbers lists the numbers written in a text, outside its template
+// actions: each as written, and as compared (without group separators).
+func numbers(s string) (written, compared []string) {
+	written = digits.FindAllString(actions.ReplaceAllString(allHours.Replace(s), ""), -1)
+	compared = make([]string, len(written))
+	for i, n := range written {
+		compared[i] = groupSeps.Replace(n)
 	}
-	return found
+	return written, compared
 }
 
 // missingNumbers lists the numbers of the English (999, 0808 2000 247, 24/7)
@@ -188,10 +190,11 @@ func missingNumbers(en, m *Message) []string {
 		if src == nil {
 			continue
 		}
-		have := numbers(t.src)
-		for _, n := range numbers(src.src) {
-			if !slices.Contains(have, n) && !slices.Contains(out, n) {
-				out = append(out, n)
+		_, have := numbers(t.src)
+		written, want := numbers(src.src)
+		for i, n := range want {
+			if !slices.Contains(have, n) && !slices.Contains(out, written[i]) {
+				out = append(out, written[i])
 			}
 		}
 	}

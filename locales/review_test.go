@@ -230,3 +230,32 @@ func TestRightToLeftLiterals(t *testing.T) {
 		}
 	}
 }
+
+// Ensure check holds every number of the English in a translation, as
+// written, however the language groups thousands, and 24/7 by its 24.
+func TestNumbersKept(t *testing.T) {
+	en := `{"ui.a": {"description": "d", "other": "Call 0808 2000 247, open 24/7, up to 5,000 rows."}}`
+	tests := []struct {
+		pl   string
+		want string // part of the defect, or "" for none
+	}{
+		{"Zadzwoń: 0808 2000 247, czynne 24 godziny, do 5 000 wierszy.", ""},
+		{"Zadzwoń: 0808 2000 247, czynne 24/7, do 5.000 wierszy.", ""},
+		{"Zadzwoń: 0808 2000 24, czynne 24/7, do 5000 wierszy.", "lacks the number 2000 247"},
+		{"Zadzwoń: 0808 2000 247, czynne całą dobę, do 5000 wierszy.", "lacks the number 24 "},
+		{"Zadzwoń: 0808 2000 247, czynne 24/7, do ٥٠٠٠ wierszy.", "lacks the number 5,000"},
+	}
+	for _, tt := range tests {
+		c := mustLoad(t, fstest.MapFS{
+			"ui.en.json": {Data: []byte(en)},
+			"ui.pl.json": {Data: []byte(`{"ui.a": {"other": "` + tt.pl + `"}}`)},
+		})
+		d := c.Check()
+		switch {
+		case tt.want == "" && len(d) != 0:
+			t.Errorf("%q: Check() = %v, want none", tt.pl, d)
+		case tt.want != "" && (len(d) != 1 || !strings.Contains(d[0].Msg, tt.want)):
+			t.Errorf("%q: Check() = %v, want one containing %q", tt.pl, d, tt.want)
+		}
+	}
+}
