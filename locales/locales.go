@@ -50,7 +50,7 @@ type Message struct {
 	Plural      bool   // it has plural forms beyond "other"
 	forms       map[string]*text
 	reviewed    bool // a stamp holds for it (see ReviewState)
-	rtl         bool // written right to left: values it inserts are isolated
+	rtl         bool // of a right-to-left language: values it inserts are isolated
 }
 
 // text is one template, parsed once; tmpl is nil when the source has no
@@ -219,8 +219,9 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 }
 
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
-	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}, rtl: IsRTL(lang)}
+	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
+	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
 		if src == "" {
 			continue
@@ -240,7 +241,9 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 // parse makes one form's text.
 func (m *Message) parse(src string) (*text, error) {
 	t := &text{src: src, out: src}
-	if m.rtl {
+	if m.rtl && hasRTL(src) {
+		// Only right-to-left text needs it: a command name or a code
+		// stays as written, as Telegram needs it.
 		t.out = isolateLiterals(src)
 	}
 	if strings.Contains(src, "{{") {

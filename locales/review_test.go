@@ -190,12 +190,14 @@ func TestRightToLeftLiterals(t *testing.T) {
 		"ui.en.json": {Data: []byte(`{
 			"ui.call": {"description": "d", "other": "Call 0808 2000 247."},
 			"ui.exit": {"description": "d", "other": "Send /exit or write to @puente_bot."},
+			"ui.cmd": {"description": "d", "other": "exit"},
 			"ui.web": {"description": "d", "other": "See https://example.org/help."},
 			"ui.phone": {"description": "d", "other": "Phone: {{.Phone}}, {{.Org}}"},
 			"ui.count": {"description": "d", "one": "{{.Count}} place", "other": "{{.Count}} places"}}`)},
 		"ui.ar.json": {Data: []byte(`{
 			"ui.call": {"other": "اتصل على 0808 2000 247."},
 			"ui.exit": {"other": "أرسل /exit أو اكتب إلى @puente_bot."},
+			"ui.cmd": {"other": "exit"},
 			"ui.web": {"other": "انظر https://example.org/help."},
 			"ui.phone": {"other": "الهاتف: {{.Phone}}، {{.Org}}"},
 			"ui.count": {"zero": "{{.Count}} أماكن", "one": "{{.Count}} مكان", "two": "{{.Count}} مكانان", "few": "{{.Count}} أماكن", "many": "{{.Count}} مكانًا", "other": "{{.Count}} مكان"}}`)},
@@ -213,6 +215,7 @@ func TestRightToLeftLiterals(t *testing.T) {
 		{"ar", "ui.exit", nil, "أرسل \u2066/exit\u2069 أو اكتب إلى \u2066@puente_bot\u2069."},
 		{"ar", "ui.web", nil, "انظر \u2066https://example.org/help\u2069."},
 		{"ar", "ui.phone", map[string]any{"Phone": iso.LTR("+44 20 7946 0958"), "Org": "LAWRS"}, "الهاتف: \u2066+44 20 7946 0958\u2069، \u2068LAWRS\u2069"},
+		{"ar", "ui.cmd", nil, "exit"}, // no right-to-left letter: a command name stays as Telegram needs it
 		{"en", "ui.call", nil, "Call 0808 2000 247."},
 		{"en", "ui.phone", map[string]any{"Phone": "0808", "Org": "LAWRS"}, "Phone: 0808, LAWRS"},
 	}
