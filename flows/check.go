@@ -293,7 +293,7 @@ func (sc Screen) checkReply(r Reply) []locales.Defect {
 	if n := utf8.RuneCountInString(r.Text); n > MaxText {
 		out = append(out, sc.defect("%s: the screen has %d characters, over %d", r.Lang, n, MaxText))
 	}
-	if n := utf8.RuneCountInString(r.Text); sc.Node != nil && sc.Node.Do != DoShowReferrals && n > MaxReading {
+	if n := readable(r.Text); sc.Node != nil && sc.Node.Do != DoShowReferrals && n > MaxReading {
 		out = append(out, sc.defect("%s: the screen has %d characters, over %d: split it", r.Lang, n, MaxReading))
 	}
 	if strings.Contains(r.Text, "<no value>") {
@@ -301,7 +301,7 @@ func (sc Screen) checkReply(r Reply) []locales.Defect {
 	}
 	for _, row := range r.Buttons {
 		for _, b := range row {
-			if n := utf8.RuneCountInString(b.Label); n > MaxLabel {
+			if n := readable(b.Label); n > MaxLabel {
 				d := sc.defect("%s: button %q has %d characters, over %d", r.Lang, b.Label, n, MaxLabel)
 				out = append(out, d)
 			}
@@ -347,4 +347,18 @@ func (e *Engine) Screens() []Screen {
 		}
 	}
 	return out
+}
+
+// readable counts the characters a person reads: the invisible marks that keep numbers and
+// names in order in right-to-left text (bidi isolates and marks) are not read.
+func readable(s string) int {
+	n := 0
+	for _, r := range s {
+		switch {
+		case r >= '\u2066' && r <= '\u2069', r >= '\u202a' && r <= '\u202e', r == '\u200e', r == '\u200f', r == '\u061c':
+		default:
+			n++
+		}
+	}
+	return n
 }

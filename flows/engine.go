@@ -67,6 +67,9 @@ type State struct {
 	// Handoff says an organisation on the referral list takes anonymous
 	// conversations, so the flow's handoff button is shown.
 	Handoff bool `json:"handoff,omitempty"`
+	// Told is the language the person was told has not been checked by a
+	// reviewer yet, so that it is said once.
+	Told string `json:"told,omitempty"`
 }
 
 // Kind is what happened.
@@ -137,6 +140,9 @@ type Engine struct {
 	// common local form ("Emergency services (999 / 112)"); a listing renamed
 	// since simply shows its new name.
 	names map[string]string
+	// unreviewed holds the languages some of whose screens' messages no
+	// reviewer has checked as they stand (see locales.ReviewState).
+	unreviewed map[string]bool
 }
 
 // ListingNamePrefix starts the messages that translate listing names: the
@@ -161,7 +167,33 @@ func New(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config) (*En
 		cfg.MaxBack = 20
 	}
 	start, _ := set.Start()
-	return &Engine{set: set, cat: cat, rank: rank, cfg: cfg, start: start, names: listingNames(cat)}, nil
+	return &Engine{set: set, cat: cat, rank: rank, cfg: cfg, start: start, names: listingNames(cat), unreviewed: unreviewed(cat)}, nil
+}
+
+// UnreviewedNotice is said once to a person whose language's screens are not
+// all reviewed, with the way to choose another language.
+const UnreviewedNotice = "ui.notice.unreviewed"
+
+// screenAreas are the message areas the screens of the flows are made of.
+var screenAreas = []string{"content.", "ui.", "directory."}
+
+// unreviewed finds the languages in which some message a screen may show is
+// not reviewed. The notice itself does not count: a language is not
+// unreviewed only because its notice is.
+func unreviewed(cat *locales.Catalog) map[string]bool {
+	out := map[string]bool{}
+	for _, lang := range cat.Tags() {
+		for _, id := range cat.IDs(locales.Default) {
+			if id == UnreviewedNotice || !slices.ContainsFunc(screenAreas, func(a string) bool { return strings.HasPrefix(id, a) }) {
+				continue
+			}
+			if !cat.Reviewed(lang, id) {
+				out[lang] = true
+				break
+			}
+		}
+	}
+	return out
 }
 
 // listingNames maps each listing name that has a local form to its message.
@@ -218,7 +250,7 @@ func fresh(s State) bool { return s.Node == "" && s.View == "" }
 func (e *Engine) begin(s State, ev Event) (State, Output) {
 	lang, confident := locales.Resolve(s.Lang, ev.LangHint, e.cat.Tags())
 	// Seq carries on so that buttons of earlier screens stay stale.
-	next := State{Seq: s.Seq}
+	next := State{Seq: s.Seq, Told: s.Told}
 	if confident {
 		next.Lang, next.Node = lang, e.start.ID
 	} else {

@@ -215,6 +215,12 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 		if n.Do == DoShowReferrals {
 			s = e.referrals(s, now, r)
 		}
+		// Said once, on the first menu: the screen every choice of a
+		// language leads to, and the one with the button to choose another.
+		if n == e.start && e.unreviewed[r.lang] && s.Told != r.lang {
+			r.para(r.text(UnreviewedNotice, r.with1("Button", r.text("ui.nav.language", r.vars))))
+			s.Told = r.lang
+		}
 	}
 	if r.fellBack {
 		r.para(r.text("ui.notice.fallback", r.vars))

@@ -1,7 +1,10 @@
 package locales
 
 import (
+	"fmt"
 	"regexp"
+	"strconv"
+	"strings"
 
 	"golang.org/x/text/language"
 	"golang.org/x/text/unicode/bidi"
@@ -11,6 +14,7 @@ import (
 // leaking into the sentence around it.
 const (
 	lri = "\u2066" // left-to-right isolate
+	rli = "\u2067" // right-to-left isolate
 	fsi = "\u2068" // first-strong isolate
 	pdi = "\u2069" // pop directional isolate
 )
@@ -75,15 +79,66 @@ func hasRTL(s string) bool {
 	return false
 }
 
-// groupedNumber matches a number written in groups, such as a phone number
-// (0808 2000 247, +44 20 7946 0958) or a range of times (09:00-17:00).
-var groupedNumber = regexp.MustCompile(`\+?\d+(?:[ :\-–]\d+)+`)
+// ltrRun finds what reads left to right inside right-to-left text: a link,
+// or a run of Latin letters and digits with the spaces and signs between
+// them (0808 2000 247, +44 20 7946 0958, 24/7, NHS 111, hello@example.org),
+// with the slash of a command (/exit) or the at sign of a username.
+var ltrRun = regexp.MustCompile(`(?:https?://|www\.)[^\s\x{2066}-\x{2069}]+|[/+@]?[0-9A-Za-z][0-9A-Za-z@._%+/:\-]*(?:[ \x{a0}\x{202f}][0-9A-Za-z@+][0-9A-Za-z@._%+/:\-]*)*`)
 
-// isolateNumbers wraps each number written in groups in a left-to-right
-// isolate. Right-to-left text reverses the order of the groups of a number
-// typed into it: "0808 2000 247" after an Arabic word shows as
-// "247 2000 0808". Translators type numbers plainly; the catalog isolates
-// them once, when it loads a right-to-left language.
-func isolateNumbers(s string) string {
-	return groupedNumber.ReplaceAllString(s, lri+"$0"+pdi)
+// isolates reports whether s has bidi isolates or embeddings already.
+func isolates(s string) bool {
+	return strings.ContainsAny(s, "\u2066\u2067\u2068\u2069\u202a\u202b\u202c\u202d\u202e")
+}
+
+// isolateLiterals wraps each left-to-right run a right-to-left template
+// writes itself in a left-to-right isolate, so that "0808 2000 247" keeps its
+// groups in order and a link reads as one. Template actions are left as
+// they are (their values are isolated when rendered, see isolateValue); a
+// message that places isolates itself is trusted as written.
+func isolateLiterals(src string) string {
+	if isolates(src) {
+		return src
+	}
+	var b strings.Builder
+	for src != "" {
+		lit, rest, found := strings.Cut(src, "{{")
+		b.WriteString(isolateText(lit))
+		if !found {
+			break
+		}
+		action, after, closed := strings.Cut(rest, "}}")
+		b.WriteString("{{" + action)
+		if closed {
+			b.WriteString("}}")
+		}
+		src = after
+	}
+	return b.String()
+}
+
+func isolateText(s string) string {
+	return ltrRun.ReplaceAllStringFunc(s, func(run string) string {
+		// Sentence punctuation after a run belongs to the sentence.
+		body := strings.TrimRight(run, ".,:;/-")
+		return lri + body + pdi + run[len(body):]
+	})
+}
+
+// isolateValue isolates a value inserted into a right-to-left message: a
+// number left to right, anything else by its first strong letter. A value
+// isolated already is left as it is.
+func isolateValue(v any) any {
+	switch v := v.(type) {
+	case nil:
+		return v
+	case string:
+		if v == "" || (strings.HasSuffix(v, pdi) && (strings.HasPrefix(v, lri) || strings.HasPrefix(v, fsi) || strings.HasPrefix(v, rli))) {
+			return v
+		}
+		return fsi + v + pdi
+	case int:
+		return lri + strconv.Itoa(v) + pdi
+	default:
+		return fsi + fmt.Sprint(v) + pdi
+	}
 }

@@ -3,6 +3,7 @@ package locales
 import (
 	"fmt"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 	"text/template/parse"
@@ -20,13 +21,16 @@ func (d Defect) String() string { return fmt.Sprintf("%s:%d: %s", d.File, d.Line
 // Coverage is how much of Default a language has in its own words.
 type Coverage struct {
 	Lang       string
-	Translated int // messages of Default the language has itself
-	Total      int // messages of Default
+	Translated int      // messages of Default the language has itself
+	Total      int      // messages of Default
+	Reviewed   int      // messages translated and stamped, the stamp still holding
+	Stale      []string // messages whose stamp no longer holds
 	FellBack   []string
 }
 
 // Coverage reports, for each shipped language, which messages fall back
-// (and so are shown in another language).
+// (and so are shown in another language), how many are reviewed and which
+// stamps went stale.
 func (c *Catalog) Coverage() []Coverage {
 	ids := c.IDs(Default)
 	out := make([]Coverage, 0, len(c.tags))
@@ -42,6 +46,12 @@ func (c *Catalog) Coverage() []Coverage {
 			} else {
 				cov.FellBack = append(cov.FellBack, id)
 			}
+			switch c.ReviewState(lang, id) {
+			case Reviewed:
+				cov.Reviewed++
+			case Stale:
+				cov.Stale = append(cov.Stale, id)
+			}
 		}
 		out = append(out, cov)
 	}
@@ -50,11 +60,11 @@ func (c *Catalog) Coverage() []Coverage {
 
 // Check reports every defect of the message files: a message missing from a
 // shipped language, a message no English file has, placeholders that differ
-// from English, a plural form the language needs but lacks, a template that
+// from English, a number of the English not written as it is, a plural form the language needs but lacks, a template that
 // does not render, a message without a description or outside its file's
-// area.
+// area, a review stamp that can never hold (see checkReviews).
 func (c *Catalog) Check() []Defect {
-	var out []Defect
+	out := c.checkReviews()
 	for _, lang := range c.tags {
 		for _, id := range c.IDs(lang) {
 			m := c.msgs[lang][id]
@@ -117,6 +127,9 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 		bad("message %q (%s) has placeholders %v, English has %v", m.ID, m.Lang, got, want)
 		return out
 	}
+	for _, n := range missingNumbers(en, m) {
+		bad("message %q (%s) lacks the number %s that the English has: numbers are kept as written", m.ID, m.Lang, n)
+	}
 	if en.Plural {
 		for _, f := range c.forms[m.Lang] {
 			if _, ok := m.forms[f]; !ok {
@@ -134,6 +147,55 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 		}
 		if _, err := m.render(f, data); err != nil {
 			bad("message %q (%s, %s) does not render: %v", m.ID, m.Lang, f, err)
+		}
+	}
+	return out
+}
+
+// A number is a run of digits with its thousands separators (5,000 is 5000:
+// languages group digits differently); "24/7" is an idiom for "at any
+// hour", which a language may say in words, so only its 24 is held.
+var (
+	digits    = regexp.MustCompile(`[0-9]+(?:[,. \x{a0}\x{202f}][0-9]{3}\b)*`)
+	actions   = regexp.MustCompile(`\{\{.*?\}\}`)
+	groupSeps = strings.NewReplacer(",", "", ".", "", " ", "", "\u00a0", "", "\u202f", "")
+	allHours  = strings.NewReplacer("24/7", "24")
+)
+
+// numbers lists the numbers written in a text, outside its template
+// actions: each as written, and as compared (without group separators).
+func numbers(s string) (written, compared []string) {
+	written = digits.FindAllString(actions.ReplaceAllString(allHours.Replace(s), ""), -1)
+	compared = make([]string, len(written))
+	for i, n := range written {
+		compared[i] = groupSeps.Replace(n)
+	}
+	return written, compared
+}
+
+// missingNumbers lists the numbers of the English (999, 0808 2000 247, 24/7)
+// that a translation does not write as they are, form by form; a form the
+// English lacks is held to the English "other".
+func missingNumbers(en, m *Message) []string {
+	var out []string
+	for _, f := range Forms {
+		t, ok := m.forms[f]
+		if !ok {
+			continue
+		}
+		src, ok := en.forms[f]
+		if !ok {
+			src = en.forms["other"]
+		}
+		if src == nil {
+			continue
+		}
+		_, have := numbers(t.src)
+		written, want := numbers(src.src)
+		for i, n := range want {
+			if !slices.Contains(have, n) && !slices.Contains(out, written[i]) {
+				out = append(out, written[i])
+			}
 		}
 	}
 	return out

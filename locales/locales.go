@@ -20,10 +20,11 @@ import (
 	"golang.org/x/text/language"
 )
 
-//go:embed *.json
+//go:embed *.json reviews/*.json
 var files embed.FS
 
-// Files returns the embedded message files, for tools that inspect them.
+// Files returns the embedded message files and review stamps, for tools
+// that inspect them.
 func Files() fs.FS { return files }
 
 // Default is the language every message exists in and the last step of
@@ -48,14 +49,20 @@ type Message struct {
 	Line        int    // line of its ID in that file
 	Plural      bool   // it has plural forms beyond "other"
 	forms       map[string]*text
+	reviewed    bool // a stamp holds for it (see ReviewState)
+	rtl         bool // of a right-to-left language: values it inserts are isolated
 }
 
 // text is one template, parsed once; tmpl is nil when the source has no
-// actions, so rendering it costs nothing. A template made only of text and
+// actions, so rendering it costs nothing (out is the text shown). In a
+// right-to-left language the template is parsed from the source with its
+// numbers, links and Latin-script runs isolated (isolateLiterals), once;
+// src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
 // plain fields ({{.Phone}}), as nearly all are, is also kept as parts and
 // rendered without text/template's reflection.
 type text struct {
 	src   string
+	out   string
 	tmpl  *template.Template
 	parts []part // nil when the template needs text/template
 }
@@ -91,7 +98,7 @@ func plainParts(t *template.Template) []part {
 
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
-func (t *text) execute(b *strings.Builder, data map[string]any) error {
+func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error {
 	for _, p := range t.parts {
 		if p.field == "" {
 			b.WriteString(p.lit)
@@ -100,6 +107,9 @@ func (t *text) execute(b *strings.Builder, data map[string]any) error {
 		v, ok := data[p.field]
 		if !ok {
 			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", t.tmpl.Name(), p.field, p.field)
+		}
+		if rtl {
+			v = isolateValue(v)
 		}
 		switch v := v.(type) {
 		case string:
@@ -125,6 +135,9 @@ type Catalog struct {
 	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
 	forms   map[string][]string            // lang -> plural forms the language uses
 	counted map[string][]string            // lang -> plural form of 0…200, asked once
+	// stamps are the review stamps of each language, by message ID.
+	stamps     map[string]map[string]Stamp
+	stampFiles map[string]reviewFile
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -134,8 +147,9 @@ var ErrNotFound = errors.New("message not found")
 // repository (locales/ui.es.json).
 func Load() (*Catalog, error) { return load(files, "locales/") }
 
-// LoadFS reads every *.json message file at the root of fsys. The language
-// of a file comes from its name (<area>.<lang>.json).
+// LoadFS reads every *.json message file at the root of fsys, and the
+// review stamps in reviews/<lang>.json if there are any. The language of a
+// file comes from its name (<area>.<lang>.json).
 func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {
@@ -154,6 +168,9 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	if c.msgs[Default] == nil {
 		return nil, fmt.Errorf("no %s message files", Default)
+	}
+	if err := c.loadReviews(fsys, dir); err != nil {
+		return nil, err
 	}
 	for lang := range c.msgs {
 		if lang != Default {
@@ -204,22 +221,14 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
 	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
-	rtl := IsRTL(lang)
+	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
 		if src == "" {
 			continue
 		}
-		if rtl {
-			src = isolateNumbers(src)
-		}
-		t := &text{src: src}
-		if strings.Contains(src, "{{") {
-			tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(src)
-			if err != nil {
-				return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
-			}
-			t.tmpl = tmpl
-			t.parts = plainParts(tmpl)
+		t, err := msg.parse(src)
+		if err != nil {
+			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
 		msg.forms[Forms[i]] = t
 		if Forms[i] != "other" {
@@ -227,6 +236,25 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 		}
 	}
 	return msg, nil
+}
+
+// parse makes one form's text.
+func (m *Message) parse(src string) (*text, error) {
+	t := &text{src: src, out: src}
+	if m.rtl && hasRTL(src) {
+		// Only right-to-left text needs it: a command name or a code
+		// stays as written, as Telegram needs it.
+		t.out = isolateLiterals(src)
+	}
+	if strings.Contains(src, "{{") {
+		tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(t.out)
+		if err != nil {
+			return nil, err
+		}
+		t.tmpl = tmpl
+		t.parts = plainParts(tmpl)
+	}
+	return t, nil
 }
 
 // lineOf finds the line of a message ID in a JSON file: the quoted full ID,
@@ -368,15 +396,22 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
 	if t.tmpl == nil {
-		return t.src, nil
+		return t.out, nil
 	}
 	var b strings.Builder
 	if t.parts != nil {
-		b.Grow(len(t.src))
-		if err := t.execute(&b, data); err != nil {
+		b.Grow(len(t.out))
+		if err := t.execute(&b, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
 		}
 		return b.String(), nil
+	}
+	if m.rtl {
+		iso := make(map[string]any, len(data))
+		for k, v := range data {
+			iso[k] = isolateValue(v)
+		}
+		data = iso
 	}
 	if err := t.tmpl.Execute(&b, data); err != nil {
 		return "", fmt.Errorf("%s: %w", m.Lang, err)
@@ -416,13 +451,13 @@ func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
 	if !ok {
 		return id
 	}
-	tmpl, err := template.New(id).Parse(t.src)
+	tmpl, err := template.New(id).Parse(t.out)
 	if err != nil {
-		return t.src
+		return t.out
 	}
 	var b strings.Builder
 	if err := tmpl.Execute(&b, data); err != nil {
-		return t.src
+		return t.out
 	}
 	return strings.ReplaceAll(b.String(), "<no value>", "")
 }

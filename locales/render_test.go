@@ -30,13 +30,13 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 					}
 					var want, got strings.Builder
 					wantErr := tx.tmpl.Execute(&want, data)
-					gotErr := tx.execute(&got, data)
+					gotErr := tx.execute(&got, data, false)
 					if got.String() != want.String() || (gotErr == nil) != (wantErr == nil) {
 						t.Errorf("%s %s %s with %v: got %q (%v), want %q (%v)", lang, id, form, v, got.String(), gotErr, want.String(), wantErr)
 					}
 				}
 				var got strings.Builder
-				if err := tx.execute(&got, map[string]any{}); err == nil {
+				if err := tx.execute(&got, map[string]any{}, false); err == nil {
 					t.Errorf("%s %s %s: a missing field rendered without an error", lang, id, form)
 				}
 			}

@@ -139,7 +139,7 @@ func TestCheck(t *testing.T) {
 	if err != nil {
 		t.Fatalf("check: %v\n%s", err, out)
 	}
-	for _, want := range []string{"flow files", "en     ", "es     ", "pt-BR  ", "messages translated (100.0%)"} {
+	for _, want := range []string{"flow files", "en     ", "es     ", "pt-BR  ", "translated", "reviewed", "stale stamps", "(100.0%)       "} {
 		if !strings.Contains(out, want) {
 			t.Errorf("output lacks %q:\n%s", want, out)
 		}

@@ -18,7 +18,7 @@ import (
 // runCheck proves the embedded flows and messages sound (see flows.Check),
 // holds the messages that can arrive unprompted to showing nothing telling on
 // a lock screen (bot.CheckUnprompted), and prints how much of each language is
-// translated. Any defect is printed as "file:line: message" and exits with
+// translated and reviewed, and which review stamps went stale. Any defect is printed as "file:line: message" and exits with
 // status 1.
 func runCheck(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("check", flag.ContinueOnError)
@@ -36,14 +36,10 @@ func runCheck(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return failed(e, err)
 	}
-	listings, err := directory.Seed()
+	defects, err := checkAll(set, cat)
 	if err != nil {
 		return failed(e, err)
 	}
-	// Sample values for the texts that quote the configuration.
-	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
-	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
-	defects = append(defects, bot.CheckUnprompted(cat)...)
 	slices.SortStableFunc(defects, func(a, b locales.Defect) int {
 		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
 	})
@@ -51,18 +47,40 @@ func runCheck(ctx context.Context, e env, args []string) error {
 		fmt.Fprintln(e.stdout, d)
 	}
 	fmt.Fprintf(e.stdout, "%d flow files, %d nodes, %d messages\n", len(set.Files), len(set.NodeIDs()), len(cat.IDs(locales.Default)))
+	fmt.Fprintf(e.stdout, "%-6s %-22s %-22s %s\n", "lang", "translated", "reviewed", "stale stamps")
 	for _, c := range cat.Coverage() {
-		fmt.Fprintf(e.stdout, "%-6s %d/%d messages translated (%.1f%%)", c.Lang, c.Translated, c.Total, 100*float64(c.Translated)/float64(max(c.Total, 1)))
+		fmt.Fprintf(e.stdout, "%-6s %-22s %-22s %d", c.Lang, share(c.Translated, c.Total), share(c.Reviewed, c.Total), len(c.Stale))
 		if len(c.FellBack) > 0 {
 			fmt.Fprintf(e.stdout, "; falls back for: %s", strings.Join(c.FellBack, ", "))
 		}
 		fmt.Fprintln(e.stdout)
+	}
+	for _, c := range cat.Coverage() {
+		if len(c.Stale) > 0 {
+			fmt.Fprintf(e.stdout, "%s: stale stamps (English or translation changed since review): %s\n", c.Lang, strings.Join(c.Stale, ", "))
+		}
 	}
 	if len(defects) > 0 {
 		fmt.Fprintf(e.stdout, "%d defects\n", len(defects))
 		return errFailed
 	}
 	return nil
+}
+
+// checkAll is what puente check reports for the flows and a catalog.
+func checkAll(set *flows.Set, cat *locales.Catalog) ([]locales.Defect, error) {
+	listings, err := directory.Seed()
+	if err != nil {
+		return nil, err
+	}
+	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
+	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
+	return append(defects, bot.CheckUnprompted(cat)...), nil
+}
+
+// share writes "n/total (p%)".
+func share(n, total int) string {
+	return fmt.Sprintf("%d/%d (%.1f%%)", n, total, 100*float64(n)/float64(max(total, 1)))
 }
 
 // failed prints a load error, one "file:line: message" per line.

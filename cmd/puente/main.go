@@ -54,6 +54,7 @@ func commands() []command {
 		{"secret", "print a new master secret to keep in PUENTE_SECRET_FILE: puente secret > FILE", runSecret},
 		{"chat", "talk to the bot in the terminal: puente chat [--lang es]", runChat},
 		{"check", "validate the flows and messages; print translation coverage", runCheck},
+		{"translations", "a reviewer's sheet of one language: puente translations export|import --lang LANG", runTranslations},
 		{"health", "ask a running puente whether it is up (or --ready); for container health checks", runHealth},
 	}
 }
