@@ -90,9 +90,6 @@ func navCommand(in incoming) incoming {
 	return in
 }
 
-// endCommands end the conversation with an organisation, in every shipped language.
-var endCommands = map[string]bool{"end": true, "terminar": true, "encerrar": true, "fin": true}
-
 // keyed is a request for another chat than the job's own: an organisation's group, or the
 // person of a case. With a case set, a request to a person goes only while it is open.
 type keyed struct {
@@ -273,7 +270,7 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 		}
 	case inText:
 		name := commandName(in.text)
-		if endCommands[name] {
+		if c, _ := b.sp.cat.Command(in.text); c == "end" {
 			if j.h.cs == nil {
 				b.say(j, lang, "handoff.end.none", nil, nil)
 				return true
@@ -478,7 +475,7 @@ func (b *Bot) card(c store.Case, f flows.State) string {
 	if len(prefs) > 0 {
 		pref = strings.Join(prefs, ", ")
 	}
-	return t("handoff.card", map[string]any{"Code": c.Code, "Lang": languageName(c.Lang), "Need": need,
+	return t("handoff.card", map[string]any{"Code": c.Code, "Lang": locales.DisplayName(c.Lang), "Need": need,
 		"Region": region, "Prefs": pref})
 }
 

@@ -13,7 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
+
+	"github.com/puente-bot/puente/locales"
 )
 
 // Need is what a person needs help with, in the snake_case used by flows and CSV files.
@@ -266,7 +267,7 @@ func englishLanguageName(code string) string {
 	case AnyLanguage:
 		return "many languages"
 	}
-	return display.English.Languages().Name(language.Make(code))
+	return locales.EnglishName(code)
 }
 
 // LanguageName is the name of a language in its own script ("português", "română"),
@@ -275,7 +276,7 @@ func LanguageName(code string) string {
 	if code == "bfi" || code == AnyLanguage {
 		return englishLanguageName(code)
 	}
-	if n := display.Self.Name(language.Make(code)); n != "" {
+	if n := locales.SelfName(code); n != "" {
 		return n
 	}
 	return englishLanguageName(code)

@@ -189,7 +189,7 @@ func (e *Engine) Referral(node string) bool {
 func (e *Engine) Step(s State, ev Event) (State, Output) {
 	switch ev.Kind {
 	case EventText:
-		if c, ok := parseCommand(ev.Text); ok {
+		if c, ok := e.parseCommand(ev.Text); ok {
 			return e.command(s, c, ev)
 		}
 		if fresh(s) {
@@ -405,13 +405,7 @@ func (e *Engine) exit(s State, ev Event) (State, Output) {
 }
 
 // lang is the language to speak in s: the chosen one, else the best guess.
-func (e *Engine) lang(s State, ev Event) string {
-	if s.Lang != "" {
-		return s.Lang
-	}
-	lang, _ := locales.Resolve("", ev.LangHint, e.cat.Tags())
-	return lang
-}
+func (e *Engine) lang(s State, ev Event) string { return e.cat.Speaking(s.Lang, ev.LangHint) }
 
 // applyPref applies a set_pref argument; check has vetted it.
 func applyPref(womenOnly bool, community, offer, arg string) (bool, string) {

@@ -118,13 +118,14 @@ func (t *text) execute(b *strings.Builder, data map[string]any) error {
 // Catalog is the loaded set of messages of every shipped language. It is
 // read-only after loading and safe for concurrent use.
 type Catalog struct {
-	bundle  *i18n.Bundle
-	tags    []string                       // shipped, Default first, then sorted
-	msgs    map[string]map[string]*Message // lang -> id -> message
-	chains  map[string][]string            // shipped lang -> fallback chain
-	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
-	forms   map[string][]string            // lang -> plural forms the language uses
-	counted map[string][]string            // lang -> plural form of 0…200, asked once
+	bundle   *i18n.Bundle
+	tags     []string                       // shipped, Default first, then sorted
+	msgs     map[string]map[string]*Message // lang -> id -> message
+	chains   map[string][]string            // shipped lang -> fallback chain
+	plurals  map[string]*i18n.Localizer     // lang -> localizer of the plural probe
+	forms    map[string][]string            // lang -> plural forms the language uses
+	counted  map[string][]string            // lang -> plural form of 0…200, asked once
+	commands map[string]string              // any language's command word -> command
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -169,6 +170,9 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	if err := c.probePlurals(); err != nil {
 		return nil, err
 	}
+	if c.commands, err = c.commandTable(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -205,7 +209,8 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	for i, src := range srcs {
-		if src == "" {
+		// An empty "other" is a message too: a list of extra words may be empty.
+		if src == "" && Forms[i] != "other" {
 			continue
 		}
 		t := &text{src: src}
@@ -244,12 +249,12 @@ func (c *Catalog) chain(lang string) []string {
 	if c.msgs[lang] != nil {
 		out = append(out, lang)
 	}
-	base := baseOf(lang)
+	base := Base(lang)
 	if base != lang && c.msgs[base] != nil {
 		out = append(out, base)
 	}
 	for _, t := range c.tags {
-		if baseOf(t) == base && !slices.Contains(out, t) {
+		if Base(t) == base && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
@@ -257,13 +262,6 @@ func (c *Catalog) chain(lang string) []string {
 		out = append(out, Default)
 	}
 	return out
-}
-
-func baseOf(lang string) string {
-	if i := strings.IndexAny(lang, "-_"); i >= 0 {
-		return strings.ToLower(lang[:i])
-	}
-	return strings.ToLower(lang)
 }
 
 // Chain returns the languages a message for lang is looked up in, in order.
