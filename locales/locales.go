@@ -126,6 +126,7 @@ type Catalog struct {
 	forms    map[string][]string            // lang -> plural forms the language uses
 	counted  map[string][]string            // lang -> plural form of 0…200, asked once
 	commands map[string]string              // any language's command word -> command
+	areas    map[string]map[string]bool     // lang -> areas it ships a file of
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -147,6 +148,7 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{
 		bundle: i18n.NewBundle(language.English),
 		msgs:   map[string]map[string]*Message{},
+		areas:  map[string]map[string]bool{},
 	}
 	for _, name := range names {
 		if err := c.loadFile(fsys, name, dir); err != nil {
@@ -191,7 +193,9 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 	lang := mf.Tag.String()
 	if c.msgs[lang] == nil {
 		c.msgs[lang] = map[string]*Message{}
+		c.areas[lang] = map[string]bool{}
 	}
+	c.areas[lang][areaOf(name)] = true
 	for _, m := range mf.Messages {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(buf, m.ID), m.ID, prev.File)
@@ -281,6 +285,18 @@ func (c *Catalog) Languages() []Language {
 	out := make([]Language, len(c.tags))
 	for i, t := range c.tags {
 		out[i] = Language{Tag: t, Name: c.Text(t, "ui.language.name", nil)}
+	}
+	return out
+}
+
+// LanguagesWith returns the shipped languages, in picker order, that ship a
+// file of area: the volunteers' page speaks only those that have "web".
+func (c *Catalog) LanguagesWith(area string) []Language {
+	var out []Language
+	for _, l := range c.Languages() {
+		if c.areas[l.Tag][area] {
+			out = append(out, l)
+		}
 	}
 	return out
 }

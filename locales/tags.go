@@ -47,8 +47,7 @@ func SelfName(code string) string {
 }
 
 // DisplayName is a language's English name and its own, for people who
-// read English about someone who may not: "Polish (polski)". It is the
-// code itself when CLDR has no name for it.
+// read English about someone who may not: "Polish (polski)".
 func DisplayName(code string) string {
 	en, self := EnglishName(code), SelfName(code)
 	switch {

@@ -130,8 +130,12 @@ const langCookie = "puente_lang"
 // viewerFor works out who is asking and in which language: the language chosen on the
 // page (a cookie), else the browser's preference, else English.
 func (s *Server) viewerFor(r *http.Request) *viewer {
-	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.Languages(), cat: s.cat}
-	tags := s.cat.Tags()
+	// The page's own words exist only in the languages that ship web messages.
+	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.LanguagesWith("web"), cat: s.cat}
+	tags := make([]string, len(v.Langs))
+	for i, l := range v.Langs {
+		tags[i] = l.Tag
+	}
 	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(tags, c.Value) {
 		v.Lang = c.Value
 	} else {
