@@ -339,7 +339,7 @@ func (b *Bot) uiButton(ctx context.Context, j *job, in incoming, lang string) {
 
 // offerHandoff answers the person asking to talk to an organisation: the organisations of
 // their referral that take handoffs and have linked a group, to choose from.
-func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
+func (b *Bot) offerHandoff(j *job, p *directory.Profile, lang string) {
 	if b.cfg.Directory == nil {
 		b.say(j, lang, "ui.notice.handoff_unavailable", nil, nil)
 		return
@@ -350,7 +350,7 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 	}
 	var ids []string
 	var names []string
-	for _, m := range b.cfg.Directory.Rank(profileOf(h), b.cfg.Now()) {
+	for _, m := range b.cfg.Directory.Rank(*p, b.cfg.Now()) {
 		if len(ids) == maxChoices {
 			break
 		}
@@ -374,11 +374,6 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 			navRow(b.sp.cat, lang))
 		b.say(j, lang, "handoff.choose", nil, kb)
 	}
-}
-
-func profileOf(h *flows.Handoff) directory.Profile {
-	return directory.Profile{Need: directory.Need(h.Need), Lang: h.Lang, Region: directory.Region(h.Region),
-		WomenOnly: h.WomenOnly, Community: h.Community}
 }
 
 // listing finds a listing of the directory by id.

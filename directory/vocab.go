@@ -109,7 +109,11 @@ const (
 	Emergency Kind = "emergency"
 )
 
-var allKinds = []Kind{Helpline, Service, Emergency}
+// allKinds is in the order a volunteer's form offers them.
+var allKinds = []Kind{Service, Helpline, Emergency}
+
+// Kinds returns every kind of listing.
+func Kinds() []Kind { return slices.Clone(allKinds) }
 
 // Status says whether a listing is shown to people at all.
 type Status string
@@ -136,6 +140,9 @@ const (
 
 var allStances = []Stance{StanceUnknown, StanceDoesNotShare, StanceMayShare}
 
+// Stances returns every stance on data sharing, unknown first.
+func Stances() []Stance { return slices.Clone(allStances) }
+
 // Tri is yes, no or unknown: the answer to a question a source may not settle.
 type Tri string
 
@@ -147,6 +154,9 @@ const (
 )
 
 var allTris = []Tri{Unknown, Yes, No}
+
+// Tris returns unknown, yes and no.
+func Tris() []Tri { return slices.Clone(allTris) }
 
 // Audience is who a listing serves.
 type Audience string
@@ -163,6 +173,9 @@ const (
 )
 
 var allAudiences = []Audience{Anyone, Women, Men, LGBTQ, Children, Adults}
+
+// Audiences returns everyone a listing can serve.
+func Audiences() []Audience { return slices.Clone(allAudiences) }
 
 // Community is a community a listing is culturally specific to.
 type Community string

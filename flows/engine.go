@@ -91,8 +91,8 @@ type Event struct {
 // Output is what to show and do after an event.
 type Output struct {
 	Replies []Reply
-	Exit    bool     // leave: erase the conversation and forget the session
-	Handoff *Handoff // the person asked to be handed to an organisation
+	Exit    bool               // leave: erase the conversation and forget the session
+	Handoff *directory.Profile // the person asked to be handed to an organisation: what it would be told, never who
 }
 
 // Reply is one message.
@@ -106,13 +106,6 @@ type Reply struct {
 // or a text to Copy.
 type Button struct {
 	Label, Token, URL, Copy string
-}
-
-// Handoff is what an organisation would be told: never who the person is.
-type Handoff struct {
-	Lang, Need, Region string
-	WomenOnly          bool
-	Community          string
 }
 
 // Config tunes an engine.
@@ -293,7 +286,7 @@ func (e *Engine) node(s State, b *NodeButton, ev Event) (State, Output) {
 	case DoMenu:
 		return e.screen(e.menu(s), ev, "")
 	case DoHandoff:
-		return s, Output{Handoff: &Handoff{Lang: e.lang(s, ev), Need: s.Need, Region: s.Region, WomenOnly: s.WomenOnly, Community: s.Community}}
+		return s, Output{Handoff: &directory.Profile{Lang: e.lang(s, ev), Need: directory.Need(s.Need), Region: directory.Region(s.Region), WomenOnly: s.WomenOnly, Community: s.Community}}
 	}
 	return e.screen(e.enter(s, b.Next, ev.Now), ev, "")
 }

@@ -24,18 +24,7 @@ func TestLanguageAsData(t *testing.T) {
 		"content.it.json": {Data: []byte(`{"content.t.hello": "Ciao.", "content.t.btn.home": "A casa"}`)},
 		"bot.it.json":     {Data: []byte(`{"bot.cmd.exit.name": "esci", "bot.cmd.exit.aliases": "basta"}`)},
 	}
-	cat, err := locales.LoadFS(catalogFS(t, extra))
-	if err != nil {
-		t.Fatal(err)
-	}
-	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	e, err := flows.New(set, cat, fakeRanker{n: 5}, flows.Config{Vars: vars})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := engineWith(t, extra, 4)
 	for _, word := range []string{"/esci", "/Basta@puente_bot", "/exit"} {
 		t.Run(word, func(t *testing.T) {
 			ss := &session{t: t, e: e}
@@ -76,12 +65,19 @@ func tenLanguages(t *testing.T) *flows.Engine {
 			"ui.picker.exit": "Exit-` + tag + `"
 		}`)}
 	}
+	return engineWith(t, extra, 10)
+}
+
+// engineWith is the engine over the test flows and the shipped catalogue plus extra's
+// files, which must make langs languages.
+func engineWith(t *testing.T, extra fstest.MapFS, langs int) *flows.Engine {
+	t.Helper()
 	cat, err := locales.LoadFS(catalogFS(t, extra))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n := len(cat.Tags()); n != 10 {
-		t.Fatalf("%d languages, want 10", n)
+	if n := len(cat.Tags()); n != langs {
+		t.Fatalf("%d languages, want %d", n, langs)
 	}
 	set, err := flows.LoadFS(os.DirFS("testdata/flows"))
 	if err != nil {
