@@ -485,7 +485,7 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		send("bot.input.personal")
 		return
 	case inText:
-		if silentCommands[commandName(in.text)] {
+		if c, _ := b.sp.cat.Command(in.text); c == "silent" {
 			j.sess.Silent = !j.sess.Silent
 			if j.sess.Silent {
 				send("bot.silent.on")

@@ -62,9 +62,6 @@ const maxToken = 64
 // maxText bounds what is handed to the engine: it only looks for a command.
 const maxText = 256
 
-// silentCommands toggle silent messages (disable_notification), in every shipped language.
-var silentCommands = map[string]bool{"silent": true, "silencio": true, "silenciar": true, "silencioso": true}
-
 // read classifies an update. Private chats are conversations; anything else is left.
 func read(u *models.Update) incoming {
 	switch {
@@ -213,13 +210,7 @@ type speaker struct {
 	cat *locales.Catalog
 }
 
-func (sp speaker) lang(s flows.State, hint string) string {
-	if s.Lang != "" {
-		return s.Lang
-	}
-	lang, _ := locales.Resolve("", hint, sp.cat.Tags())
-	return lang
-}
+func (sp speaker) lang(s flows.State, hint string) string { return sp.cat.Speaking(s.Lang, hint) }
 
 func (sp speaker) text(lang, id string) string { return sp.cat.Text(lang, id, nil) }
 

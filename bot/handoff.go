@@ -90,9 +90,6 @@ func navCommand(in incoming) incoming {
 	return in
 }
 
-// endCommands end the conversation with an organisation, in every shipped language.
-var endCommands = map[string]bool{"end": true, "terminar": true, "encerrar": true, "fin": true}
-
 // keyed is a request for another chat than the job's own: an organisation's group, or the
 // person of a case. With a case set, a request to a person goes only while it is open.
 type keyed struct {
@@ -273,7 +270,7 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 		}
 	case inText:
 		name := commandName(in.text)
-		if endCommands[name] {
+		if c, _ := b.sp.cat.Command(in.text); c == "end" {
 			if j.h.cs == nil {
 				b.say(j, lang, "handoff.end.none", nil, nil)
 				return true
@@ -342,7 +339,7 @@ func (b *Bot) uiButton(ctx context.Context, j *job, in incoming, lang string) {
 
 // offerHandoff answers the person asking to talk to an organisation: the organisations of
 // their referral that take handoffs and have linked a group, to choose from.
-func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
+func (b *Bot) offerHandoff(j *job, p *directory.Profile, lang string) {
 	if b.cfg.Directory == nil {
 		b.say(j, lang, "ui.notice.handoff_unavailable", nil, nil)
 		return
@@ -353,7 +350,7 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 	}
 	var ids []string
 	var names []string
-	for _, m := range b.cfg.Directory.Rank(profileOf(h), b.cfg.Now()) {
+	for _, m := range b.cfg.Directory.Rank(*p, b.cfg.Now()) {
 		if len(ids) == maxChoices {
 			break
 		}
@@ -377,11 +374,6 @@ func (b *Bot) offerHandoff(j *job, h *flows.Handoff, lang string) {
 			navRow(b.sp.cat, lang))
 		b.say(j, lang, "handoff.choose", nil, kb)
 	}
-}
-
-func profileOf(h *flows.Handoff) directory.Profile {
-	return directory.Profile{Need: directory.Need(h.Need), Lang: h.Lang, Region: directory.Region(h.Region),
-		WomenOnly: h.WomenOnly, Community: h.Community}
 }
 
 // listing finds a listing of the directory by id.
@@ -478,7 +470,7 @@ func (b *Bot) card(c store.Case, f flows.State) string {
 	if len(prefs) > 0 {
 		pref = strings.Join(prefs, ", ")
 	}
-	return t("handoff.card", map[string]any{"Code": c.Code, "Lang": languageName(c.Lang), "Need": need,
+	return t("handoff.card", map[string]any{"Code": c.Code, "Lang": locales.DisplayName(c.Lang), "Need": need,
 		"Region": region, "Prefs": pref})
 }
 

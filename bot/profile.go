@@ -3,12 +3,12 @@ package bot
 import (
 	"context"
 	"errors"
-	"regexp"
-	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+
+	"github.com/puente-bot/puente/locales"
 )
 
 // menuCommands are the commands in Telegram's menu, in order; their names and descriptions
@@ -17,15 +17,6 @@ var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "e
 
 // setupTimeout bounds the calls made at start.
 const setupTimeout = 20 * time.Second
-
-var validCommand = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
-
-// telegramCode is the language code Telegram uses for a shipped tag: ISO 639-1, so "pt" for
-// "pt-BR"; English is also the default for every other language.
-func telegramCode(tag string) string {
-	base, _, _ := strings.Cut(tag, "-")
-	return strings.ToLower(base)
-}
 
 // setup points Telegram at the intake (webhook or polling) and sets the bot's neutral name,
 // descriptions and command menu in every language. Only a refused token stops the start;
@@ -51,8 +42,10 @@ func (b *Bot) setup(ctx context.Context) error {
 	}
 	failed := 0
 	for _, tag := range b.sp.cat.Tags() {
-		codes := []string{telegramCode(tag)}
-		if codes[0] == "en" {
+		// Telegram's code is the base language ("pt" for pt-BR); English is also the
+		// default for every language that ships none.
+		codes := []string{locales.Base(tag)}
+		if codes[0] == locales.Default {
 			codes = append(codes, "")
 		}
 		for _, code := range codes {
@@ -91,11 +84,8 @@ func (b *Bot) profile(ctx context.Context, tag, code string) int {
 	}
 	var cmds []models.BotCommand
 	for _, c := range menuCommands {
+		// Loading the catalogue refused any name Telegram would not accept.
 		n := b.sp.text(tag, "bot.cmd."+c+".name")
-		if !validCommand.MatchString(n) {
-			b.log.Warn("A command name is not a-z, 0-9 or _; left out of the menu", "lang", tag, "command", c)
-			continue
-		}
 		cmds = append(cmds, models.BotCommand{Command: n, Description: b.sp.text(tag, "bot.cmd."+c+".about")})
 	}
 	_, err := b.api.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	tg "github.com/go-telegram/bot"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
 
 	"github.com/puente-bot/puente/directory"
 )
@@ -146,19 +144,6 @@ func fairInsert(items []*item, it *item) []*item {
 	copy(items[at+1:], items[at:])
 	items[at] = it
 	return items
-}
-
-// languageName is a language's English name and its own: "Spanish (español)".
-func languageName(tag string) string {
-	t := language.Make(tag)
-	en, self := display.English.Languages().Name(t), display.Self.Name(t)
-	switch {
-	case en == "":
-		return tag
-	case self == "" || self == en:
-		return en
-	}
-	return en + " (" + self + ")"
 }
 
 // dayIDs are the message IDs of weekday abbreviations, Sunday first as time.Weekday counts.

@@ -19,7 +19,7 @@ func synthetic(n int) []*Listing {
 			panic(err)
 		}
 		out[i] = &Listing{
-			ID: DeriveID(fmt.Sprint(i)), Name: fmt.Sprintf("Service %d", i), Kind: allKinds[i%2], Status: Active,
+			ID: DeriveID(fmt.Sprint(i)), Name: fmt.Sprintf("Service %d", i), Kind: []Kind{Helpline, Service}[i%2], Status: Active,
 			Needs:       []Need{allNeeds[i%len(allNeeds)], allNeeds[(i/3)%len(allNeeds)]},
 			Languages:   langs[i%len(langs)],
 			Communities: []Community{allCommunities[i%len(allCommunities)]},

@@ -13,7 +13,8 @@ import (
 	"strings"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
+
+	"github.com/puente-bot/puente/locales"
 )
 
 // Need is what a person needs help with, in the snake_case used by flows and CSV files.
@@ -108,7 +109,11 @@ const (
 	Emergency Kind = "emergency"
 )
 
-var allKinds = []Kind{Helpline, Service, Emergency}
+// allKinds is in the order a volunteer's form offers them.
+var allKinds = []Kind{Service, Helpline, Emergency}
+
+// Kinds returns every kind of listing.
+func Kinds() []Kind { return slices.Clone(allKinds) }
 
 // Status says whether a listing is shown to people at all.
 type Status string
@@ -135,6 +140,9 @@ const (
 
 var allStances = []Stance{StanceUnknown, StanceDoesNotShare, StanceMayShare}
 
+// Stances returns every stance on data sharing, unknown first.
+func Stances() []Stance { return slices.Clone(allStances) }
+
 // Tri is yes, no or unknown: the answer to a question a source may not settle.
 type Tri string
 
@@ -146,6 +154,9 @@ const (
 )
 
 var allTris = []Tri{Unknown, Yes, No}
+
+// Tris returns unknown, yes and no.
+func Tris() []Tri { return slices.Clone(allTris) }
 
 // Audience is who a listing serves.
 type Audience string
@@ -162,6 +173,9 @@ const (
 )
 
 var allAudiences = []Audience{Anyone, Women, Men, LGBTQ, Children, Adults}
+
+// Audiences returns everyone a listing can serve.
+func Audiences() []Audience { return slices.Clone(allAudiences) }
 
 // Community is a community a listing is culturally specific to.
 type Community string
@@ -266,7 +280,7 @@ func englishLanguageName(code string) string {
 	case AnyLanguage:
 		return "many languages"
 	}
-	return display.English.Languages().Name(language.Make(code))
+	return locales.EnglishName(code)
 }
 
 // LanguageName is the name of a language in its own script ("português", "română"),
@@ -275,7 +289,7 @@ func LanguageName(code string) string {
 	if code == "bfi" || code == AnyLanguage {
 		return englishLanguageName(code)
 	}
-	if n := display.Self.Name(language.Make(code)); n != "" {
+	if n := locales.SelfName(code); n != "" {
 		return n
 	}
 	return englishLanguageName(code)

@@ -1,7 +1,5 @@
 package flows
 
-import "strings"
-
 // cmd is a command a person can type.
 type cmd uint8
 
@@ -14,25 +12,18 @@ const (
 	cmdPrivacy
 )
 
-// commands maps every spelling, in every shipped language, to its command:
-// someone reading Spanish may still type /exit, and the reverse.
+// commands are the engine's commands by their English names; the words
+// people type, in every language, come from the catalogue (bot.cmd.*).
 var commands = map[string]cmd{
-	"start": cmdStart, "inicio": cmdStart, "início": cmdStart, "empezar": cmdStart, "comecar": cmdStart, "começar": cmdStart,
-	"exit": cmdExit, "salir": cmdExit, "sair": cmdExit, "stop": cmdExit, "borrar": cmdExit, "apagar": cmdExit,
-	"menu": cmdMenu, "menú": cmdMenu,
-	"back": cmdBack, "volver": cmdBack, "atras": cmdBack, "atrás": cmdBack, "voltar": cmdBack,
-	"language": cmdLanguage, "idioma": cmdLanguage, "lang": cmdLanguage, "lingua": cmdLanguage, "língua": cmdLanguage,
-	"privacy": cmdPrivacy, "privacidad": cmdPrivacy, "privacidade": cmdPrivacy,
+	"start": cmdStart, "exit": cmdExit, "menu": cmdMenu, "back": cmdBack, "language": cmdLanguage, "privacy": cmdPrivacy,
 }
 
 // parseCommand reads "/salir", "/Salir@puente_bot" or "/start payload".
-func parseCommand(text string) (cmd, bool) {
-	text = strings.TrimSpace(text)
-	if !strings.HasPrefix(text, "/") {
+func (e *Engine) parseCommand(text string) (cmd, bool) {
+	name, ok := e.cat.Command(text)
+	if !ok {
 		return 0, false
 	}
-	word, _, _ := strings.Cut(text[1:], " ")
-	word, _, _ = strings.Cut(word, "@")
-	c, ok := commands[strings.ToLower(word)]
+	c, ok := commands[name]
 	return c, ok
 }

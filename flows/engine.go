@@ -94,8 +94,8 @@ type Event struct {
 // Output is what to show and do after an event.
 type Output struct {
 	Replies []Reply
-	Exit    bool     // leave: erase the conversation and forget the session
-	Handoff *Handoff // the person asked to be handed to an organisation
+	Exit    bool               // leave: erase the conversation and forget the session
+	Handoff *directory.Profile // the person asked to be handed to an organisation: what it would be told, never who
 }
 
 // Reply is one message.
@@ -109,13 +109,6 @@ type Reply struct {
 // or a text to Copy.
 type Button struct {
 	Label, Token, URL, Copy string
-}
-
-// Handoff is what an organisation would be told: never who the person is.
-type Handoff struct {
-	Lang, Need, Region string
-	WomenOnly          bool
-	Community          string
 }
 
 // Config tunes an engine.
@@ -221,7 +214,7 @@ func (e *Engine) Referral(node string) bool {
 func (e *Engine) Step(s State, ev Event) (State, Output) {
 	switch ev.Kind {
 	case EventText:
-		if c, ok := parseCommand(ev.Text); ok {
+		if c, ok := e.parseCommand(ev.Text); ok {
 			return e.command(s, c, ev)
 		}
 		if fresh(s) {
@@ -325,7 +318,7 @@ func (e *Engine) node(s State, b *NodeButton, ev Event) (State, Output) {
 	case DoMenu:
 		return e.screen(e.menu(s), ev, "")
 	case DoHandoff:
-		return s, Output{Handoff: &Handoff{Lang: e.lang(s, ev), Need: s.Need, Region: s.Region, WomenOnly: s.WomenOnly, Community: s.Community}}
+		return s, Output{Handoff: &directory.Profile{Lang: e.lang(s, ev), Need: directory.Need(s.Need), Region: directory.Region(s.Region), WomenOnly: s.WomenOnly, Community: s.Community}}
 	}
 	return e.screen(e.enter(s, b.Next, ev.Now), ev, "")
 }
@@ -437,13 +430,7 @@ func (e *Engine) exit(s State, ev Event) (State, Output) {
 }
 
 // lang is the language to speak in s: the chosen one, else the best guess.
-func (e *Engine) lang(s State, ev Event) string {
-	if s.Lang != "" {
-		return s.Lang
-	}
-	lang, _ := locales.Resolve("", ev.LangHint, e.cat.Tags())
-	return lang
-}
+func (e *Engine) lang(s State, ev Event) string { return e.cat.Speaking(s.Lang, ev.LangHint) }
 
 // applyPref applies a set_pref argument; check has vetted it.
 func applyPref(womenOnly bool, community, offer, arg string) (bool, string) {

@@ -159,7 +159,7 @@ func TestActions(t *testing.T) {
 			}
 		}},
 		{"handoff seam", "en", []string{"At home", "Get help", "London", "Contact them for me"}, func(t *testing.T, ss *session) {
-			want := flows.Handoff{Lang: "en", Need: "domestic_abuse", Region: "london"}
+			want := directory.Profile{Lang: "en", Need: directory.DomesticAbuse, Region: directory.London}
 			if ss.out.Handoff == nil || *ss.out.Handoff != want || len(ss.out.Replies) != 0 {
 				t.Fatalf("output %+v, want handoff %+v", ss.out, want)
 			}

@@ -146,9 +146,9 @@ var contactIDs = func() map[directory.ContactKind]string {
 // base language, or English, and notes a fallback.
 func (r *renderer) description(d map[string]string) string {
 	for _, l := range r.cat.Chain(r.lang) {
-		for _, k := range []string{l, baseLang(l)} {
+		for _, k := range []string{l, locales.Base(l)} {
 			if s, ok := d[k]; ok && s != "" {
-				if baseLang(k) != baseLang(r.lang) {
+				if locales.Base(k) != locales.Base(r.lang) {
 					r.fellBack = true
 				}
 				return s
@@ -156,11 +156,6 @@ func (r *renderer) description(d map[string]string) string {
 		}
 	}
 	return ""
-}
-
-func baseLang(tag string) string {
-	base, _, _ := strings.Cut(tag, "-")
-	return base
 }
 
 // with merges template data over the engine's variables, in a map the

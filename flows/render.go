@@ -2,7 +2,6 @@ package flows
 
 import (
 	"errors"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -112,7 +111,7 @@ func (e *Engine) press(s State, tok string) (action, bool) {
 // screen renders s as the new current screen, after an optional notice.
 func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 	s.Seq++
-	r := renderer{cat: e.cat, lang: e.lang(s, ev), vars: e.cfg.Vars, names: e.names}
+	r := renderer{cat: e.cat, lang: e.lang(s, ev), hint: ev.LangHint, vars: e.cfg.Vars, names: e.names}
 	s, reply := e.render(s, ev.Now, &r)
 	if notice == "" {
 		return s, Output{Replies: []Reply{reply}}
@@ -134,6 +133,7 @@ func (e *Engine) Render(s State, now time.Time) (Reply, error) {
 type renderer struct {
 	cat      *locales.Catalog
 	lang     string
+	hint     string // the app's language hint, which orders the picker
 	vars     map[string]any
 	errs     []error
 	fellBack bool
@@ -189,12 +189,20 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 	switch s.View {
 	case ViewPicker:
 		// One line per language, each in its own language: the person may
-		// read none of the others.
-		for _, t := range e.cat.Tags() {
+		// read none of the others. As many as one screen holds, in picker
+		// order; every language's button names it in its own script.
+		n := 0
+		for _, t := range e.pickerOrder(r.hint) {
+			line := r.textIn(t, "ui.picker.prompt", r.vars)
 			if r.b.Len() > 0 {
+				if n+1+utf8.RuneCountInString(line) > MaxReading {
+					continue
+				}
 				r.b.WriteByte('\n')
+				n++
 			}
-			r.b.WriteString(r.textIn(t, "ui.picker.prompt", r.vars))
+			r.b.WriteString(line)
+			n += utf8.RuneCountInString(line)
 		}
 	default:
 		n := e.current(s)
@@ -229,7 +237,8 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 	return s, Reply{Text: r.b.String(), Buttons: e.keyboard(s, acts, r), Lang: r.lang}
 }
 
-// keyboard lays out the buttons: one row each, navigation together last.
+// keyboard lays out the buttons: one row each, navigation together last;
+// the picker's languages two to a row, in picker order.
 func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	nav := 0
 	for _, a := range acts {
@@ -248,8 +257,22 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 			label = e.label(a, r)
 		}
 		buttons[i] = Button{Label: label, Token: token(tb[:], s.Seq, i)}
-		if a.kind < actLanguage {
+		if a.kind < actLanguage && a.kind != actLang {
 			rows = append(rows, buttons[i:i+1:i+1])
+		}
+	}
+	if s.View == ViewPicker {
+		// The tokens keep the order of actions; only the layout follows the hint.
+		langs := make([]Button, 0, len(acts)-nav)
+		for _, t := range e.pickerOrder(r.hint) {
+			for i, a := range acts {
+				if a.kind == actLang && a.lang == t {
+					langs = append(langs, buttons[i])
+				}
+			}
+		}
+		for i := 0; i < len(langs); i += 2 {
+			rows = append(rows, langs[i:min(i+2, len(langs)):min(i+2, len(langs))])
 		}
 	}
 	if nav > 0 {
@@ -258,29 +281,42 @@ func (e *Engine) keyboard(s State, acts []action, r *renderer) [][]Button {
 	return rows
 }
 
-// pickerExit is the exit button of the first picker, in every language that
-// fits: the person has not chosen one yet and may read only their own. Words
-// that would take the label over MaxLabel are left out (English comes first,
-// so it is always there), and a word two languages share is written once.
-func (e *Engine) pickerExit(r *renderer) string {
-	var parts []string
-	n := 0
-	for _, t := range e.cat.Tags() {
-		word := r.textIn(t, "ui.picker.exit", r.vars)
-		if slices.Contains(parts, word) {
-			continue
-		}
-		add := utf8.RuneCountInString(word)
-		if len(parts) > 0 {
-			add += utf8.RuneCountInString(" · ")
-		}
-		if n+add > MaxLabel {
-			continue
-		}
-		parts = append(parts, word)
-		n += add
+// pickerOrder is the shipped languages in the picker's order: the one the
+// person's app hints at first, when a shipped language matches it, then
+// Default, then the rest.
+func (e *Engine) pickerOrder(hint string) []string {
+	tags := e.cat.Tags()
+	lang, confident := locales.Resolve("", hint, tags)
+	if !confident || lang == tags[0] {
+		return tags
 	}
-	return strings.Join(parts, " · ")
+	out := make([]string, 0, len(tags))
+	out = append(out, lang)
+	for _, t := range tags {
+		if t != lang {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// pickerExit is the exit button of the first picker, with each language's
+// word: the person has not chosen one yet and may read only their own. As
+// many words as a label holds, in picker order.
+func (e *Engine) pickerExit(r *renderer) string {
+	const sep = " · "
+	var b strings.Builder
+	for _, t := range e.pickerOrder(r.hint) {
+		word := r.textIn(t, "ui.picker.exit", r.vars)
+		if b.Len() > 0 {
+			if utf8.RuneCountInString(b.String())+utf8.RuneCountInString(sep+word) > MaxLabel {
+				continue
+			}
+			b.WriteString(sep)
+		}
+		b.WriteString(word)
+	}
+	return b.String()
 }
 
 func (e *Engine) label(a action, r *renderer) string {

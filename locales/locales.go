@@ -128,13 +128,15 @@ func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error 
 // Catalog is the loaded set of messages of every shipped language. It is
 // read-only after loading and safe for concurrent use.
 type Catalog struct {
-	bundle  *i18n.Bundle
-	tags    []string                       // shipped, Default first, then sorted
-	msgs    map[string]map[string]*Message // lang -> id -> message
-	chains  map[string][]string            // shipped lang -> fallback chain
-	plurals map[string]*i18n.Localizer     // lang -> localizer of the plural probe
-	forms   map[string][]string            // lang -> plural forms the language uses
-	counted map[string][]string            // lang -> plural form of 0…200, asked once
+	bundle   *i18n.Bundle
+	tags     []string                       // shipped, Default first, then sorted
+	msgs     map[string]map[string]*Message // lang -> id -> message
+	chains   map[string][]string            // shipped lang -> fallback chain
+	plurals  map[string]*i18n.Localizer     // lang -> localizer of the plural probe
+	forms    map[string][]string            // lang -> plural forms the language uses
+	counted  map[string][]string            // lang -> plural form of 0…200, asked once
+	commands map[string]string              // any language's command word -> command
+	areas    map[string]map[string]bool     // lang -> areas it ships a file of
 	// stamps are the review stamps of each language, by message ID.
 	stamps     map[string]map[string]Stamp
 	stampFiles map[string]reviewFile
@@ -160,6 +162,7 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	c := &Catalog{
 		bundle: i18n.NewBundle(language.English),
 		msgs:   map[string]map[string]*Message{},
+		areas:  map[string]map[string]bool{},
 	}
 	for _, name := range names {
 		if err := c.loadFile(fsys, name, dir); err != nil {
@@ -186,6 +189,9 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 	if err := c.probePlurals(); err != nil {
 		return nil, err
 	}
+	if c.commands, err = c.commandTable(); err != nil {
+		return nil, err
+	}
 	return c, nil
 }
 
@@ -204,7 +210,9 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 	lang := mf.Tag.String()
 	if c.msgs[lang] == nil {
 		c.msgs[lang] = map[string]*Message{}
+		c.areas[lang] = map[string]bool{}
 	}
+	c.areas[lang][areaOf(name)] = true
 	for _, m := range mf.Messages {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(buf, m.ID), m.ID, prev.File)
@@ -223,7 +231,8 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
-		if src == "" {
+		// An empty "other" is a message too: a list of extra words may be empty.
+		if src == "" && Forms[i] != "other" {
 			continue
 		}
 		t, err := msg.parse(src)
@@ -276,12 +285,12 @@ func (c *Catalog) chain(lang string) []string {
 	if c.msgs[lang] != nil {
 		out = append(out, lang)
 	}
-	base := baseOf(lang)
+	base := Base(lang)
 	if base != lang && c.msgs[base] != nil {
 		out = append(out, base)
 	}
 	for _, t := range c.tags {
-		if baseOf(t) == base && !slices.Contains(out, t) {
+		if Base(t) == base && !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
@@ -289,13 +298,6 @@ func (c *Catalog) chain(lang string) []string {
 		out = append(out, Default)
 	}
 	return out
-}
-
-func baseOf(lang string) string {
-	if i := strings.IndexAny(lang, "-_"); i >= 0 {
-		return strings.ToLower(lang[:i])
-	}
-	return strings.ToLower(lang)
 }
 
 // Chain returns the languages a message for lang is looked up in, in order.
@@ -315,6 +317,18 @@ func (c *Catalog) Languages() []Language {
 	out := make([]Language, len(c.tags))
 	for i, t := range c.tags {
 		out[i] = Language{Tag: t, Name: c.Text(t, "ui.language.name", nil)}
+	}
+	return out
+}
+
+// LanguagesWith returns the shipped languages, in picker order, that ship a
+// file of area: the volunteers' page speaks only those that have "web".
+func (c *Catalog) LanguagesWith(area string) []Language {
+	var out []Language
+	for _, l := range c.Languages() {
+		if c.areas[l.Tag][area] {
+			out = append(out, l)
+		}
 	}
 	return out
 }

@@ -260,6 +260,12 @@ func TestLoadErrors(t *testing.T) {
 		{"no plural rule", fstest.MapFS{"ui.en.json": {Data: []byte(`{}`)}, "ui.prs.json": {Data: []byte(`{"ui.a": "x"}`)}}},
 		{"bad template", fstest.MapFS{"ui.en.json": {Data: []byte(`{"ui.a": "{{.A"}`)}}},
 		{"duplicate across files", fstest.MapFS{"ui.en.json": {Data: []byte(`{"ui.a": "x"}`)}, "bot.en.json": {Data: []byte(`{"ui.a": "y"}`)}}},
+		{"command word Telegram refuses", fstest.MapFS{"bot.en.json": {Data: []byte(`{"bot.cmd.exit.name": "exit", "bot.cmd.exit.aliases": "sortir wyjdź"}`)}}},
+		{"command word with a capital", fstest.MapFS{"bot.en.json": {Data: []byte(`{"bot.cmd.exit.name": "Exit"}`)}}},
+		{"command word for two commands", fstest.MapFS{
+			"bot.en.json": {Data: []byte(`{"bot.cmd.exit.name": "exit", "bot.cmd.end.name": "end"}`)},
+			"bot.es.json": {Data: []byte(`{"bot.cmd.exit.name": "fin", "bot.cmd.end.name": "fin"}`)},
+		}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

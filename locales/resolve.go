@@ -51,3 +51,14 @@ func sameLanguage(m language.Matcher, shipped []string, code string) (string, bo
 	got, _ := language.Make(best).Base()
 	return best, want == got
 }
+
+// Speaking is the language to speak to someone: the one they chose, else
+// the best guess from hint, even an unconfident one (the picker that
+// follows is written in it too).
+func (c *Catalog) Speaking(choice, hint string) string {
+	if choice != "" {
+		return choice
+	}
+	lang, _ := Resolve("", hint, c.tags)
+	return lang
+}

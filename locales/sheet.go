@@ -239,8 +239,13 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 			}
 		}
 		if filled == 0 {
-			switch _, had := c.msgs[lang][id]; {
-			case had:
+			had, ok := c.msgs[lang][id]
+			if ok && had.source("other") == "" {
+				// Empty in the catalog too (a command's extra words may be none): unchanged.
+				continue
+			}
+			switch {
+			case ok:
 				bad(first, "the translation is empty: a translation is changed through the sheet, not removed")
 			case e.state == Reviewed:
 				bad(first, "marked reviewed but not translated")

@@ -50,13 +50,13 @@ func codes[T ~string](vs []T) []string {
 }
 
 var (
-	triOptions = codes([]directory.Tri{directory.Unknown, directory.Yes, directory.No})
+	triOptions = codes(directory.Tris())
 	// listingForm is every column of a listing, grouped as a volunteer thinks of them.
 	listingForm = []groupSpec{
 		{"web.group.about", []fieldSpec{
 			{Col: "name", Widget: wText},
 			{Col: "organisation", Widget: wText},
-			{Col: "kind", Widget: wSelect, Options: codes([]directory.Kind{directory.Service, directory.Helpline, directory.Emergency}), OptionPrefix: "web.kind."},
+			{Col: "kind", Widget: wSelect, Options: codes(directory.Kinds()), OptionPrefix: "web.kind."},
 			{Col: "public_body", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},
 			{Col: "description_en", Widget: wTextarea},
 			{Col: "description_es", Widget: wTextarea},
@@ -67,7 +67,7 @@ var (
 			{Col: "needs", Widget: wChecks, Options: codes(directory.Needs()), OptionPrefix: "web.need."},
 			{Col: "languages", Widget: wLangs},
 			{Col: "interpreting", Widget: wLangs},
-			{Col: "serves", Widget: wChecks, Options: codes([]directory.Audience{directory.Anyone, directory.Women, directory.Men, directory.LGBTQ, directory.Children, directory.Adults}), OptionPrefix: "web.serves."},
+			{Col: "serves", Widget: wChecks, Options: codes(directory.Audiences()), OptionPrefix: "web.serves."},
 			{Col: "communities", Widget: wChecks, Options: codes(directory.Communities()), OptionPrefix: "web.community."},
 			{Col: "regions", Widget: wChecks, Options: codes(directory.Regions()), OptionPrefix: "web.region."},
 		}},
@@ -84,7 +84,7 @@ var (
 			{Col: "bank_holidays", Widget: wSelect, Options: []string{"", "open", "closed"}, OptionPrefix: "web.bank."},
 		}},
 		{"web.group.trust", []fieldSpec{
-			{Col: "data_sharing", Widget: wSelect, Options: codes([]directory.Stance{directory.StanceUnknown, directory.StanceDoesNotShare, directory.StanceMayShare}), OptionPrefix: "web.stance."},
+			{Col: "data_sharing", Widget: wSelect, Options: codes(directory.Stances()), OptionPrefix: "web.stance."},
 			{Col: "insecure_status", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
 			{Col: "id_needed", Widget: wSelect, Options: triOptions, OptionPrefix: "web.tri."},
 			{Col: "anonymous_handoff", Widget: wSelect, Options: []string{"no", "yes"}, OptionPrefix: "web.tri."},

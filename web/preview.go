@@ -27,8 +27,9 @@ type previewReply struct {
 }
 
 type previewData struct {
-	Lang    string // the conversation's language, "" for the picker
-	State   string // the engine's state as JSON, carried by the page's forms
+	Langs   []locales.Language // every language the bot speaks
+	Lang    string             // the conversation's language, "" for the picker
+	State   string             // the engine's state as JSON, carried by the page's forms
 	Answers flows.State
 	Replies []previewReply
 	Exit    bool
@@ -97,7 +98,7 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.internal(w, r, v, err)
 		return
 	}
-	d := previewData{Lang: st.Lang, State: string(state), Answers: st, Exit: out.Exit, Handoff: out.Handoff != nil, Why: s.why(v, st)}
+	d := previewData{Langs: s.cat.Languages(), Lang: st.Lang, State: string(state), Answers: st, Exit: out.Exit, Handoff: out.Handoff != nil, Why: s.why(v, st)}
 	for _, rep := range out.Replies {
 		dir := "ltr"
 		if locales.IsRTL(rep.Lang) {

@@ -127,10 +127,15 @@ func TestPreviewPicker(t *testing.T) {
 	}
 }
 
-// A right-to-left language reads right to left in the preview and on the pages themselves.
-func TestPreviewRightToLeft(t *testing.T) {
+// arabicSite is the shipped catalogue plus Arabic, in which the bot speaks; with web,
+// the volunteers' page speaks it too.
+func arabicSite(t *testing.T, web bool) *site {
+	t.Helper()
 	fsys := fstest.MapFS{
 		"ui.ar.json": {Data: []byte(`{"ui.language.name": {"description": "name", "other": "العربية"}}`)},
+	}
+	if web {
+		fsys["web.ar.json"] = &fstest.MapFile{Data: []byte(`{"web.action.listing.activate": "عرض مرة أخرى"}`)}
 	}
 	shipped, err := fs.Glob(locales.Files(), "*.json")
 	if err != nil {
@@ -147,13 +152,36 @@ func TestPreviewRightToLeft(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newSiteWith(t, cat)
+	return newSiteWith(t, cat)
+}
+
+// A right-to-left language reads right to left in the preview and on the pages themselves.
+func TestPreviewRightToLeft(t *testing.T) {
+	s := arabicSite(t, true)
 	b := s.account("ed@example.org", store.RoleEditor)
 	r := b.get("/preview?lang=ar")
 	wantStatus(t, "Arabic preview", r, http.StatusOK)
 	wantBody(t, "Arabic preview", r, `<div class="bubble" lang="ar" dir="rtl">`)
 	b.post("/language", url.Values{"lang": {"ar"}})
 	wantBody(t, "pages in Arabic", b.get("/"), `<html lang="ar" dir="rtl">`)
+}
+
+// The preview offers every language the bot speaks; the page itself only those with
+// web messages, whatever the cookie or the browser asks for.
+func TestPreviewLanguagesBeyondThePage(t *testing.T) {
+	s := arabicSite(t, false)
+	b := s.account("ed@example.org", store.RoleEditor)
+	r := b.get("/preview")
+	wantBody(t, "preview list", r, `<option value="ar" lang="ar">العربية</option>`)
+	if n := strings.Count(r.body, `<option value="ar" lang="ar"`); n != 1 {
+		t.Errorf("Arabic offered %d times, want once (the preview's list, not the page's)", n)
+	}
+	r = b.get("/preview?lang=ar")
+	wantBody(t, "Arabic preview", r, `<div class="bubble" lang="ar" dir="rtl">`)
+	b.post("/language", url.Values{"lang": {"ar"}})
+	wantBody(t, "page after choosing Arabic", b.get("/"), `<html lang="en" dir="ltr">`)
+	b.header.Set("Accept-Language", "ar")
+	wantBody(t, "page for an Arabic browser", b.get("/"), `<html lang="en" dir="ltr">`)
 }
 
 // BenchmarkPreviewStep is one button press in the preview, end to end: the request, the

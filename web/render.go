@@ -13,8 +13,6 @@ import (
 	"strings"
 	"time"
 
-	"golang.org/x/text/language"
-
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
@@ -132,34 +130,22 @@ const langCookie = "puente_lang"
 // viewerFor works out who is asking and in which language: the language chosen on the
 // page (a cookie), else the browser's preference, else English.
 func (s *Server) viewerFor(r *http.Request) *viewer {
-	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.Languages(), cat: s.cat}
-	tags := s.cat.Tags()
+	// The page's own words exist only in the languages that ship web messages.
+	v := &viewer{User: s.session(r), Path: r.URL.RequestURI(), Langs: s.cat.LanguagesWith("web"), cat: s.cat}
+	tags := make([]string, len(v.Langs))
+	for i, l := range v.Langs {
+		tags[i] = l.Tag
+	}
 	if c, err := r.Cookie(langCookie); err == nil && slices.Contains(tags, c.Value) {
 		v.Lang = c.Value
 	} else {
-		v.Lang = acceptLanguage(r.Header.Get("Accept-Language"), tags)
+		v.Lang = locales.MatchAcceptLanguage(r.Header.Get("Accept-Language"), tags)
 	}
 	v.Dir = "ltr"
 	if locales.IsRTL(v.Lang) {
 		v.Dir = "rtl"
 	}
 	return v
-}
-
-func acceptLanguage(header string, tags []string) string {
-	prefs, _, err := language.ParseAcceptLanguage(header)
-	if err != nil || len(prefs) == 0 {
-		return locales.Default
-	}
-	supported := make([]language.Tag, len(tags))
-	for i, t := range tags {
-		supported[i] = language.Make(t)
-	}
-	_, i, conf := language.NewMatcher(supported).Match(prefs...)
-	if conf == language.No {
-		return locales.Default
-	}
-	return tags[i]
 }
 
 // page is what every template gets.

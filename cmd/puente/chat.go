@@ -29,7 +29,7 @@ const terminalID = "local"
 func runChat(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv, partApp|partEngine)
-	lang := fs.String("lang", "", "language to speak: en, es or pt-BR (the language picker is shown without it)")
+	lang := fs.String("lang", "", "language to speak, any shipped one: en, es, pt-BR… (the language picker is shown without it)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente chat [--lang es]\n\nThe bot's conversation in the terminal, over the same engine and database: a number presses\na button, any other line is sent as a message (/start, /exit); Ctrl-D ends.")
 		fs.PrintDefaults()

@@ -13,6 +13,7 @@ import (
 	"github.com/puente-bot/puente/bot/telegramtest"
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/locales"
 )
 
 // Ensure the /privacy statement, in every language, states the retention this configuration
@@ -78,6 +79,22 @@ func TestServeRunsTheBot(t *testing.T) {
 	}
 	if got := fake.Profile("name", ""); got == "" {
 		t.Error("the bot's default name was not set")
+	}
+	// Every shipped language gets its name, descriptions and menu under its Telegram code.
+	cat, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tag := range cat.Tags() {
+		code := locales.Base(tag)
+		for _, kind := range []string{"name", "description", "short_description"} {
+			if got, want := fake.Profile(kind, code), cat.Text(tag, "bot.profile."+kind, nil); got != want {
+				t.Errorf("%s %s = %q, want %q", code, kind, got, want)
+			}
+		}
+		if got, exit := fake.Profile("commands", code), cat.Text(tag, "bot.cmd.exit.name", nil); !strings.Contains(got, `"`+exit+`"`) {
+			t.Errorf("%s command menu = %s, want /%s in it", code, got, exit)
+		}
 	}
 	cancel()
 	if err := <-done; err != nil {
