@@ -439,10 +439,7 @@ func TestCaseEnds(t *testing.T) {
 			if tt.name == "exit" {
 				fake.Wait(t, "the person's chat to be erased", func() bool { return len(fake.Visible(person.ID)) == 1 })
 			}
-			var forgotten int
-			if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NULL`).Scan(&forgotten); err != nil {
-				t.Fatal(err)
-			}
+			forgotten := h.countWhere("cases", "person_key IS NULL")
 			if got := forgotten == 1; got != tt.forgotten {
 				t.Errorf("person forgotten = %v, want %v", got, tt.forgotten)
 			}
@@ -991,10 +988,7 @@ func TestUnreachablePersonLeavesNoCase(t *testing.T) {
 		}
 		return false
 	})
-	var kept int
-	if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NOT NULL OR person IS NOT NULL`).Scan(&kept); err != nil {
-		t.Fatal(err)
-	}
+	kept := h.countWhere("cases", "person_key IS NOT NULL OR person IS NOT NULL")
 	if kept != 0 || h.count("sessions") != 0 {
 		t.Errorf("after a 403, %d case(s) still know the person and %d session(s) are kept; want none", kept, h.count("sessions"))
 	}
@@ -1051,10 +1045,7 @@ func TestExitForgetsClosedCases(t *testing.T) {
 	h.screen(person, "has closed this conversation")
 	fake.SendText(person, "/exit")
 	fake.Wait(t, "the person's chat to be erased", func() bool { return len(fake.Visible(person.ID)) == 1 && h.count("outbox") == 0 })
-	var kept int
-	if err := h.db.Read().QueryRow(`SELECT count(*) FROM cases WHERE person_key IS NOT NULL OR person IS NOT NULL`).Scan(&kept); err != nil {
-		t.Fatal(err)
-	}
+	kept := h.countWhere("cases", "person_key IS NOT NULL OR person IS NOT NULL")
 	if kept != 0 {
 		t.Errorf("after /exit, %d closed case(s) still know the person; want none", kept)
 	}

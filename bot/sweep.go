@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/puente-bot/puente/store"
@@ -41,7 +40,7 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 			return err
 		}
 		var items []*item
-		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			var w batchWrite
 			for len(due) > 0 {
 				n := 1
@@ -69,13 +68,13 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 					b.log.Error("Tracked messages could not be opened and will not be deleted", "messages", n)
 				}
 				// Rows that do not open are forgotten all the same: they never will.
-				if err := store.UntrackMessagesTx(ctx, tx, key, ids); err != nil {
+				if err := tx.UntrackMessages(ctx, key, ids); err != nil {
 					return err
 				}
 				due = due[n:]
 			}
 			var err error
-			items, err = w.flush(ctx, tx, now)
+			items, err = w.flush(ctx, tx)
 			return err
 		})
 		if err != nil {

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"net/http"
 	"slices"
 
@@ -40,16 +39,16 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *viewer) 
 		return
 	}
 	now := s.now()
-	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
+	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
 		for _, c := range slices.Concat(d.Added, d.Changed) {
-			if _, err := store.ImportDirectoryTx(r.Context(), tx, []*directory.Listing{c.L}, now); err != nil {
+			if _, err := tx.ImportDirectory(r.Context(), []*directory.Listing{c.L}); err != nil {
 				return err
 			}
 			action := "listing.import"
 			if c.New {
 				action = "listing.import_new"
 			}
-			if _, err := store.AuditTx(r.Context(), tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email,
+			if _, err := tx.Audit(r.Context(), store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email,
 				Action: action, Subject: listingSubject + c.L.ID, Label: c.L.Name, Changes: c.Changes}); err != nil {
 				return err
 			}

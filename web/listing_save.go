@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"maps"
@@ -101,11 +100,11 @@ func (s *Server) saveListing(ctx context.Context, v *viewer, action string, befo
 		return nil, nil
 	}
 	now := s.now()
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := store.ImportDirectoryTx(ctx, tx, []*directory.Listing{l}, now); err != nil {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.ImportDirectory(ctx, []*directory.Listing{l}); err != nil {
 			return err
 		}
-		_, err := store.AuditTx(ctx, tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email, Action: action,
+		_, err := tx.Audit(ctx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email, Action: action,
 			Subject: listingSubject + l.ID, Label: l.Name, Changes: changes, RevertOf: revertOf})
 		return err
 	})

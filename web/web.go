@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil || cfg.Keys == nil || cfg.Catalog == nil || cfg.Conversation == nil {
 		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
+	s := &Server{keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
 		metrics: cfg.Metrics, ops: cfg.Ops}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
@@ -91,6 +91,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.db = cfg.DB.WithClock(s.now)
 	if cfg.SiteURL != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.SiteURL, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
