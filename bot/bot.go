@@ -596,10 +596,7 @@ func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite
 		}
 	}
 	if j.forget {
-		if err := tx.DeleteSession(ctx, j.key); err != nil {
-			return err
-		}
-		if err := tx.DeleteChatOutbox(ctx, j.key); err != nil {
+		if err := tx.ForgetPerson(ctx, j.key); err != nil {
 			return err
 		}
 		for _, r := range j.reqs {
@@ -613,13 +610,7 @@ func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite
 		// Waiting requests are dropped (the outbox is told too); the messages go with the
 		// erase request, and the session and whose cases were whose now (a closed case keeps
 		// its person only for the rating, which the erase takes away).
-		if err := tx.DeleteChatOutbox(ctx, j.key); err != nil {
-			return err
-		}
-		if err := tx.DeleteSession(ctx, j.key); err != nil {
-			return err
-		}
-		if err := tx.ForgetPersonCases(ctx, j.key); err != nil {
+		if err := tx.ForgetPerson(ctx, j.key); err != nil {
 			return err
 		}
 	}

@@ -638,13 +638,7 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 // message ids, and whose cases were whose (a 403 may come with no update saying the person
 // blocked the bot, as for a deleted account).
 func forgetChatTx(ctx context.Context, tx *store.Tx, key []byte) error {
-	if err := tx.DeleteSession(ctx, key); err != nil {
-		return err
-	}
-	if err := tx.DeleteChatOutbox(ctx, key); err != nil {
-		return err
-	}
-	if err := tx.ForgetPersonCases(ctx, key); err != nil {
+	if err := tx.ForgetPerson(ctx, key); err != nil {
 		return err
 	}
 	return tx.ForgetChatMessages(ctx, key)

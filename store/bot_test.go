@@ -72,7 +72,7 @@ func TestOutbox(t *testing.T) {
 		if err := tx.DeleteOutbox(ctx, ids[1:2]); err != nil {
 			return err
 		}
-		return tx.DeleteChatOutbox(ctx, []byte("a"))
+		return tx.ForgetPerson(ctx, []byte("a"))
 	})
 	if err != nil {
 		t.Fatal(err)

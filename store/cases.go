@@ -184,17 +184,6 @@ func (tx *Tx) SharedClosedCases(ctx context.Context, personKey []byte) ([]Case, 
 	return queryCases(ctx, tx.tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
 }
 
-// ForgetPersonCasesTx forgets who every case of the person under personKey belonged to,
-// closed ones included: they left, or Telegram says the bot can no longer reach them. A case
-// still open stays open for the organisation until it closes as idle; what the organisation
-// writes meanwhile reaches no one.
-func (tx *Tx) ForgetPersonCases(ctx context.Context, personKey []byte) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE person_key = ?`, personKey); err != nil {
-		return fmt.Errorf("forget case person: %w", err)
-	}
-	return nil
-}
-
 // ForgetClosedCases deletes every case closed before before and says how many it deleted.
 func (db *DB) ForgetClosedCases(ctx context.Context, before time.Time) (int64, error) {
 	var n int64

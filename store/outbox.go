@@ -93,11 +93,3 @@ func (tx *Tx) DeleteOutbox(ctx context.Context, ids []int64) error {
 	}
 	return nil
 }
-
-// DeleteChatOutboxTx removes every waiting request for the chat under chatKey.
-func (tx *Tx) DeleteChatOutbox(ctx context.Context, chatKey []byte) error {
-	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE chat_key = ?`, chatKey); err != nil {
-		return fmt.Errorf("drop a chat's requests: %w", err)
-	}
-	return nil
-}
