@@ -48,7 +48,6 @@ type Config struct {
 	// how long a case may stay idle and how long a closed case's person is remembered.
 	Directory  Directory
 	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
-	CaseForget time.Duration // PUENTE_CASE_FORGET; 7 days when zero
 
 	// Metrics counts updates, requests and cases for /metrics; a set nobody reads when nil.
 	Metrics *metrics.Metrics
@@ -97,9 +96,6 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	}
 	if cfg.CaseIdle <= 0 {
 		cfg.CaseIdle = 14 * 24 * time.Hour
-	}
-	if cfg.CaseForget <= 0 {
-		cfg.CaseForget = 7 * 24 * time.Hour
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New()

@@ -668,19 +668,11 @@ func (b *Bot) queueTx(ctx context.Context, tx *store.Tx, out []keyed, w *batchWr
 	return nil
 }
 
-// sweepCasesOnce closes idle cases and forgets closed ones and old link codes.
+// sweepCasesOnce closes idle cases and carries out unlink requests: both tell Telegram.
+// Forgetting closed cases and old link codes is the janitor's (store.Retention).
 func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	now := b.cfg.Now()
 	b.ho.pace.prune(now)
-	n, err := b.db.ForgetClosedCases(ctx, now.Add(-b.cfg.CaseForget))
-	if err != nil {
-		return err
-	}
-	b.cfg.Metrics.Forgotten.WithLabelValues("closed_cases").Add(float64(n))
-	// Codes are kept a day past expiry, so a late one is refused as expired, not unknown.
-	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
-		return err
-	}
 	if err := b.unlinkRequested(ctx, now); err != nil {
 		return err
 	}

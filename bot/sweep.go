@@ -25,15 +25,10 @@ func (b *Bot) every(ctx context.Context, failure string, once func(context.Conte
 	}
 }
 
-// sweepOnce deletes messages older than DeleteAfter (Telegram allows it only for 48 hours)
-// and forgets update ids older than Telegram could send again.
+// sweepOnce deletes messages older than DeleteAfter (Telegram allows it only for 48 hours);
+// update ids are forgotten by the janitor (store.Retention).
 func (b *Bot) sweepOnce(ctx context.Context) error {
 	now := b.cfg.Now()
-	n, err := b.db.PruneUpdates(ctx, now.Add(-48*time.Hour))
-	if err != nil {
-		return err
-	}
-	b.cfg.Metrics.Forgotten.WithLabelValues("update_ids").Add(float64(n))
 	for {
 		due, err := b.db.DueMessages(ctx, now.Add(-b.cfg.DeleteAfter), 1000)
 		if err != nil || len(due) == 0 {

@@ -139,13 +139,17 @@ func (tx *Tx) LinkWithCode(ctx context.Context, keys *Keys, code string, l Link)
 }
 
 // PruneLinkCodes forgets codes that expired before before, used or not.
-func (db *DB) PruneLinkCodes(ctx context.Context, before time.Time) error {
-	return db.Write(ctx, func(tx *Tx) error {
-		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM link_codes WHERE expires_at < ?`, before.Unix()); err != nil {
+func (db *DB) PruneLinkCodes(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM link_codes WHERE expires_at < ?`, before.Unix())
+		if err != nil {
 			return fmt.Errorf("prune link codes: %w", err)
 		}
-		return nil
+		n, err = res.RowsAffected()
+		return err
 	})
+	return n, err
 }
 
 // Link is a listing's Telegram group: ChatKey is the lookup HMAC of the group's chat id,

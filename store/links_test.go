@@ -87,7 +87,7 @@ func TestLinkWithCode(t *testing.T) {
 	if _, err := db.LinkByListing(ctx, "listing-a"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("LinkByListing after unlink: %v, want ErrNotFound", err)
 	}
-	if err := db.PruneLinkCodes(ctx, now.Add(48*time.Hour)); err != nil {
+	if _, err := db.PruneLinkCodes(ctx, now.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := link(a, "g3", now); !errors.Is(err, store.ErrCodeUnknown) {

@@ -68,7 +68,7 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.internal(w, r, v, err)
 		return
 	}
-	setSessionCookie(w, r, token, int(maxSession.Seconds()))
+	setSessionCookie(w, r, token, int(store.WebSessionMax.Seconds()))
 	redirect(w, r, "/", "password")
 }
 

@@ -79,7 +79,7 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.internal(w, r, v, err)
 		return
 	}
-	setSessionCookie(w, r, token, int(maxSession.Seconds()))
+	setSessionCookie(w, r, token, int(store.WebSessionMax.Seconds()))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 
