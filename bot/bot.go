@@ -45,9 +45,9 @@ type Config struct {
 	Referral func(node string) bool
 
 	// Handoff: the listings a person may be handed to (nil: handoff is unavailable), and
-	// how long a case may stay idle and how long a closed case's person is remembered.
-	Directory  Directory
-	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
+	// how long a case may stay idle (the janitor forgets closed cases: store.Retention).
+	Directory Directory
+	CaseIdle  time.Duration // PUENTE_CASE_IDLE; 14 days when zero
 
 	// Metrics counts updates, requests and cases for /metrics; a set nobody reads when nil.
 	Metrics *metrics.Metrics

@@ -139,4 +139,3 @@ func (s *Server) httpServer(ctx context.Context) *http.Server {
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
 	}
 }
-
