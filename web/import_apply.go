@@ -4,7 +4,6 @@ import (
 	"net/http"
 	"slices"
 
-	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -38,22 +37,17 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.render(w, r, v, http.StatusConflict, "import", page{Title: "web.import.title", Nav: "import", Data: d})
 		return
 	}
-	now := s.now()
-	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
-		for _, c := range slices.Concat(d.Added, d.Changed) {
-			if _, err := tx.ImportDirectory(r.Context(), []*directory.Listing{c.L}); err != nil {
-				return err
-			}
-			action := "listing.import"
-			if c.New {
-				action = "listing.import_new"
-			}
-			if _, err := tx.Audit(r.Context(), store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email,
-				Action: action, Subject: listingSubject + c.L.ID, Label: c.L.Name, Changes: c.Changes}); err != nil {
-				return err
-			}
+	var changes []store.ListingChange
+	for _, c := range slices.Concat(d.Added, d.Changed) {
+		action := "listing.import"
+		if c.New {
+			action = "listing.import_new"
 		}
-		return nil
+		changes = append(changes, store.ListingChange{Listing: c.L, Action: action, Changes: c.Changes})
+	}
+	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
+		_, err := tx.SaveListings(r.Context(), changes, v.actor())
+		return err
 	})
 	if err != nil {
 		s.internal(w, r, v, err)

@@ -86,7 +86,5 @@ func (s *Server) unlinkGroup(w http.ResponseWriter, r *http.Request, v *viewer) 
 
 // auditListingAction records an action on a listing that changes none of its fields.
 func (s *Server) auditListingAction(r *http.Request, tx *store.Tx, v *viewer, action string, l *directory.Listing) error {
-	_, err := tx.Audit(r.Context(), store.AuditEntry{At: s.now(), UserID: v.User.ID, Actor: v.User.Email,
-		Action: action, Subject: listingSubject + l.ID, Label: l.Name})
-	return err
+	return tx.AuditListing(r.Context(), v.actor(), action, l)
 }

@@ -99,13 +99,8 @@ func (s *Server) saveListing(ctx context.Context, v *viewer, action string, befo
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	now := s.now()
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
-		if _, err := tx.ImportDirectory(ctx, []*directory.Listing{l}); err != nil {
-			return err
-		}
-		_, err := tx.Audit(ctx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email, Action: action,
-			Subject: listingSubject + l.ID, Label: l.Name, Changes: changes, RevertOf: revertOf})
+		_, err := tx.SaveListings(ctx, []store.ListingChange{{Listing: l, Action: action, Changes: changes, RevertOf: revertOf}}, v.actor())
 		return err
 	})
 	return changes, err

@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
@@ -15,6 +14,12 @@ import (
 
 // runImport reads a directory file (CSV, or Open Referral HSDS JSON or data package) and adds or updates
 // its listings in one transaction: puente import FILE [--dry-run].
+// importActor and linkActor are who the audit trail says wrote, for these commands.
+const (
+	importActor = "puente import"
+	linkActor   = "puente link"
+)
+
 func runImport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv, partData)
@@ -83,7 +88,15 @@ func runImport(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Dry run: %d listings would be added, %d changed, %d left as they are. Nothing was changed.\n", c.Added, c.Changed, c.Unchanged)
 		return nil
 	}
-	c, err := db.ImportDirectory(ctx, listings, time.Now())
+	changes := make([]store.ListingChange, len(listings))
+	for i, l := range listings {
+		changes[i] = store.ListingChange{Listing: l}
+	}
+	var c store.DirectoryChanges
+	err = db.Write(ctx, func(tx *store.Tx) (err error) {
+		c, err = tx.SaveListings(ctx, changes, store.Actor{Name: importActor})
+		return err
+	})
 	if err != nil {
 		return err
 	}
