@@ -5,8 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
@@ -43,25 +41,16 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > directory.MaxFileSize {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if st.Size() > directory.MaxFileSize {
 		fmt.Fprintf(e.stdout, "%s: the file is %d MB; the largest file puente imports is %d MB: split it into smaller files. Nothing was imported.\n",
 			name, st.Size()>>20, directory.MaxFileSize>>20)
 		return errFailed
 	}
-	var listings []*directory.Listing
-	var probs directory.Problems
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json":
-		listings, probs = directory.ReadHSDS(f)
-	case ".zip":
-		st, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		listings, probs = directory.ReadHSDSPackage(f, st.Size())
-	default:
-		listings, probs = directory.ReadCSV(f)
-	}
+	listings, probs := directory.ReadFile(name, f, st.Size())
 	for _, p := range probs {
 		fmt.Fprintf(e.stdout, "%s: %s\n", name, p)
 	}
