@@ -6,7 +6,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -46,10 +45,9 @@ type Config struct {
 	Referral func(node string) bool
 
 	// Handoff: the listings a person may be handed to (nil: handoff is unavailable), and
-	// how long a case may stay idle and how long a closed case's person is remembered.
-	Directory  Directory
-	CaseIdle   time.Duration // PUENTE_CASE_IDLE; 14 days when zero
-	CaseForget time.Duration // PUENTE_CASE_FORGET; 7 days when zero
+	// how long a case may stay idle (the janitor forgets closed cases: store.Retention).
+	Directory Directory
+	CaseIdle  time.Duration // PUENTE_CASE_IDLE; 14 days when zero
 
 	// Metrics counts updates, requests and cases for /metrics; a set nobody reads when nil.
 	Metrics *metrics.Metrics
@@ -99,9 +97,6 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	if cfg.CaseIdle <= 0 {
 		cfg.CaseIdle = 14 * 24 * time.Hour
 	}
-	if cfg.CaseForget <= 0 {
-		cfg.CaseForget = 7 * 24 * time.Hour
-	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New()
 	}
@@ -110,7 +105,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		return nil, err
 	}
 	b := &Bot{
-		cfg: cfg, db: db, keys: keys, engine: engine, log: log, api: a,
+		cfg: cfg, db: db.WithClock(cfg.Now), keys: keys, engine: engine, log: log, api: a,
 		sp:    speaker{cat: cat},
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
@@ -293,17 +288,16 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err := b.run(ctx, jobs, sealed, cases); err != nil {
 		return err
 	}
-	now := b.cfg.Now()
 	var items []*item
 	var forget []string
 	var w batchWrite
-	err = b.db.Write(ctx, func(tx *sql.Tx) error {
+	err = b.db.Write(ctx, func(tx *store.Tx) error {
 		items, forget, w = items[:0], forget[:0], batchWrite{}
-		if err := store.MarkUpdatesTx(ctx, tx, fresh, now); err != nil {
+		if err := tx.MarkUpdates(ctx, fresh); err != nil {
 			return err
 		}
 		for _, j := range jobs {
-			if err := b.commitJob(ctx, tx, j, now, &w); err != nil {
+			if err := b.commitJob(ctx, tx, j, &w); err != nil {
 				return err
 			}
 			if j.exit || j.forget {
@@ -311,7 +305,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			}
 		}
 		var err error
-		items, err = w.flush(ctx, tx, now)
+		items, err = w.flush(ctx, tx)
 		return err
 	})
 	if err != nil {
@@ -550,14 +544,15 @@ func (b *Bot) countCases(jobs []*job, w *batchWrite) {
 }
 
 // flush writes the gathered rows and returns the outbox items, in queue order.
-func (w *batchWrite) flush(ctx context.Context, tx *sql.Tx, now time.Time) ([]*item, error) {
-	if err := store.PutSessionsTx(ctx, tx, w.sessions, now); err != nil {
+func (w *batchWrite) flush(ctx context.Context, tx *store.Tx) ([]*item, error) {
+	now := tx.Now()
+	if err := tx.PutSessions(ctx, w.sessions); err != nil {
 		return nil, err
 	}
-	if err := store.TrackMessagesTx(ctx, tx, w.tracked, now); err != nil {
+	if err := tx.TrackMessages(ctx, w.tracked, now); err != nil {
 		return nil, err
 	}
-	ids, err := store.EnqueueAllTx(ctx, tx, w.outbox, now)
+	ids, err := tx.EnqueueAll(ctx, w.outbox)
 	if err != nil {
 		return nil, err
 	}
@@ -586,8 +581,9 @@ func (w *batchWrite) add(key, sealed []byte, r request) {
 
 // commitJob writes what one chat changed, inside the batch's transaction: the rare changes
 // (exit, forgetting) at once, the rest gathered in w.
-func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
-	if err := b.commitHandoff(ctx, tx, j, now, w); err != nil {
+func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite) error {
+	now := tx.Now()
+	if err := b.commitHandoff(ctx, tx, j, w); err != nil {
 		return err
 	}
 	if j.forget || j.exit {
@@ -596,10 +592,7 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 		}
 	}
 	if j.forget {
-		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
-			return err
-		}
-		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
+		if err := tx.ForgetPerson(ctx, j.key); err != nil {
 			return err
 		}
 		for _, r := range j.reqs {
@@ -613,20 +606,14 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 		// Waiting requests are dropped (the outbox is told too); the messages go with the
 		// erase request, and the session and whose cases were whose now (a closed case keeps
 		// its person only for the rating, which the erase takes away).
-		if err := store.DeleteChatOutboxTx(ctx, tx, j.key); err != nil {
-			return err
-		}
-		if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
-			return err
-		}
-		if err := store.ForgetPersonCasesTx(ctx, tx, j.key); err != nil {
+		if err := tx.ForgetPerson(ctx, j.key); err != nil {
 			return err
 		}
 	}
 	if !j.group {
 		if j.sess.empty() {
 			if j.had && !j.exit {
-				if err := store.DeleteSessionTx(ctx, tx, j.key); err != nil {
+				if err := tx.DeleteSession(ctx, j.key); err != nil {
 					return err
 				}
 			}
@@ -638,7 +625,7 @@ func (b *Bot) commitJob(ctx context.Context, tx *sql.Tx, j *job, now time.Time, 
 		}
 	}
 	for _, c := range j.counted {
-		if err := store.CountTx(ctx, tx, store.Week(now), c.lang, c.need, c.event); err != nil {
+		if err := tx.Count(ctx, store.Week(now), c.lang, c.need, c.event); err != nil {
 			// A count is not worth losing the conversation for.
 			b.log.Warn("Counting failed", "event", c.event, "err", err)
 		}

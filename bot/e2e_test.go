@@ -1,12 +1,15 @@
 package bot
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 	"github.com/puente-bot/puente/flows"
+	"github.com/puente-bot/puente/store"
 )
 
 // Ensure a person can go from /start through the language picker and a full path to the
@@ -330,17 +333,13 @@ func TestExitLongConversation(t *testing.T) {
 		}
 	}
 	var got []string
-	rows, err := h.db.Read().Query(`SELECT event, lang, need FROM counts ORDER BY event`)
+	counts, err := h.db.Counts(context.Background(), "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var event, lang, need string
-		if err := rows.Scan(&event, &lang, &need); err != nil {
-			t.Fatal(err)
-		}
-		got = append(got, event+" "+lang+" "+need)
+	slices.SortStableFunc(counts, func(a, b store.Count) int { return strings.Compare(a.Event, b.Event) })
+	for _, c := range counts {
+		got = append(got, c.Event+" "+c.Lang+" "+c.Need)
 	}
 	want := []string{"path_chosen es domestic_abuse", "referrals_shown es domestic_abuse", "started es "}
 	if strings.Join(got, "; ") != strings.Join(want, "; ") {

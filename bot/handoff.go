@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
@@ -572,48 +571,49 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 
 // commitHandoff writes what the job did to cases and links, and queues what it sends to
 // other chats than its own in w.
-func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Time, w *batchWrite) error {
+func (b *Bot) commitHandoff(ctx context.Context, tx *store.Tx, j *job, w *batchWrite) error {
+	now := tx.Now()
 	h := &j.h
 	for _, c := range h.opened {
-		if err := store.OpenCaseTx(ctx, tx, c); err != nil {
+		if err := tx.OpenCase(ctx, c); err != nil {
 			return err
 		}
 	}
 	for _, id := range h.touched {
-		if err := store.TouchCaseTx(ctx, tx, id, now); err != nil {
+		if err := tx.TouchCase(ctx, id); err != nil {
 			return err
 		}
 	}
 	for _, r := range h.rated {
-		if _, err := store.RateCaseTx(ctx, tx, r.caseID, j.key, store.Week(now), r.helpful); err != nil {
+		if _, err := tx.RateCase(ctx, r.caseID, j.key, store.Week(now), r.helpful); err != nil {
 			return err
 		}
 	}
 	for _, c := range h.shared {
-		if err := store.SetCaseSharedTx(ctx, tx, c.ID, c.Shared); err != nil {
+		if err := tx.SetCaseShared(ctx, c.ID, c.Shared); err != nil {
 			return err
 		}
 	}
 	for _, c := range h.unshare {
-		if err := store.SetCaseSharedTx(ctx, tx, c.ID, 0); err != nil {
+		if err := tx.SetCaseShared(ctx, c.ID, 0); err != nil {
 			return err
 		}
 	}
 	if h.linkCode != "" {
-		reqs, err := b.commitLink(ctx, tx, j, now)
+		reqs, err := b.commitLink(ctx, tx, j)
 		if err != nil {
 			return err
 		}
 		j.reqs = append(j.reqs, reqs...)
 	}
 	if h.unlink != "" {
-		if err := store.UnlinkTx(ctx, tx, h.unlink); err != nil {
+		if err := tx.Unlink(ctx, h.unlink); err != nil {
 			return err
 		}
 		b.relinked()
 	}
 	for _, cl := range h.closes {
-		if err := b.closeTx(ctx, tx, cl, now, w); err != nil {
+		if err := b.closeTx(ctx, tx, cl, w); err != nil {
 			return err
 		}
 	}
@@ -621,18 +621,19 @@ func (b *Bot) commitHandoff(ctx context.Context, tx *sql.Tx, j *job, now time.Ti
 }
 
 // closeTx closes a case and queues its notes, unless it was closed already.
-func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time, w *batchWrite) error {
-	open, err := store.CloseCaseTx(ctx, tx, cl.c.ID, now)
+func (b *Bot) closeTx(ctx context.Context, tx *store.Tx, cl closing, w *batchWrite) error {
+	now := tx.Now()
+	open, err := tx.CloseCase(ctx, cl.c.ID)
 	if err != nil || !open {
 		return err
 	}
 	w.closed++
-	if err := store.CountTx(ctx, tx, store.Week(now), cl.c.Lang, cl.c.Need, store.EventHandoffClosed); err != nil {
+	if err := tx.Count(ctx, store.Week(now), cl.c.Lang, cl.c.Need, store.EventHandoffClosed); err != nil {
 		// A count is not worth losing the case's notes for.
 		b.log.Warn("Counting failed", "event", store.EventHandoffClosed, "err", err)
 	}
 	if cl.forget {
-		if err := store.ForgetCasePersonTx(ctx, tx, cl.c.ID); err != nil {
+		if err := tx.ForgetCasePerson(ctx, cl.c.ID); err != nil {
 			return err
 		}
 	}
@@ -641,10 +642,10 @@ func (b *Bot) closeTx(ctx context.Context, tx *sql.Tx, cl closing, now time.Time
 
 // queueTx queues requests for other chats. A copy for a person goes only while its case is
 // open, so nothing reaches someone who left in the same batch.
-func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrite) error {
+func (b *Bot) queueTx(ctx context.Context, tx *store.Tx, out []keyed, w *batchWrite) error {
 	for _, k := range out {
 		if k.caseID != "" && k.req.Kind == kindCopy {
-			open, err := store.CaseOpenTx(ctx, tx, k.caseID)
+			open, err := tx.CaseOpen(ctx, k.caseID)
 			if err != nil {
 				return err
 			}
@@ -659,19 +660,11 @@ func (b *Bot) queueTx(ctx context.Context, tx *sql.Tx, out []keyed, w *batchWrit
 	return nil
 }
 
-// sweepCasesOnce closes idle cases and forgets closed ones and old link codes.
+// sweepCasesOnce closes idle cases and carries out unlink requests: both tell Telegram.
+// Forgetting closed cases and old link codes is the janitor's (store.Retention).
 func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	now := b.cfg.Now()
 	b.ho.pace.prune(now)
-	n, err := b.db.ForgetClosedCases(ctx, now.Add(-b.cfg.CaseForget))
-	if err != nil {
-		return err
-	}
-	b.cfg.Metrics.Forgotten.WithLabelValues("closed_cases").Add(float64(n))
-	// Codes are kept a day past expiry, so a late one is refused as expired, not unknown.
-	if err := b.db.PruneLinkCodes(ctx, now.Add(-24*time.Hour)); err != nil {
-		return err
-	}
 	if err := b.unlinkRequested(ctx, now); err != nil {
 		return err
 	}
@@ -692,15 +685,15 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 		}
 		var items []*item
 		var w batchWrite
-		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			w = batchWrite{}
 			for _, cl := range closes {
-				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
+				if err := b.closeTx(ctx, tx, cl, &w); err != nil {
 					return err
 				}
 			}
 			var err error
-			items, err = w.flush(ctx, tx, now)
+			items, err = w.flush(ctx, tx)
 			return err
 		})
 		if err != nil {

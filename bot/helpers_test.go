@@ -215,11 +215,17 @@ func (h *harness) press(u telegramtest.User, label string) {
 	h.t.Fatalf("no screen with buttons in the chat")
 }
 
+// countWhere counts the rows of table that match the SQL condition where.
+func (h *harness) countWhere(table, where string) int {
+	h.t.Helper()
+	return h.count(table + " WHERE " + where)
+}
+
 func (h *harness) count(table string) int {
 	h.t.Helper()
-	var n int
-	if err := h.db.Read().QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+	rows, err := h.db.Inspect(context.Background(), `SELECT count(*) FROM `+table)
+	if err != nil {
 		h.t.Fatal(err)
 	}
-	return n
+	return int(rows[0][0].(int64))
 }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"time"
@@ -169,9 +168,10 @@ func (b *Bot) isAdmin(ctx context.Context, chat int64, g *groupIn) (bool, error)
 
 // commitLink spends the code inside the batch's transaction and returns the answer to the
 // group: linked, or why not.
-func (b *Bot) commitLink(ctx context.Context, tx *sql.Tx, j *job, now time.Time) ([]request, error) {
+func (b *Bot) commitLink(ctx context.Context, tx *store.Tx, j *job) ([]request, error) {
+	now := tx.Now()
 	l := store.Link{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), LinkedAt: now}
-	listing, err := store.LinkWithCodeTx(ctx, tx, b.keys, j.h.linkCode, l)
+	listing, err := tx.LinkWithCode(ctx, b.keys, j.h.linkCode, l)
 	id := ""
 	switch {
 	case err == nil:
@@ -308,10 +308,10 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 			return err
 		}
 		var items []*item
-		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			var w batchWrite
 			for _, cl := range closes {
-				if err := b.closeTx(ctx, tx, cl, now, &w); err != nil {
+				if err := b.closeTx(ctx, tx, cl, &w); err != nil {
 					return err
 				}
 			}
@@ -325,11 +325,11 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 					}
 				}
 			}
-			if err := store.UnlinkTx(ctx, tx, id); err != nil {
+			if err := tx.Unlink(ctx, id); err != nil {
 				return err
 			}
 			b.relinked()
-			items, err = w.flush(ctx, tx, now)
+			items, err = w.flush(ctx, tx)
 			return err
 		})
 		if err != nil {

@@ -3,7 +3,6 @@ package bot
 import (
 	"container/heap"
 	"context"
-	"database/sql"
 	"encoding/binary"
 	"encoding/json"
 	"log/slog"
@@ -203,7 +202,7 @@ type outbox struct {
 }
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
-	return &outbox{db: db, keys: keys, api: a, lim: lim, log: log, now: now, m: m,
+	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m,
 		add: make(chan addition, 64), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
@@ -230,7 +229,7 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 	}
 	if len(broken) > 0 {
 		o.log.Warn("Dropped queued messages that could not be opened", "count", len(broken))
-		if err := o.db.Write(ctx, func(tx *sql.Tx) error { return store.DeleteOutboxTx(ctx, tx, broken) }); err != nil {
+		if err := o.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteOutbox(ctx, broken) }); err != nil {
 			return nil, err
 		}
 	}
@@ -549,20 +548,19 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 
 // record writes a batch of results in one transaction and answers its erase requests.
 func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, error) {
-	now := o.now()
 	var es []erased
 	var ends []int // for each erase, where its requests end in w
-	err := o.db.Write(ctx, func(tx *sql.Tx) error {
+	err := o.db.Write(ctx, func(tx *store.Tx) error {
 		es, ends = es[:0], ends[:0]
 		var ids []int64
 		var tracked, brief []store.TrackedMessage
 		// The sweep deletes a message DeleteAfter after the time recorded for it: a brief one
 		// is recorded that much earlier, so it goes after briefFor.
 		track := func() error {
-			if err := store.TrackMessagesTx(ctx, tx, tracked, now); err != nil {
+			if err := tx.TrackMessages(ctx, tracked, tx.Now()); err != nil {
 				return err
 			}
-			if err := store.TrackMessagesTx(ctx, tx, brief, now.Add(o.briefFor-o.deleteAfter)); err != nil {
+			if err := tx.TrackMessages(ctx, brief, tx.Now().Add(o.briefFor-o.deleteAfter)); err != nil {
 				return err
 			}
 			tracked, brief = tracked[:0], brief[:0]
@@ -586,11 +584,11 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 					return err
 				}
 			case c.erase:
-				msgs, err := store.ChatMessagesTx(ctx, tx, key)
+				msgs, err := tx.ChatMessages(ctx, key)
 				if err != nil {
 					return err
 				}
-				if err := store.ForgetChatMessagesTx(ctx, tx, key); err != nil {
+				if err := tx.ForgetChatMessages(ctx, key); err != nil {
 					return err
 				}
 				for part := range slices.Chunk(msgs, 100) {
@@ -616,7 +614,7 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 		if err := track(); err != nil {
 			return err
 		}
-		items, err := w.flush(ctx, tx, now)
+		items, err := w.flush(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -625,7 +623,7 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			es[i].items = items[start:end]
 			start = end
 		}
-		return store.DeleteOutboxTx(ctx, tx, ids)
+		return tx.DeleteOutbox(ctx, ids)
 	})
 	if err != nil {
 		for i := range es {
@@ -639,17 +637,11 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 // forgetChatTx forgets everything kept about a private chat: session, waiting requests,
 // message ids, and whose cases were whose (a 403 may come with no update saying the person
 // blocked the bot, as for a deleted account).
-func forgetChatTx(ctx context.Context, tx *sql.Tx, key []byte) error {
-	if err := store.DeleteSessionTx(ctx, tx, key); err != nil {
+func forgetChatTx(ctx context.Context, tx *store.Tx, key []byte) error {
+	if err := tx.ForgetPerson(ctx, key); err != nil {
 		return err
 	}
-	if err := store.DeleteChatOutboxTx(ctx, tx, key); err != nil {
-		return err
-	}
-	if err := store.ForgetPersonCasesTx(ctx, tx, key); err != nil {
-		return err
-	}
-	return store.ForgetChatMessagesTx(ctx, tx, key)
+	return tx.ForgetChatMessages(ctx, key)
 }
 
 func chatBytes(id int64) []byte { return binary.BigEndian.AppendUint64(nil, uint64(id)) }

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 	"github.com/puente-bot/puente/metrics"
+	"github.com/puente-bot/puente/store"
 )
 
 // runOutbox runs an outbox with limits against fake until the test ends.
@@ -153,9 +153,9 @@ func TestRemovedFromGroup(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = h.db.Write(context.Background(), func(tx *sql.Tx) error {
+	err = h.db.Write(context.Background(), func(tx *store.Tx) error {
 		var err error
-		items, err = w.flush(context.Background(), tx, time.Now())
+		items, err = w.flush(context.Background(), tx)
 		return err
 	})
 	if err != nil {

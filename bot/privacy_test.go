@@ -2,6 +2,7 @@ package bot
 
 import (
 	"bytes"
+	"context"
 	"encoding/binary"
 	"fmt"
 	"os"
@@ -107,25 +108,19 @@ func (h *harness) unsealed() map[string][]byte {
 		{"cases", "person", "person_key"},
 		{"links", "chat", "chat_key"},
 	} {
-		rows, err := h.db.Read().Query(`SELECT ` + q.sealed + `, ` + q.aad + ` FROM ` + q.table + ` WHERE ` + q.sealed + ` IS NOT NULL`)
+		rows, err := h.db.Inspect(context.Background(), `SELECT `+q.sealed+`, `+q.aad+` FROM `+q.table+` WHERE `+q.sealed+` IS NOT NULL`)
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		for i := 0; rows.Next(); i++ {
-			var sealed, aad []byte
-			if err := rows.Scan(&sealed, &aad); err != nil {
-				h.t.Fatal(err)
-			}
+		for i, row := range rows {
+			sealed, _ := row[0].([]byte)
+			aad, _ := row[1].([]byte)
 			plain, err := h.keys.Open(sealed, aad)
 			if err != nil {
 				h.t.Fatalf("%s.%s row %d does not open with its row's %s: %v", q.table, q.sealed, i, q.aad, err)
 			}
 			out[fmt.Sprintf("%s.%s row %d (unsealed)", q.table, q.sealed, i)] = plain
 		}
-		if err := rows.Err(); err != nil {
-			h.t.Fatal(err)
-		}
-		rows.Close()
 	}
 	return out
 }

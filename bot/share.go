@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	tg "github.com/go-telegram/bot"
@@ -112,11 +111,11 @@ func stopSharing(b *Bot, lang string, c store.Case) [][]button {
 // unshareClosedTx queues the deletion of the usernames the person shared in cases that closed
 // before they left (exit or blocking), in the groups that are still linked (only a linked
 // group's chat id is kept).
-func (b *Bot) unshareClosedTx(ctx context.Context, tx *sql.Tx, j *job, w *batchWrite) error {
+func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batchWrite) error {
 	if j.h.links == nil {
 		return nil
 	}
-	cs, err := store.SharedClosedCasesTx(ctx, tx, j.key)
+	cs, err := tx.SharedClosedCases(ctx, j.key)
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"testing"
@@ -127,8 +126,12 @@ func TestUnlinkOnRequest(t *testing.T) {
 	}
 
 	dead := store.Link{ListingID: orgB.ID, ChatKey: []byte("a lookup key made with another secret"), Chat: []byte("sealed with another secret, it does not open"), LinkedAt: time.Now()}
-	err := h.db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, ?)`, dead.ListingID, dead.ChatKey, dead.Chat, dead.LinkedAt.Unix())
+	err := h.db.Write(ctx, func(tx *store.Tx) error {
+		code, err := tx.CreateLinkCode(ctx, h.keys, dead.ListingID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.LinkWithCode(ctx, h.keys, code, dead)
 		return err
 	})
 	if err != nil {

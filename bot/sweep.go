@@ -3,7 +3,6 @@ package bot
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"time"
 
 	"github.com/puente-bot/puente/store"
@@ -26,22 +25,17 @@ func (b *Bot) every(ctx context.Context, failure string, once func(context.Conte
 	}
 }
 
-// sweepOnce deletes messages older than DeleteAfter (Telegram allows it only for 48 hours)
-// and forgets update ids older than Telegram could send again.
+// sweepOnce deletes messages older than DeleteAfter (Telegram allows it only for 48 hours);
+// update ids are forgotten by the janitor (store.Retention).
 func (b *Bot) sweepOnce(ctx context.Context) error {
 	now := b.cfg.Now()
-	n, err := b.db.PruneUpdates(ctx, now.Add(-48*time.Hour))
-	if err != nil {
-		return err
-	}
-	b.cfg.Metrics.Forgotten.WithLabelValues("update_ids").Add(float64(n))
 	for {
 		due, err := b.db.DueMessages(ctx, now.Add(-b.cfg.DeleteAfter), 1000)
 		if err != nil || len(due) == 0 {
 			return err
 		}
 		var items []*item
-		err = b.db.Write(ctx, func(tx *sql.Tx) error {
+		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			var w batchWrite
 			for len(due) > 0 {
 				n := 1
@@ -69,13 +63,13 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 					b.log.Error("Tracked messages could not be opened and will not be deleted", "messages", n)
 				}
 				// Rows that do not open are forgotten all the same: they never will.
-				if err := store.UntrackMessagesTx(ctx, tx, key, ids); err != nil {
+				if err := tx.UntrackMessages(ctx, key, ids); err != nil {
 					return err
 				}
 				due = due[n:]
 			}
 			var err error
-			items, err = w.flush(ctx, tx, now)
+			items, err = w.flush(ctx, tx)
 			return err
 		})
 		if err != nil {

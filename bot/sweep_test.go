@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 	"sync"
 	"testing"
@@ -128,8 +127,8 @@ func TestSweepReportsMessagesItCannotOpen(t *testing.T) {
 	h := newHarness(t, fake)
 	h.cfg.SweepEvery = 5 * time.Millisecond
 	old := time.Now().Add(-47 * time.Hour)
-	err := h.db.Write(context.Background(), func(tx *sql.Tx) error {
-		return store.TrackMessagesTx(context.Background(), tx, []store.TrackedMessage{
+	err := h.db.Write(context.Background(), func(tx *store.Tx) error {
+		return tx.TrackMessages(context.Background(), []store.TrackedMessage{
 			{ChatKey: []byte("a key"), Chat: []byte("sealed with a secret that is gone"), MessageID: 7},
 		}, old)
 	})

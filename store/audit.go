@@ -35,7 +35,7 @@ type AuditEntry struct {
 
 // AuditTx records e inside the transaction that made the change, so the trail and the data
 // cannot disagree. It returns the entry's id. At, Actor, Action and Subject are required.
-func AuditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
+func (tx *Tx) Audit(ctx context.Context, e AuditEntry) (int64, error) {
 	if e.At.IsZero() || e.Actor == "" || e.Action == "" || e.Subject == "" {
 		return 0, errors.New("audit: time, actor, action and subject are required")
 	}
@@ -43,7 +43,7 @@ func AuditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
 	if err != nil {
 		return 0, fmt.Errorf("audit: %w", err)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, actor, action, subject, label, changes, revert_of)
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO audit (at, user_id, actor, action, subject, label, changes, revert_of)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
 		e.At.Unix(), nullID(e.UserID), e.Actor, e.Action, e.Subject, e.Label, string(changes), nullID(e.RevertOf))
 	if err != nil {
@@ -54,7 +54,7 @@ func AuditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
 		return 0, fmt.Errorf("audit: %w", err)
 	}
 	if e.RevertOf != 0 {
-		res, err := tx.ExecContext(ctx, `UPDATE audit SET reverted_by = ? WHERE id = ? AND reverted_by IS NULL`, id, e.RevertOf)
+		res, err := tx.tx.ExecContext(ctx, `UPDATE audit SET reverted_by = ? WHERE id = ? AND reverted_by IS NULL`, id, e.RevertOf)
 		if err != nil {
 			return 0, fmt.Errorf("audit: mark reverted: %w", err)
 		}
@@ -65,11 +65,6 @@ func AuditTx(ctx context.Context, tx *sql.Tx, e AuditEntry) (int64, error) {
 		}
 	}
 	return id, nil
-}
-
-// AuditEntryTx returns the entry with id as the transaction sees it, or ErrNotFound.
-func AuditEntryTx(ctx context.Context, tx *sql.Tx, id int64) (AuditEntry, error) {
-	return scanAudit(tx.QueryRowContext(ctx, `SELECT `+auditColumns+` FROM audit WHERE id = ?`, id))
 }
 
 // AuditEntry returns the entry with id, or ErrNotFound.

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"testing"
 
@@ -14,8 +13,8 @@ func TestAudit(t *testing.T) {
 	db := MustOpen(t)
 	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
 	add := func(e store.AuditEntry) (id int64, err error) {
-		err = db.Write(ctx, func(tx *sql.Tx) (err error) {
-			id, err = store.AuditTx(ctx, tx, e)
+		err = db.Write(ctx, func(tx *store.Tx) (err error) {
+			id, err = tx.Audit(ctx, e)
 			return err
 		})
 		return id, err

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -24,9 +23,9 @@ func openBotDB(t *testing.T) *store.DB {
 // Ensure handled update ids are remembered, and forgotten once old.
 func TestUpdates(t *testing.T) {
 	ctx := context.Background()
-	db := openBotDB(t)
 	now := time.Unix(1_800_000_000, 0)
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.MarkUpdatesTx(ctx, tx, []int64{1, 2, 2}, now) }); err != nil {
+	db := openBotDB(t).WithClock(func() time.Time { return now })
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.MarkUpdates(ctx, []int64{1, 2, 2}) }); err != nil {
 		t.Fatal(err)
 	}
 	seen, err := db.SeenUpdates(ctx, []int64{1, 2, 3})
@@ -47,12 +46,11 @@ func TestUpdates(t *testing.T) {
 func TestOutbox(t *testing.T) {
 	ctx := context.Background()
 	db := openBotDB(t)
-	now := time.Now()
 	rows := []store.OutboxRow{{ChatKey: []byte("a"), Request: []byte("1")}, {ChatKey: []byte("b"), Request: []byte("2")}, {ChatKey: []byte("a"), Request: []byte("3")}}
 	var ids []int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		ids, err = store.EnqueueAllTx(ctx, tx, rows, now)
+		ids, err = tx.EnqueueAll(ctx, rows)
 		return err
 	})
 	if err != nil {
@@ -70,11 +68,11 @@ func TestOutbox(t *testing.T) {
 			t.Errorf("row %d = id %d %q, want id %d %q", i, r.ID, r.Request, ids[i], rows[i].Request)
 		}
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		if err := store.DeleteOutboxTx(ctx, tx, ids[1:2]); err != nil {
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.DeleteOutbox(ctx, ids[1:2]); err != nil {
 			return err
 		}
-		return store.DeleteChatOutboxTx(ctx, tx, []byte("a"))
+		return tx.ForgetPerson(ctx, []byte("a"))
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -89,17 +87,17 @@ func TestMessages(t *testing.T) {
 	ctx := context.Background()
 	db := openBotDB(t)
 	old, recent := time.Unix(1_800_000_000, 0), time.Unix(1_800_090_000, 0)
-	write := func(fn func(tx *sql.Tx) error) {
+	write := func(fn func(tx *store.Tx) error) {
 		t.Helper()
 		if err := db.Write(ctx, fn); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write(func(tx *sql.Tx) error {
-		if err := store.TrackMessagesTx(ctx, tx, []store.TrackedMessage{{ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 2}, {ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 1}}, old); err != nil {
+	write(func(tx *store.Tx) error {
+		if err := tx.TrackMessages(ctx, []store.TrackedMessage{{ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 2}, {ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 1}}, old); err != nil {
 			return err
 		}
-		return store.TrackMessagesTx(ctx, tx, []store.TrackedMessage{{ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 3}, {ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 1}}, recent)
+		return tx.TrackMessages(ctx, []store.TrackedMessage{{ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 3}, {ChatKey: []byte("a"), Chat: []byte("s"), MessageID: 1}}, recent)
 	})
 	due, err := db.DueMessages(ctx, old.Add(time.Hour), 10)
 	if err != nil {
@@ -108,28 +106,28 @@ func TestMessages(t *testing.T) {
 	if len(due) != 2 || due[0].MessageID != 1 || due[1].MessageID != 2 {
 		t.Fatalf("due = %+v, want messages 1 and 2", due)
 	}
-	write(func(tx *sql.Tx) error {
-		ids, err := store.ChatMessagesTx(ctx, tx, []byte("a"))
+	write(func(tx *store.Tx) error {
+		ids, err := tx.ChatMessages(ctx, []byte("a"))
 		if err != nil {
 			return err
 		}
 		if !slices.Equal(ids, []int64{1, 2, 3}) {
 			t.Errorf("chat messages = %v, want [1 2 3]", ids)
 		}
-		if err := store.UntrackMessagesTx(ctx, tx, []byte("a"), []int64{1, 2}); err != nil {
+		if err := tx.UntrackMessages(ctx, []byte("a"), []int64{1, 2}); err != nil {
 			return err
 		}
-		ids, err = store.ChatMessagesTx(ctx, tx, []byte("a"))
+		ids, err = tx.ChatMessages(ctx, []byte("a"))
 		if err != nil {
 			return err
 		}
 		if !slices.Equal(ids, []int64{3}) {
 			t.Errorf("after untracking: %v, want [3]", ids)
 		}
-		if err := store.ForgetChatMessagesTx(ctx, tx, []byte("a")); err != nil {
+		if err := tx.ForgetChatMessages(ctx, []byte("a")); err != nil {
 			return err
 		}
-		ids, err = store.ChatMessagesTx(ctx, tx, []byte("a"))
+		ids, err = tx.ChatMessages(ctx, []byte("a"))
 		if len(ids) != 0 {
 			t.Errorf("after forgetting: %v, want none", ids)
 		}
@@ -148,7 +146,7 @@ func TestSessionsInBulk(t *testing.T) {
 		keys = append(keys, rows[i].Key)
 	}
 	keys = append(keys, []byte("none"))
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.PutSessionsTx(ctx, tx, rows, time.Now()) }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.PutSessions(ctx, rows) }); err != nil {
 		t.Fatal(err)
 	}
 	got, err := db.SessionsIn(ctx, keys)

@@ -31,11 +31,11 @@ type Case struct {
 
 const caseColumns = `id, code, listing_id, lang, need, group_key, thread_id, person_key, person, rated, shared, opened_at, active_at, closed_at`
 
-func scanCase(scan func(...any) error) (Case, error) {
+func scanCase(row rowScanner) (Case, error) {
 	var c Case
 	var opened, active int64
 	var closed sql.NullInt64
-	err := scan(&c.ID, &c.Code, &c.ListingID, &c.Lang, &c.Need, &c.GroupKey, &c.ThreadID, &c.PersonKey, &c.Person, &c.Rated, &c.Shared, &opened, &active, &closed)
+	err := row.Scan(&c.ID, &c.Code, &c.ListingID, &c.Lang, &c.Need, &c.GroupKey, &c.ThreadID, &c.PersonKey, &c.Person, &c.Rated, &c.Shared, &opened, &active, &closed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Case{}, ErrNotFound
 	}
@@ -48,15 +48,15 @@ func scanCase(scan func(...any) error) (Case, error) {
 
 // OpenCaseTx records a new open case. It returns ErrExists if the code is taken, so the
 // caller can draw another.
-func OpenCaseTx(ctx context.Context, tx *sql.Tx, c Case) error {
+func (tx *Tx) OpenCase(ctx context.Context, c Case) error {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE code = ?`, c.Code).Scan(&n); err != nil {
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE code = ?`, c.Code).Scan(&n); err != nil {
 		return fmt.Errorf("open case: %w", err)
 	}
 	if n > 0 {
 		return ErrExists
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO cases (id, code, listing_id, lang, need, group_key, thread_id, person_key, person, opened_at, active_at)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO cases (id, code, listing_id, lang, need, group_key, thread_id, person_key, person, opened_at, active_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		c.ID, c.Code, c.ListingID, c.Lang, c.Need, c.GroupKey, c.ThreadID, c.PersonKey, c.Person, c.OpenedAt.Unix(), c.OpenedAt.Unix())
 	if err != nil {
@@ -89,7 +89,7 @@ func (db *DB) OpenCasesOf(ctx context.Context, keys [][]byte) (map[string]Case, 
 // CaseByTopic returns the case held in the group's topic, open or closed, or ErrNotFound.
 func (db *DB) CaseByTopic(ctx context.Context, groupKey []byte, threadID int64) (Case, error) {
 	row := db.read.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE group_key = ? AND thread_id = ?`, groupKey, threadID)
-	return scanCase(row.Scan)
+	return scanCase(row)
 }
 
 // OpenCasesOfGroup returns the open cases of the group under groupKey.
@@ -108,9 +108,7 @@ func (db *DB) cases(ctx context.Context, query string, args ...any) ([]Case, err
 
 // queryCases reads the cases a query selects (with caseColumns), from the read pool or
 // inside a transaction.
-func queryCases(ctx context.Context, q interface {
-	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
-}, query string, args ...any) ([]Case, error) {
+func queryCases(ctx context.Context, q querier, query string, args ...any) ([]Case, error) {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read cases: %w", err)
@@ -118,7 +116,7 @@ func queryCases(ctx context.Context, q interface {
 	defer rows.Close()
 	var out []Case
 	for rows.Next() {
-		c, err := scanCase(rows.Scan)
+		c, err := scanCase(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -132,25 +130,26 @@ func queryCases(ctx context.Context, q interface {
 
 // CaseOpenTx reports whether the case is still open, inside a transaction that is about to
 // send something for it.
-func CaseOpenTx(ctx context.Context, tx *sql.Tx, id string) (bool, error) {
+func (tx *Tx) CaseOpen(ctx context.Context, id string) (bool, error) {
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE id = ? AND closed_at IS NULL`, id).Scan(&n); err != nil {
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM cases WHERE id = ? AND closed_at IS NULL`, id).Scan(&n); err != nil {
 		return false, fmt.Errorf("read case: %w", err)
 	}
 	return n == 1, nil
 }
 
 // TouchCaseTx marks the case active at now (a message went through it).
-func TouchCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET active_at = max(active_at, ?) WHERE id = ?`, now.Unix(), id); err != nil {
+func (tx *Tx) TouchCase(ctx context.Context, id string) error {
+	now := tx.now
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET active_at = max(active_at, ?) WHERE id = ?`, now.Unix(), id); err != nil {
 		return fmt.Errorf("touch case: %w", err)
 	}
 	return nil
 }
 
 // SetCaseSharedTx records the message holding the username the person shared (0: none now).
-func SetCaseSharedTx(ctx context.Context, tx *sql.Tx, id string, messageID int64) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET shared = ? WHERE id = ?`, messageID, id); err != nil {
+func (tx *Tx) SetCaseShared(ctx context.Context, id string, messageID int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET shared = ? WHERE id = ?`, messageID, id); err != nil {
 		return fmt.Errorf("record shared username: %w", err)
 	}
 	return nil
@@ -158,8 +157,9 @@ func SetCaseSharedTx(ctx context.Context, tx *sql.Tx, id string, messageID int64
 
 // CloseCaseTx closes the case at now. It reports whether the case was open, so a close
 // that happens twice (say, /close and /end at once) is acted on once.
-func CloseCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (bool, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE cases SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now.Unix(), id)
+func (tx *Tx) CloseCase(ctx context.Context, id string) (bool, error) {
+	now := tx.now
+	res, err := tx.tx.ExecContext(ctx, `UPDATE cases SET closed_at = ? WHERE id = ? AND closed_at IS NULL`, now.Unix(), id)
 	if err != nil {
 		return false, fmt.Errorf("close case: %w", err)
 	}
@@ -171,8 +171,8 @@ func CloseCaseTx(ctx context.Context, tx *sql.Tx, id string, now time.Time) (boo
 }
 
 // ForgetCasePersonTx forgets who the case belonged to: the person left or blocked the bot.
-func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE id = ?`, id); err != nil {
+func (tx *Tx) ForgetCasePerson(ctx context.Context, id string) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE id = ?`, id); err != nil {
 		return fmt.Errorf("forget case person: %w", err)
 	}
 	return nil
@@ -180,26 +180,15 @@ func ForgetCasePersonTx(ctx context.Context, tx *sql.Tx, id string) error {
 
 // SharedClosedCasesTx returns the person's closed cases that still show the username they
 // shared, so leaving can take it back.
-func SharedClosedCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) ([]Case, error) {
-	return queryCases(ctx, tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
-}
-
-// ForgetPersonCasesTx forgets who every case of the person under personKey belonged to,
-// closed ones included: they left, or Telegram says the bot can no longer reach them. A case
-// still open stays open for the organisation until it closes as idle; what the organisation
-// writes meanwhile reaches no one.
-func ForgetPersonCasesTx(ctx context.Context, tx *sql.Tx, personKey []byte) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE person_key = ?`, personKey); err != nil {
-		return fmt.Errorf("forget case person: %w", err)
-	}
-	return nil
+func (tx *Tx) SharedClosedCases(ctx context.Context, personKey []byte) ([]Case, error) {
+	return queryCases(ctx, tx.tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
 }
 
 // ForgetClosedCases deletes every case closed before before and says how many it deleted.
 func (db *DB) ForgetClosedCases(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM cases WHERE closed_at IS NOT NULL AND closed_at < ?`, before.Unix())
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM cases WHERE closed_at IS NOT NULL AND closed_at < ?`, before.Unix())
 		if err != nil {
 			return fmt.Errorf("forget closed cases: %w", err)
 		}
@@ -212,11 +201,11 @@ func (db *DB) ForgetClosedCases(ctx context.Context, before time.Time) (int64, e
 // RateCaseTx records whether the closed case helped, in this week's aggregate count only. It
 // reports false (and counts nothing) unless the case is the person's, closed, and not rated
 // yet.
-func RateCaseTx(ctx context.Context, tx *sql.Tx, id string, personKey []byte, week string, helpful bool) (bool, error) {
+func (tx *Tx) RateCase(ctx context.Context, id string, personKey []byte, week string, helpful bool) (bool, error) {
 	if !countWeek.MatchString(week) {
 		return false, fmt.Errorf("rate case: bad week %q", week)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE cases SET rated = 1 WHERE id = ? AND person_key = ? AND rated = 0 AND closed_at IS NOT NULL`, id, personKey)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE cases SET rated = 1 WHERE id = ? AND person_key = ? AND rated = 0 AND closed_at IS NOT NULL`, id, personKey)
 	if err != nil {
 		return false, fmt.Errorf("rate case: %w", err)
 	}
@@ -227,7 +216,7 @@ func RateCaseTx(ctx context.Context, tx *sql.Tx, id string, personKey []byte, we
 	if helpful {
 		h = 1
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO case_ratings (week, helpful, n) VALUES (?, ?, 1)
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO case_ratings (week, helpful, n) VALUES (?, ?, 1)
 		ON CONFLICT (week, helpful) DO UPDATE SET n = n + 1`, week, h)
 	if err != nil {
 		return false, fmt.Errorf("rate case: %w", err)

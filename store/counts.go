@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"regexp"
 	"slices"
@@ -44,7 +43,7 @@ type Count struct {
 // caller's transaction, so a count is kept exactly when the work it counts is. need is "" when
 // none was chosen. Anything that is not a known event, a language tag or a need code is
 // refused rather than stored.
-func CountTx(ctx context.Context, tx *sql.Tx, week, lang, need, event string) error {
+func (tx *Tx) Count(ctx context.Context, week, lang, need, event string) error {
 	if !slices.Contains(CountEvents, event) {
 		return fmt.Errorf("count: unknown event %q", event)
 	}
@@ -57,7 +56,7 @@ func CountTx(ctx context.Context, tx *sql.Tx, week, lang, need, event string) er
 	if need != "" && !countNeed.MatchString(need) {
 		return fmt.Errorf("count: %q is not a need code", need)
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO counts (week, lang, need, event, n) VALUES (?, ?, ?, ?, 1)
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO counts (week, lang, need, event, n) VALUES (?, ?, ?, ?, 1)
 		ON CONFLICT (week, lang, need, event) DO UPDATE SET n = n + 1`, week, lang, need, event)
 	if err != nil {
 		return fmt.Errorf("count %s: %w", event, err)
@@ -67,7 +66,7 @@ func CountTx(ctx context.Context, tx *sql.Tx, week, lang, need, event string) er
 
 // Count is CountTx in a transaction of its own.
 func (db *DB) Count(ctx context.Context, week, lang, need, event string) error {
-	return db.Write(ctx, func(tx *sql.Tx) error { return CountTx(ctx, tx, week, lang, need, event) })
+	return db.Write(ctx, func(tx *Tx) error { return tx.Count(ctx, week, lang, need, event) })
 }
 
 // Counts returns every count from week sinceWeek on (inclusive), newest week first.

@@ -2,7 +2,7 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
+	"errors"
 	"testing"
 	"time"
 
@@ -29,7 +29,7 @@ func TestCountTx(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
 	add := func(week, lang, need, event string) error {
-		return db.Write(ctx, func(tx *sql.Tx) error { return store.CountTx(ctx, tx, week, lang, need, event) })
+		return db.Write(ctx, func(tx *store.Tx) error { return tx.Count(ctx, week, lang, need, event) })
 	}
 	for range 3 {
 		if err := add("2026-W48", "es", "domestic_abuse", store.EventStarted); err != nil {
@@ -75,11 +75,11 @@ func TestCountTx(t *testing.T) {
 func TestCountRollsBackWithItsTransaction(t *testing.T) {
 	ctx := context.Background()
 	db := MustOpen(t)
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := store.CountTx(ctx, tx, "2026-W48", "es", "", store.EventStarted); err != nil {
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.Count(ctx, "2026-W48", "es", "", store.EventStarted); err != nil {
 			return err
 		}
-		return sql.ErrTxDone
+		return errors.New("boom")
 	})
 	if err == nil {
 		t.Fatal("the transaction did not fail")

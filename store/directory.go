@@ -19,7 +19,7 @@ type DirectoryChanges struct {
 
 // DirectoryListings returns every listing, by name.
 func (db *DB) DirectoryListings(ctx context.Context) ([]*directory.Listing, error) {
-	rows, err := db.Read().QueryContext(ctx, `SELECT id, record FROM directory_listings ORDER BY name, id`)
+	rows, err := db.read.QueryContext(ctx, `SELECT id, record FROM directory_listings ORDER BY name, id`)
 	if err != nil {
 		return nil, fmt.Errorf("list directory: %w", err)
 	}
@@ -45,7 +45,7 @@ func (db *DB) DirectoryListings(ctx context.Context) ([]*directory.Listing, erro
 // DirectoryListing returns one listing, or ErrNotFound.
 func (db *DB) DirectoryListing(ctx context.Context, id string) (*directory.Listing, error) {
 	var rec string
-	err := db.Read().QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, id).Scan(&rec)
+	err := db.read.QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, id).Scan(&rec)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, fmt.Errorf("directory listing: %w", ErrNotFound)
 	}
@@ -79,7 +79,7 @@ func (db *DB) PlanDirectoryImport(ctx context.Context, listings []*directory.Lis
 	var c DirectoryPlan
 	for _, l := range listings {
 		var rec string
-		err := db.Read().QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, l.ID).Scan(&rec)
+		err := db.read.QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, l.ID).Scan(&rec)
 		switch {
 		case errors.Is(err, sql.ErrNoRows):
 			c.Added++
@@ -107,9 +107,9 @@ func (db *DB) PlanDirectoryImport(ctx context.Context, listings []*directory.Lis
 // changes nothing.
 func (db *DB) ImportDirectory(ctx context.Context, listings []*directory.Listing, now time.Time) (DirectoryChanges, error) {
 	var c DirectoryChanges
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.writeAt(ctx, now, func(tx *Tx) error {
 		var err error
-		c, err = ImportDirectoryTx(ctx, tx, listings, now)
+		c, err = tx.ImportDirectory(ctx, listings)
 		return err
 	})
 	if err != nil {
@@ -120,11 +120,12 @@ func (db *DB) ImportDirectory(ctx context.Context, listings []*directory.Listing
 
 // ImportDirectoryTx is ImportDirectory inside the caller's transaction, so that the web
 // page's audit entry commits with the change it records.
-func ImportDirectoryTx(ctx context.Context, tx *sql.Tx, listings []*directory.Listing, now time.Time) (DirectoryChanges, error) {
+func (tx *Tx) ImportDirectory(ctx context.Context, listings []*directory.Listing) (DirectoryChanges, error) {
+	now := tx.now
 	var c DirectoryChanges
 	for _, l := range listings {
 		var old string
-		err := tx.QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, l.ID).Scan(&old)
+		err := tx.tx.QueryRowContext(ctx, `SELECT record FROM directory_listings WHERE id = ?`, l.ID).Scan(&old)
 		exists := err == nil
 		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return c, err
@@ -147,7 +148,7 @@ func ImportDirectoryTx(ctx context.Context, tx *sql.Tx, listings []*directory.Li
 		if !l.VerifiedAt.IsZero() {
 			verified = l.VerifiedAt.Format(time.DateOnly)
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO directory_listings (id, name, kind, status, verified_at, record, updated_at)
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO directory_listings (id, name, kind, status, verified_at, record, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?)
 			ON CONFLICT (id) DO UPDATE SET name = excluded.name, kind = excluded.kind, status = excluded.status,
 				verified_at = excluded.verified_at, record = excluded.record, updated_at = excluded.updated_at`,
@@ -176,8 +177,8 @@ func sameRecord(stored string, l *directory.Listing) (bool, error) {
 // whether it loaded them.
 func (db *DB) SeedDirectory(ctx context.Context, seed []*directory.Listing, now time.Time) (bool, error) {
 	seeded := false
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `INSERT INTO directory_meta (key, value) VALUES ('seeded', ?) ON CONFLICT (key) DO NOTHING`,
+	err := db.writeAt(ctx, now, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `INSERT INTO directory_meta (key, value) VALUES ('seeded', ?) ON CONFLICT (key) DO NOTHING`,
 			now.UTC().Format(time.RFC3339))
 		if err != nil {
 			return err
@@ -186,7 +187,7 @@ func (db *DB) SeedDirectory(ctx context.Context, seed []*directory.Listing, now 
 			return err
 		}
 		seeded = true
-		_, err = ImportDirectoryTx(ctx, tx, seed, now)
+		_, err = tx.ImportDirectory(ctx, seed)
 		return err
 	})
 	if err != nil {

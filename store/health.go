@@ -10,12 +10,12 @@ import (
 // CheckWritable proves the database takes writes: it takes the write lock and rewrites the
 // header's user_version with the value it has, which changes nothing but touches the file.
 func (db *DB) CheckWritable(ctx context.Context) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.Write(ctx, func(tx *Tx) error {
 		var v int64
-		if err := tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+		if err := tx.tx.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
 			return fmt.Errorf("check database: %w", err)
 		}
-		if _, err := tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v)); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, fmt.Sprintf(`PRAGMA user_version = %d`, v)); err != nil {
 			return fmt.Errorf("check database: %w", err)
 		}
 		return nil
@@ -26,7 +26,7 @@ func (db *DB) CheckWritable(ctx context.Context) error {
 // when none waits).
 func (db *DB) OutboxDepth(ctx context.Context) (n int, oldest time.Time, err error) {
 	var first sql.NullInt64
-	if err := db.Read().QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM outbox`).Scan(&n, &first); err != nil {
+	if err := db.read.QueryRowContext(ctx, `SELECT count(*), min(created_at) FROM outbox`).Scan(&n, &first); err != nil {
 		return 0, time.Time{}, fmt.Errorf("outbox depth: %w", err)
 	}
 	if first.Valid {

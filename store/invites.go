@@ -24,13 +24,13 @@ type Invite struct {
 
 // CreateInviteTx stores a link for userID, valid until expires. The account's earlier unused
 // links stop working (they answer "expired"): a new link is made when an old one went astray.
-func CreateInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, userID int64, now, expires time.Time) error {
-	_, err := tx.ExecContext(ctx, `UPDATE invites SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?`,
+func (tx *Tx) CreateInvite(ctx context.Context, tokenHash []byte, userID int64, now, expires time.Time) error {
+	_, err := tx.tx.ExecContext(ctx, `UPDATE invites SET expires_at = ? WHERE user_id = ? AND used_at IS NULL AND expires_at > ?`,
 		now.Unix(), userID, now.Unix())
 	if err != nil {
 		return fmt.Errorf("void earlier invites: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO invites (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		tokenHash, userID, now.Unix(), expires.Unix())
 	if err != nil {
 		return fmt.Errorf("create invite: %w", err)
@@ -46,8 +46,9 @@ func (db *DB) Invite(ctx context.Context, tokenHash []byte, now time.Time) (Invi
 
 // UseInviteTx sets the password of the link's account to passwordHash, marks the link used,
 // voids the account's other links and signs the account out everywhere. It fails as Invite does.
-func UseInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, passwordHash string, now time.Time) (User, error) {
-	inv, err := inviteFrom(ctx, tx, tokenHash, now)
+func (tx *Tx) UseInvite(ctx context.Context, tokenHash []byte, passwordHash string) (User, error) {
+	now := tx.now
+	inv, err := inviteFrom(ctx, tx.tx, tokenHash, now)
 	if err != nil {
 		return User{}, err
 	}
@@ -60,7 +61,7 @@ func UseInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, passwordHash
 		{`DELETE FROM web_sessions WHERE user_id = ?`, []any{inv.User.ID}},
 	}
 	for _, s := range steps {
-		if _, err := tx.ExecContext(ctx, s.query, s.args...); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, s.query, s.args...); err != nil {
 			return User{}, fmt.Errorf("use invite: %w", err)
 		}
 	}
@@ -71,8 +72,8 @@ func UseInviteTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, passwordHash
 // PruneInvites forgets links that expired or were used before before, and says how many.
 func (db *DB) PruneInvites(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM invites WHERE expires_at < ? OR used_at < ?`, before.Unix(), before.Unix())
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM invites WHERE expires_at < ? OR used_at < ?`, before.Unix(), before.Unix())
 		if err != nil {
 			return fmt.Errorf("prune invites: %w", err)
 		}
@@ -82,11 +83,7 @@ func (db *DB) PruneInvites(ctx context.Context, before time.Time) (int64, error)
 	return n, err
 }
 
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func inviteFrom(ctx context.Context, q queryRower, tokenHash []byte, now time.Time) (Invite, error) {
+func inviteFrom(ctx context.Context, q querier, tokenHash []byte, now time.Time) (Invite, error) {
 	var (
 		inv              Invite
 		userID           int64

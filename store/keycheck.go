@@ -27,9 +27,9 @@ func (k *Keys) checkValue() []byte {
 // start it records the secret's check value; a database from before the check is first tried
 // against a sealed session and a sealed link, if it has any.
 func (db *DB) CheckSecret(ctx context.Context, keys *Keys) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
+	return db.Write(ctx, func(tx *Tx) error {
 		var stored []byte
-		err := tx.QueryRowContext(ctx, `SELECT value FROM key_check WHERE id = 1`).Scan(&stored)
+		err := tx.tx.QueryRowContext(ctx, `SELECT value FROM key_check WHERE id = 1`).Scan(&stored)
 		switch {
 		case err == nil:
 			if !hmac.Equal(stored, keys.checkValue()) {
@@ -41,7 +41,7 @@ func (db *DB) CheckSecret(ctx context.Context, keys *Keys) error {
 		}
 		for _, q := range []string{`SELECT state, key FROM sessions LIMIT 1`, `SELECT chat, chat_key FROM links LIMIT 1`} {
 			var sealed, aad []byte
-			err := tx.QueryRowContext(ctx, q).Scan(&sealed, &aad)
+			err := tx.tx.QueryRowContext(ctx, q).Scan(&sealed, &aad)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}
@@ -52,7 +52,7 @@ func (db *DB) CheckSecret(ctx context.Context, keys *Keys) error {
 				return ErrWrongSecret
 			}
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO key_check (id, value) VALUES (1, ?)`, keys.checkValue()); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `INSERT INTO key_check (id, value) VALUES (1, ?)`, keys.checkValue()); err != nil {
 			return fmt.Errorf("record key check: %w", err)
 		}
 		return nil

@@ -3,7 +3,6 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -228,11 +227,11 @@ func TestCheckSecret(t *testing.T) {
 
 	// A database from before the check value: a sealed link made with the right secret.
 	key := right.Lookup("telegram", "-100123")
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.Exec(`DELETE FROM key_check`); err != nil {
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		if _, err := tx.SQL().Exec(`DELETE FROM key_check`); err != nil {
 			return err
 		}
-		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES ('l', ?, ?, 0)`, key, right.Seal([]byte("12345678"), key))
+		_, err := tx.SQL().Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES ('l', ?, ?, 0)`, key, right.Seal([]byte("12345678"), key))
 		return err
 	})
 	if err != nil {

@@ -48,20 +48,21 @@ func linkCodeKey(keys *Keys, code string) []byte {
 // returned once, to show to a volunteer: only its lookup HMAC is kept.
 func (db *DB) CreateLinkCode(ctx context.Context, keys *Keys, listingID string, now time.Time) (string, error) {
 	var code string
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.writeAt(ctx, now, func(tx *Tx) error {
 		var err error
-		code, err = CreateLinkCodeTx(ctx, tx, keys, listingID, now)
+		code, err = tx.CreateLinkCode(ctx, keys, listingID)
 		return err
 	})
 	return code, err
 }
 
 // CreateLinkCodeTx is CreateLinkCode inside a caller's transaction.
-func CreateLinkCodeTx(ctx context.Context, tx *sql.Tx, keys *Keys, listingID string, now time.Time) (string, error) {
+func (tx *Tx) CreateLinkCode(ctx context.Context, keys *Keys, listingID string) (string, error) {
+	now := tx.now
 	if listingID == "" {
 		return "", errors.New("create link code: no listing")
 	}
-	if _, err := RevokeLinkCodesTx(ctx, tx, listingID); err != nil {
+	if _, err := tx.RevokeLinkCodes(ctx, listingID); err != nil {
 		return "", err
 	}
 	raw := make([]byte, linkCodeLen)
@@ -75,7 +76,7 @@ func CreateLinkCodeTx(ctx context.Context, tx *sql.Tx, keys *Keys, listingID str
 		b.WriteByte(linkAlphabet[int(c)%len(linkAlphabet)])
 	}
 	code := b.String()
-	_, err := tx.ExecContext(ctx, `INSERT INTO link_codes (code_key, listing_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO link_codes (code_key, listing_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 		linkCodeKey(keys, code), listingID, now.Unix(), now.Add(LinkCodeTTL).Unix())
 	if err != nil {
 		return "", fmt.Errorf("create link code: %w", err)
@@ -87,17 +88,17 @@ func CreateLinkCodeTx(ctx context.Context, tx *sql.Tx, keys *Keys, listingID str
 // revoked.
 func (db *DB) RevokeLinkCodes(ctx context.Context, listingID string) (int64, error) {
 	var n int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.Write(ctx, func(tx *Tx) error {
 		var err error
-		n, err = RevokeLinkCodesTx(ctx, tx, listingID)
+		n, err = tx.RevokeLinkCodes(ctx, listingID)
 		return err
 	})
 	return n, err
 }
 
 // RevokeLinkCodesTx is RevokeLinkCodes inside a caller's transaction.
-func RevokeLinkCodesTx(ctx context.Context, tx *sql.Tx, listingID string) (int64, error) {
-	res, err := tx.ExecContext(ctx, `DELETE FROM link_codes WHERE listing_id = ? AND used_at IS NULL`, listingID)
+func (tx *Tx) RevokeLinkCodes(ctx context.Context, listingID string) (int64, error) {
+	res, err := tx.tx.ExecContext(ctx, `DELETE FROM link_codes WHERE listing_id = ? AND used_at IS NULL`, listingID)
 	if err != nil {
 		return 0, fmt.Errorf("revoke link codes: %w", err)
 	}
@@ -112,11 +113,11 @@ func RevokeLinkCodesTx(ctx context.Context, tx *sql.Tx, listingID string) (int64
 // listing's id. It changes nothing and returns ErrCodeUnknown, ErrCodeExpired or ErrCodeUsed
 // when the code cannot be spent, and ErrExists when the listing or the group is linked
 // already (the code then still works, once the other link is gone).
-func LinkWithCodeTx(ctx context.Context, tx *sql.Tx, keys *Keys, code string, l Link) (string, error) {
+func (tx *Tx) LinkWithCode(ctx context.Context, keys *Keys, code string, l Link) (string, error) {
 	key := linkCodeKey(keys, code)
 	var expires int64
 	var used sql.NullInt64
-	err := tx.QueryRowContext(ctx, `SELECT listing_id, expires_at, used_at FROM link_codes WHERE code_key = ?`, key).
+	err := tx.tx.QueryRowContext(ctx, `SELECT listing_id, expires_at, used_at FROM link_codes WHERE code_key = ?`, key).
 		Scan(&l.ListingID, &expires, &used)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
@@ -128,23 +129,27 @@ func LinkWithCodeTx(ctx context.Context, tx *sql.Tx, keys *Keys, code string, l 
 	case l.LinkedAt.Unix() >= expires:
 		return "", ErrCodeExpired
 	}
-	if err := linkTx(ctx, tx, l); err != nil {
+	if err := tx.link(ctx, l); err != nil {
 		return "", err
 	}
-	if _, err := tx.ExecContext(ctx, `UPDATE link_codes SET used_at = ? WHERE code_key = ?`, l.LinkedAt.Unix(), key); err != nil {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE link_codes SET used_at = ? WHERE code_key = ?`, l.LinkedAt.Unix(), key); err != nil {
 		return "", fmt.Errorf("use link code: %w", err)
 	}
 	return l.ListingID, nil
 }
 
 // PruneLinkCodes forgets codes that expired before before, used or not.
-func (db *DB) PruneLinkCodes(ctx context.Context, before time.Time) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM link_codes WHERE expires_at < ?`, before.Unix()); err != nil {
+func (db *DB) PruneLinkCodes(ctx context.Context, before time.Time) (int64, error) {
+	var n int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM link_codes WHERE expires_at < ?`, before.Unix())
+		if err != nil {
 			return fmt.Errorf("prune link codes: %w", err)
 		}
-		return nil
+		n, err = res.RowsAffected()
+		return err
 	})
+	return n, err
 }
 
 // Link is a listing's Telegram group: ChatKey is the lookup HMAC of the group's chat id,
@@ -156,16 +161,16 @@ type Link struct {
 	LinkedAt  time.Time
 }
 
-func linkTx(ctx context.Context, tx *sql.Tx, l Link) error {
+func (tx *Tx) link(ctx context.Context, l Link) error {
 	var n int
-	err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE listing_id = ? OR chat_key = ?`, l.ListingID, l.ChatKey).Scan(&n)
+	err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE listing_id = ? OR chat_key = ?`, l.ListingID, l.ChatKey).Scan(&n)
 	if err != nil {
 		return fmt.Errorf("link group: %w", err)
 	}
 	if n > 0 {
 		return ErrExists
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, ?)`,
+	_, err = tx.tx.ExecContext(ctx, `INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, ?)`,
 		l.ListingID, l.ChatKey, l.Chat, l.LinkedAt.Unix())
 	if err != nil {
 		return fmt.Errorf("link group: %w", err)
@@ -173,7 +178,7 @@ func linkTx(ctx context.Context, tx *sql.Tx, l Link) error {
 	return nil
 }
 
-func scanLink(row *sql.Row) (Link, error) {
+func scanLink(row rowScanner) (Link, error) {
 	var l Link
 	var at int64
 	err := row.Scan(&l.ListingID, &l.ChatKey, &l.Chat, &at)
@@ -217,11 +222,11 @@ func (db *DB) Links(ctx context.Context) ([]Link, error) {
 
 // UnlinkTx removes the listing's link, and any request to remove it; unlinking one that is
 // not linked is not an error.
-func UnlinkTx(ctx context.Context, tx *sql.Tx, listingID string) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM links WHERE listing_id = ?`, listingID); err != nil {
+func (tx *Tx) Unlink(ctx context.Context, listingID string) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM links WHERE listing_id = ?`, listingID); err != nil {
 		return fmt.Errorf("unlink group: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM unlink_requests WHERE listing_id = ?`, listingID); err != nil {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM unlink_requests WHERE listing_id = ?`, listingID); err != nil {
 		return fmt.Errorf("unlink group: %w", err)
 	}
 	return nil
@@ -229,15 +234,16 @@ func UnlinkTx(ctx context.Context, tx *sql.Tx, listingID string) error {
 
 // RequestUnlinkTx asks the bot to remove the listing's link (say, one whose group it can no
 // longer reach): it returns ErrNotFound when the listing is not linked.
-func RequestUnlinkTx(ctx context.Context, tx *sql.Tx, listingID string, now time.Time) error {
+func (tx *Tx) RequestUnlink(ctx context.Context, listingID string) error {
+	now := tx.now
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE listing_id = ?`, listingID).Scan(&n); err != nil {
+	if err := tx.tx.QueryRowContext(ctx, `SELECT count(*) FROM links WHERE listing_id = ?`, listingID).Scan(&n); err != nil {
 		return fmt.Errorf("read link: %w", err)
 	}
 	if n == 0 {
 		return ErrNotFound
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO unlink_requests (listing_id, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
+	if _, err := tx.tx.ExecContext(ctx, `INSERT INTO unlink_requests (listing_id, requested_at) VALUES (?, ?) ON CONFLICT DO NOTHING`,
 		listingID, now.Unix()); err != nil {
 		return fmt.Errorf("request unlink: %w", err)
 	}
@@ -246,7 +252,7 @@ func RequestUnlinkTx(ctx context.Context, tx *sql.Tx, listingID string, now time
 
 // RequestUnlink is RequestUnlinkTx in a transaction of its own.
 func (db *DB) RequestUnlink(ctx context.Context, listingID string, now time.Time) error {
-	return db.Write(ctx, func(tx *sql.Tx) error { return RequestUnlinkTx(ctx, tx, listingID, now) })
+	return db.writeAt(ctx, now, func(tx *Tx) error { return tx.RequestUnlink(ctx, listingID) })
 }
 
 // UnlinkRequests returns the listings whose link the bot is asked to remove.

@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"regexp"
 	"testing"
@@ -30,9 +29,9 @@ func TestLinkWithCode(t *testing.T) {
 	}
 	link := func(c string, group string, at time.Time) (string, error) {
 		var got string
-		err := db.Write(ctx, func(tx *sql.Tx) error {
+		err := db.Write(ctx, func(tx *store.Tx) error {
 			var err error
-			got, err = store.LinkWithCodeTx(ctx, tx, keys, c, store.Link{ChatKey: []byte(group), Chat: []byte("sealed"), LinkedAt: at})
+			got, err = tx.LinkWithCode(ctx, keys, c, store.Link{ChatKey: []byte(group), Chat: []byte("sealed"), LinkedAt: at})
 			return err
 		})
 		return got, err
@@ -82,13 +81,13 @@ func TestLinkWithCode(t *testing.T) {
 	if err != nil || st.Linked || !st.CodeExpires.Equal(now.Add(store.LinkCodeTTL)) {
 		t.Fatalf("LinkStatusOf(code) = %+v, %v", st, err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.UnlinkTx(ctx, tx, "listing-a") }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.Unlink(ctx, "listing-a") }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.LinkByListing(ctx, "listing-a"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("LinkByListing after unlink: %v, want ErrNotFound", err)
 	}
-	if err := db.PruneLinkCodes(ctx, now.Add(48*time.Hour)); err != nil {
+	if _, err := db.PruneLinkCodes(ctx, now.Add(48*time.Hour)); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := link(a, "g3", now); !errors.Is(err, store.ErrCodeUnknown) {
@@ -100,21 +99,22 @@ func TestLinkWithCode(t *testing.T) {
 // most once and only by its person, forgets its person on demand, and is deleted once it has
 // been closed long enough.
 func TestCases(t *testing.T) {
-	db := MustOpen(t)
 	ctx := context.Background()
 	now := time.Date(2026, 11, 27, 10, 0, 0, 0, time.UTC)
+	at := now
+	db := MustOpen(t).WithClock(func() time.Time { return at })
 	c := store.Case{ID: "0123456789abcdef0123456789abcdef", Code: "K7Q2-94", ListingID: "listing-a", Lang: "es",
 		Need: "domestic_abuse", GroupKey: []byte("g1"), ThreadID: 7, PersonKey: []byte("p1"), Person: []byte("sealed"), OpenedAt: now}
-	write := func(fn func(tx *sql.Tx) error) {
+	write := func(fn func(tx *store.Tx) error) {
 		t.Helper()
 		if err := db.Write(ctx, fn); err != nil {
 			t.Fatal(err)
 		}
 	}
-	write(func(tx *sql.Tx) error { return store.OpenCaseTx(ctx, tx, c) })
+	write(func(tx *store.Tx) error { return tx.OpenCase(ctx, c) })
 	dup := c
 	dup.ID = "ffffffffffffffffffffffffffffffff"
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.OpenCaseTx(ctx, tx, dup) }); !errors.Is(err, store.ErrExists) {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.OpenCase(ctx, dup) }); !errors.Is(err, store.ErrExists) {
 		t.Fatalf("a second case with the same code: %v, want ErrExists", err)
 	}
 	open, err := db.OpenCasesOf(ctx, [][]byte{[]byte("p1"), []byte("nobody")})
@@ -125,15 +125,16 @@ func TestCases(t *testing.T) {
 	if idle, err := db.IdleCases(ctx, now.Add(time.Hour), 10); err != nil || len(idle) != 1 {
 		t.Fatalf("IdleCases = %d, %v; want 1", len(idle), err)
 	}
-	write(func(tx *sql.Tx) error { return store.TouchCaseTx(ctx, tx, c.ID, now.Add(2*time.Hour)) })
+	at = now.Add(2 * time.Hour)
+	write(func(tx *store.Tx) error { return tx.TouchCase(ctx, c.ID) })
 	if idle, err := db.IdleCases(ctx, now.Add(time.Hour), 10); err != nil || len(idle) != 0 {
 		t.Fatalf("IdleCases after a message = %d, %v; want 0", len(idle), err)
 	}
 	rate := func(person string, helpful bool) bool {
 		var ok bool
-		write(func(tx *sql.Tx) error {
+		write(func(tx *store.Tx) error {
 			var err error
-			ok, err = store.RateCaseTx(ctx, tx, c.ID, []byte(person), store.Week(now), helpful)
+			ok, err = tx.RateCase(ctx, c.ID, []byte(person), store.Week(now), helpful)
 			return err
 		})
 		return ok
@@ -141,10 +142,11 @@ func TestCases(t *testing.T) {
 	if rate("p1", true) {
 		t.Fatal("an open case was rated")
 	}
+	at = now.Add(3 * time.Hour)
 	var closed []bool
 	for range 2 {
-		write(func(tx *sql.Tx) error {
-			ok, err := store.CloseCaseTx(ctx, tx, c.ID, now.Add(3*time.Hour))
+		write(func(tx *store.Tx) error {
+			ok, err := tx.CloseCase(ctx, c.ID)
 			closed = append(closed, ok)
 			return err
 		})
@@ -161,7 +163,7 @@ func TestCases(t *testing.T) {
 	if rs, err := db.CaseRatings(ctx); err != nil || len(rs) != 1 || rs[0].Helpful != 1 || rs[0].Unhelpful != 0 {
 		t.Fatalf("CaseRatings = %+v, %v", rs, err)
 	}
-	write(func(tx *sql.Tx) error { return store.ForgetCasePersonTx(ctx, tx, c.ID) })
+	write(func(tx *store.Tx) error { return tx.ForgetCasePerson(ctx, c.ID) })
 	got, err = db.CaseByTopic(ctx, []byte("g1"), 7)
 	if err != nil || !got.Closed || got.PersonKey != nil || got.Person != nil {
 		t.Fatalf("CaseByTopic after forgetting = %+v, %v", got, err)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -18,14 +17,14 @@ type TrackedMessage struct {
 
 // TrackMessagesTx remembers messages to delete later, in few statements. Tracking one twice
 // is not an error.
-func TrackMessagesTx(ctx context.Context, tx *sql.Tx, ms []TrackedMessage, sentAt time.Time) error {
+func (tx *Tx) TrackMessages(ctx context.Context, ms []TrackedMessage, sentAt time.Time) error {
 	for start := 0; start < len(ms); start += chunk {
 		part := ms[start:min(start+chunk, len(ms))]
 		args := make([]any, 0, 4*len(part))
 		for _, m := range part {
 			args = append(args, m.ChatKey, m.MessageID, m.Chat, sentAt.Unix())
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR IGNORE INTO messages (chat_key, message_id, chat, sent_at) VALUES (?, ?, ?, ?)`+
+		_, err := tx.tx.ExecContext(ctx, `INSERT OR IGNORE INTO messages (chat_key, message_id, chat, sent_at) VALUES (?, ?, ?, ?)`+
 			strings.Repeat(",(?, ?, ?, ?)", len(part)-1), args...)
 		if err != nil {
 			return fmt.Errorf("track messages: %w", err)
@@ -35,8 +34,8 @@ func TrackMessagesTx(ctx context.Context, tx *sql.Tx, ms []TrackedMessage, sentA
 }
 
 // ChatMessagesTx returns the ids of every tracked message of the chat under chatKey, oldest first.
-func ChatMessagesTx(ctx context.Context, tx *sql.Tx, chatKey []byte) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT message_id FROM messages WHERE chat_key = ? ORDER BY message_id`, chatKey)
+func (tx *Tx) ChatMessages(ctx context.Context, chatKey []byte) ([]int64, error) {
+	rows, err := tx.tx.QueryContext(ctx, `SELECT message_id FROM messages WHERE chat_key = ? ORDER BY message_id`, chatKey)
 	if err != nil {
 		return nil, fmt.Errorf("read tracked messages: %w", err)
 	}
@@ -56,8 +55,8 @@ func ChatMessagesTx(ctx context.Context, tx *sql.Tx, chatKey []byte) ([]int64, e
 }
 
 // ForgetChatMessagesTx stops tracking every message of the chat under chatKey.
-func ForgetChatMessagesTx(ctx context.Context, tx *sql.Tx, chatKey []byte) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_key = ?`, chatKey); err != nil {
+func (tx *Tx) ForgetChatMessages(ctx context.Context, chatKey []byte) error {
+	if _, err := tx.tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_key = ?`, chatKey); err != nil {
 		return fmt.Errorf("forget tracked messages: %w", err)
 	}
 	return nil
@@ -86,7 +85,7 @@ func (db *DB) DueMessages(ctx context.Context, before time.Time, limit int) ([]T
 }
 
 // UntrackMessagesTx stops tracking the given messages of the chat under chatKey.
-func UntrackMessagesTx(ctx context.Context, tx *sql.Tx, chatKey []byte, ids []int64) error {
+func (tx *Tx) UntrackMessages(ctx context.Context, chatKey []byte, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -95,7 +94,7 @@ func UntrackMessagesTx(ctx context.Context, tx *sql.Tx, chatKey []byte, ids []in
 	for _, id := range ids {
 		args = append(args, id)
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_key = ? AND message_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	_, err := tx.tx.ExecContext(ctx, `DELETE FROM messages WHERE chat_key = ? AND message_id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("untrack messages: %w", err)
 	}

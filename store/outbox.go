@@ -2,11 +2,9 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"strings"
-	"time"
 )
 
 // OutboxRow is a request to the Bot API waiting to be confirmed by Telegram. Request is
@@ -19,7 +17,8 @@ type OutboxRow struct {
 
 // EnqueueAllTx queues sealed requests, in order, for the chats under their keys and returns
 // their ids in the same order. It uses few statements, for callers that queue many at once.
-func EnqueueAllTx(ctx context.Context, tx *sql.Tx, rows []OutboxRow, now time.Time) ([]int64, error) {
+func (tx *Tx) EnqueueAll(ctx context.Context, rows []OutboxRow) ([]int64, error) {
+	now := tx.now
 	ids := make([]int64, 0, len(rows))
 	for start := 0; start < len(rows); start += chunk {
 		part := rows[start:min(start+chunk, len(rows))]
@@ -27,7 +26,7 @@ func EnqueueAllTx(ctx context.Context, tx *sql.Tx, rows []OutboxRow, now time.Ti
 		for _, r := range part {
 			args = append(args, r.ChatKey, r.Request, now.Unix())
 		}
-		res, err := tx.QueryContext(ctx, `INSERT INTO outbox (chat_key, request, created_at) VALUES (?, ?, ?)`+
+		res, err := tx.tx.QueryContext(ctx, `INSERT INTO outbox (chat_key, request, created_at) VALUES (?, ?, ?)`+
 			strings.Repeat(",(?, ?, ?)", len(part)-1)+` RETURNING id`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("queue requests: %w", err)
@@ -80,7 +79,7 @@ func (db *DB) Outbox(ctx context.Context) ([]OutboxRow, error) {
 
 // DeleteOutboxTx removes the requests with the given ids: Telegram has them, or they are
 // given up.
-func DeleteOutboxTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
+func (tx *Tx) DeleteOutbox(ctx context.Context, ids []int64) error {
 	if len(ids) == 0 {
 		return nil
 	}
@@ -88,17 +87,9 @@ func DeleteOutboxTx(ctx context.Context, tx *sql.Tx, ids []int64) error {
 	for i, id := range ids {
 		args[i] = id
 	}
-	_, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
+	_, err := tx.tx.ExecContext(ctx, `DELETE FROM outbox WHERE id IN (?`+strings.Repeat(",?", len(ids)-1)+`)`, args...)
 	if err != nil {
 		return fmt.Errorf("delete sent requests: %w", err)
-	}
-	return nil
-}
-
-// DeleteChatOutboxTx removes every waiting request for the chat under chatKey.
-func DeleteChatOutboxTx(ctx context.Context, tx *sql.Tx, chatKey []byte) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM outbox WHERE chat_key = ?`, chatKey); err != nil {
-		return fmt.Errorf("drop a chat's requests: %w", err)
 	}
 	return nil
 }

@@ -43,7 +43,7 @@ func TestPrivacyDocListsTheSchema(t *testing.T) {
 	}
 	defer db.Close()
 	schema := map[string][]string{}
-	rows, err := db.Read().Query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+	rows, err := db.ReadPool().Query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +57,7 @@ func TestPrivacyDocListsTheSchema(t *testing.T) {
 	}
 	rows.Close()
 	for _, name := range tables {
-		cols, err := db.Read().Query(`SELECT name FROM pragma_table_info(?)`, name)
+		cols, err := db.ReadPool().Query(`SELECT name FROM pragma_table_info(?)`, name)
 		if err != nil {
 			t.Fatal(err)
 		}

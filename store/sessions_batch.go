@@ -2,10 +2,8 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
-	"time"
 )
 
 // SessionRow is one sealed session, for the bulk methods below.
@@ -49,14 +47,15 @@ func (db *DB) SessionsIn(ctx context.Context, keys [][]byte) (map[string][]byte,
 }
 
 // PutSessionsTx is PutSessionTx for many sessions in few statements.
-func PutSessionsTx(ctx context.Context, tx *sql.Tx, rows []SessionRow, now time.Time) error {
+func (tx *Tx) PutSessions(ctx context.Context, rows []SessionRow) error {
+	now := tx.now
 	for start := 0; start < len(rows); start += chunk {
 		part := rows[start:min(start+chunk, len(rows))]
 		args := make([]any, 0, 3*len(part))
 		for _, r := range part {
 			args = append(args, r.Key, r.State, now.Unix())
 		}
-		_, err := tx.ExecContext(ctx, `INSERT INTO sessions (key, state, seen_at) VALUES (?, ?, ?)`+strings.Repeat(",(?, ?, ?)", len(part)-1)+`
+		_, err := tx.tx.ExecContext(ctx, `INSERT INTO sessions (key, state, seen_at) VALUES (?, ?, ?)`+strings.Repeat(",(?, ?, ?)", len(part)-1)+`
 			ON CONFLICT (key) DO UPDATE SET state = excluded.state, seen_at = excluded.seen_at`, args...)
 		if err != nil {
 			return fmt.Errorf("save sessions: %w", err)

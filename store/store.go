@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
 )
@@ -24,7 +25,29 @@ type DB struct {
 	write *sql.DB
 	read  *sql.DB
 	path  string
+	now   func() time.Time
 }
+
+// Tx is one write transaction: the store's operations are its methods, so a caller can
+// combine them atomically without ever holding the SQL underneath. It carries the time the
+// transaction began, read once from the clock of the DB it came from.
+type Tx struct {
+	tx  *sql.Tx
+	now time.Time
+}
+
+// rowScanner is a row to read, one of a query's (*sql.Rows) or the only one (*sql.Row): every
+// scanXxx function takes it, so one function reads a kind of row wherever it comes from.
+type rowScanner interface{ Scan(dest ...any) error }
+
+// querier is where a read runs, the read pool (*sql.DB) or a write transaction (*sql.Tx).
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Now is the time the transaction began, by the DB's clock.
+func (tx *Tx) Now() time.Time { return tx.now }
 
 // pragmas go in the DSN rather than through Exec so that every pooled connection has them.
 // secure_delete overwrites what a deleted row held: a forgotten person's lookup key and
@@ -69,7 +92,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database for reading: %w", err)
 	}
 	read.SetMaxOpenConns(4)
-	return &DB{write: write, read: read, path: path}, nil
+	return &DB{write: write, read: read, path: path, now: time.Now}, nil
 }
 
 // Close closes both pools.
@@ -80,15 +103,29 @@ func (db *DB) Close() error {
 // Path is the database file's path.
 func (db *DB) Path() string { return db.path }
 
+// WithClock returns the same database whose transactions read the time from now: each face
+// (bot, web) passes its own clock so tests can move it. It shares the pools: close only the
+// DB that Open returned.
+func (db *DB) WithClock(now func() time.Time) *DB {
+	c := *db
+	c.now = now
+	return &c
+}
+
 // Write runs fn in one write transaction: it commits if fn returns nil and rolls back
 // otherwise. This is the one transaction shape of the store.
-func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
+func (db *DB) Write(ctx context.Context, fn func(tx *Tx) error) error {
+	return db.writeAt(ctx, db.now(), fn)
+}
+
+// writeAt is Write with the transaction's time given, for the methods whose callers name it.
+func (db *DB) writeAt(ctx context.Context, now time.Time, fn func(tx *Tx) error) error {
 	tx, err := db.write.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
 	defer tx.Rollback()
-	if err := fn(tx); err != nil {
+	if err := fn(&Tx{tx: tx, now: now}); err != nil {
 		return err
 	}
 	if err := tx.Commit(); err != nil {
@@ -97,8 +134,36 @@ func (db *DB) Write(ctx context.Context, fn func(tx *sql.Tx) error) error {
 	return nil
 }
 
-// Read is the pool for queries that change nothing; a write through it fails.
-func (db *DB) Read() *sql.DB { return db.read }
+// Inspect runs one read-only query and returns its rows as plain values. It lets tests and
+// diagnostics outside the store look at what is kept without holding SQL types; the read
+// pool refuses any write.
+func (db *DB) Inspect(ctx context.Context, query string, args ...any) ([][]any, error) {
+	rows, err := db.read.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("inspect database: %w", err)
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, fmt.Errorf("inspect database: %w", err)
+	}
+	var out [][]any
+	for rows.Next() {
+		row := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range row {
+			ptrs[i] = &row[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, fmt.Errorf("inspect database: %w", err)
+		}
+		out = append(out, row)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("inspect database: %w", err)
+	}
+	return out, nil
+}
 
 // Backup writes a consistent copy of the whole database to path, which must not exist yet.
 func (db *DB) Backup(ctx context.Context, path string) error {

@@ -3,7 +3,6 @@ package store_test
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -38,7 +37,7 @@ func TestOpenAppliesMigrationsOnce(t *testing.T) {
 			t.Fatalf("open %d: %v", i, err)
 		}
 		var n int
-		if err := db.Read().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = 'migrations/0001_sessions.sql'`).Scan(&n); err != nil {
+		if err := db.ReadPool().QueryRowContext(ctx, `SELECT count(*) FROM schema_migrations WHERE name = 'migrations/0001_sessions.sql'`).Scan(&n); err != nil {
 			t.Fatal(err)
 		}
 		if n != 1 {
@@ -69,15 +68,15 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 	db := MustOpen(t)
 	ctx := context.Background()
 	var mode string
-	if err := db.Read().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
+	if err := db.ReadPool().QueryRowContext(ctx, `PRAGMA journal_mode`).Scan(&mode); err != nil {
 		t.Fatal(err)
 	}
 	if mode != "wal" {
 		t.Errorf("journal_mode = %q, want wal", mode)
 	}
-	err := db.Write(ctx, func(tx *sql.Tx) error {
+	err := db.Write(ctx, func(tx *store.Tx) error {
 		var fk int
-		if err := tx.QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
+		if err := tx.SQL().QueryRowContext(ctx, `PRAGMA foreign_keys`).Scan(&fk); err != nil {
 			return err
 		}
 		if fk != 1 {
@@ -92,7 +91,7 @@ func TestPragmasOnEveryConnection(t *testing.T) {
 
 func TestReadPoolCannotWrite(t *testing.T) {
 	db := MustOpen(t)
-	_, err := db.Read().ExecContext(context.Background(), `DELETE FROM sessions`)
+	_, err := db.ReadPool().ExecContext(context.Background(), `DELETE FROM sessions`)
 	if err == nil {
 		t.Fatal("a write through the read pool succeeded")
 	}
@@ -102,8 +101,8 @@ func TestWriteRollsBackOnError(t *testing.T) {
 	db := MustOpen(t)
 	ctx := context.Background()
 	boom := errors.New("boom")
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := store.PutSessionTx(ctx, tx, []byte("k"), []byte("s"), time.Now()); err != nil {
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.PutSession(ctx, []byte("k"), []byte("s")); err != nil {
 			return err
 		}
 		return boom

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"strings"
 	"time"
@@ -38,7 +37,8 @@ func (db *DB) SeenUpdates(ctx context.Context, ids []int64) (map[int64]bool, err
 }
 
 // MarkUpdatesTx records ids as handled, in the transaction that holds their effects.
-func MarkUpdatesTx(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) error {
+func (tx *Tx) MarkUpdates(ctx context.Context, ids []int64) error {
+	now := tx.now
 	if len(ids) == 0 {
 		return nil
 	}
@@ -46,7 +46,7 @@ func MarkUpdatesTx(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) 
 	for _, id := range ids {
 		args = append(args, id, now.Unix())
 	}
-	_, err := tx.ExecContext(ctx,
+	_, err := tx.tx.ExecContext(ctx,
 		`INSERT OR IGNORE INTO updates (update_id, seen_at) VALUES (?, ?)`+strings.Repeat(",(?, ?)", len(ids)-1), args...)
 	if err != nil {
 		return fmt.Errorf("record handled updates: %w", err)
@@ -57,8 +57,8 @@ func MarkUpdatesTx(ctx context.Context, tx *sql.Tx, ids []int64, now time.Time) 
 // PruneUpdates forgets update ids handled before before and says how many it forgot.
 func (db *DB) PruneUpdates(ctx context.Context, before time.Time) (int64, error) {
 	var n int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM updates WHERE seen_at < ?`, before.Unix())
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM updates WHERE seen_at < ?`, before.Unix())
 		if err != nil {
 			return fmt.Errorf("prune handled updates: %w", err)
 		}

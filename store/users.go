@@ -43,12 +43,13 @@ const userColumns = `id, email, role, password_hash, created_at, disabled_at`
 
 // CreateUserTx adds an account with no password. It returns ErrExists if the email (compared
 // without case) has an account already.
-func CreateUserTx(ctx context.Context, tx *sql.Tx, email string, role Role, now time.Time) (User, error) {
+func (tx *Tx) CreateUser(ctx context.Context, email string, role Role) (User, error) {
+	now := tx.now
 	email = strings.TrimSpace(email)
 	if !role.Valid() {
 		return User{}, fmt.Errorf("create user: unknown role %q", role)
 	}
-	res, err := tx.ExecContext(ctx, `INSERT INTO users (email, role, created_at) VALUES (?, ?, ?)`,
+	res, err := tx.tx.ExecContext(ctx, `INSERT INTO users (email, role, created_at) VALUES (?, ?, ?)`,
 		email, string(role), now.Unix())
 	var se sqlite3.Error
 	if errors.As(err, &se) && se.ExtendedCode == sqlite3.ErrConstraintUnique {
@@ -98,12 +99,13 @@ func (db *DB) Users(ctx context.Context) ([]User, error) {
 
 // SetUserDisabledTx turns an account off (disabled) or on again. Turning it off also signs it
 // out everywhere. It returns ErrNotFound for an unknown id.
-func SetUserDisabledTx(ctx context.Context, tx *sql.Tx, id int64, disabled bool, now time.Time) error {
+func (tx *Tx) SetUserDisabled(ctx context.Context, id int64, disabled bool) error {
+	now := tx.now
 	var at any
 	if disabled {
 		at = now.Unix()
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET disabled_at = ? WHERE id = ?`, at, id)
 	if err != nil {
 		return fmt.Errorf("disable user: %w", err)
 	}
@@ -113,7 +115,7 @@ func SetUserDisabledTx(ctx context.Context, tx *sql.Tx, id int64, disabled bool,
 		return fmt.Errorf("disable user: %w", ErrNotFound)
 	}
 	if disabled {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE user_id = ?`, id); err != nil {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE user_id = ?`, id); err != nil {
 			return fmt.Errorf("sign out disabled user: %w", err)
 		}
 	}
@@ -121,11 +123,11 @@ func SetUserDisabledTx(ctx context.Context, tx *sql.Tx, id int64, disabled bool,
 }
 
 // SetUserRoleTx changes an account's role. It returns ErrNotFound for an unknown id.
-func SetUserRoleTx(ctx context.Context, tx *sql.Tx, id int64, role Role) error {
+func (tx *Tx) SetUserRole(ctx context.Context, id int64, role Role) error {
 	if !role.Valid() {
 		return fmt.Errorf("set role: unknown role %q", role)
 	}
-	res, err := tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id)
+	res, err := tx.tx.ExecContext(ctx, `UPDATE users SET role = ? WHERE id = ?`, string(role), id)
 	if err != nil {
 		return fmt.Errorf("set role: %w", err)
 	}
@@ -136,8 +138,6 @@ func SetUserRoleTx(ctx context.Context, tx *sql.Tx, id int64, role Role) error {
 	}
 	return nil
 }
-
-type rowScanner interface{ Scan(dest ...any) error }
 
 func scanUser(row rowScanner) (User, error) {
 	var (

@@ -3,7 +3,6 @@ package store_test
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"errors"
 	"testing"
 	"time"
@@ -16,8 +15,8 @@ var t0 = time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)
 func mustUser(t *testing.T, db *store.DB, email string, role store.Role) store.User {
 	t.Helper()
 	var u store.User
-	err := db.Write(context.Background(), func(tx *sql.Tx) (err error) {
-		u, err = store.CreateUserTx(context.Background(), tx, email, role, t0)
+	err := db.Write(context.Background(), func(tx *store.Tx) (err error) {
+		u, err = tx.CreateUser(context.Background(), email, role)
 		return err
 	})
 	if err != nil {
@@ -33,18 +32,19 @@ func hash(s string) []byte {
 
 func TestUsers(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	at := t0
+	db := MustOpen(t).WithClock(func() time.Time { return at })
 	ana := mustUser(t, db, "ana@example.org", store.RoleAdmin)
 	mustUser(t, db, "bo@example.org", store.RoleEditor)
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := store.CreateUserTx(ctx, tx, "ANA@example.org", store.RoleEditor, t0)
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.CreateUser(ctx, "ANA@example.org", store.RoleEditor)
 		return err
 	})
 	if !errors.Is(err, store.ErrExists) {
 		t.Errorf("a second account for the same email (other case): err = %v, want ErrExists", err)
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := store.CreateUserTx(ctx, tx, "cy@example.org", "owner", t0)
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.CreateUser(ctx, "cy@example.org", "owner")
 		return err
 	})
 	if err == nil {
@@ -67,7 +67,7 @@ func TestUsers(t *testing.T) {
 	if _, err := db.User(ctx, 999); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("User(999) err = %v, want ErrNotFound", err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserRoleTx(ctx, tx, ana.ID, store.RoleEditor) }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetUserRole(ctx, ana.ID, store.RoleEditor) }); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := db.User(ctx, ana.ID); got.Role != store.RoleEditor {
@@ -77,7 +77,7 @@ func TestUsers(t *testing.T) {
 		id   int64
 		role store.Role
 	}{{ana.ID, "owner"}, {999, store.RoleAdmin}} {
-		if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserRoleTx(ctx, tx, tt.id, tt.role) }); err == nil {
+		if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetUserRole(ctx, tt.id, tt.role) }); err == nil {
 			t.Errorf("SetUserRoleTx(%d, %q) succeeded", tt.id, tt.role)
 		}
 	}
@@ -85,15 +85,16 @@ func TestUsers(t *testing.T) {
 
 func TestInvites(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	at := t0
+	db := MustOpen(t).WithClock(func() time.Time { return at })
 	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
-	write := func(fn func(tx *sql.Tx) error) error { return db.Write(ctx, fn) }
+	write := func(fn func(tx *store.Tx) error) error { return db.Write(ctx, fn) }
 	for _, tok := range []string{"old", "first"} {
 		expires := t0.Add(24 * time.Hour)
 		if tok == "old" {
 			expires = t0.Add(-time.Minute)
 		}
-		if err := write(func(tx *sql.Tx) error { return store.CreateInviteTx(ctx, tx, hash(tok), u.ID, t0, expires) }); err != nil {
+		if err := write(func(tx *store.Tx) error { return tx.CreateInvite(ctx, hash(tok), u.ID, t0, expires) }); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -111,20 +112,21 @@ func TestInvites(t *testing.T) {
 		t.Errorf("link at exactly 24 h: err = %v, want ErrInviteExpired", err)
 	}
 	// A new link cancels the unused one (say, sent to a wrong address).
-	if err := write(func(tx *sql.Tx) error {
-		return store.CreateInviteTx(ctx, tx, hash("second"), u.ID, t0.Add(30*time.Minute), t0.Add(24*time.Hour))
+	if err := write(func(tx *store.Tx) error {
+		return tx.CreateInvite(ctx, hash("second"), u.ID, t0.Add(30*time.Minute), t0.Add(24*time.Hour))
 	}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.Invite(ctx, hash("first"), t0.Add(time.Hour)); !errors.Is(err, store.ErrInviteExpired) {
 		t.Errorf("a link after a newer one was made: err = %v, want ErrInviteExpired", err)
 	}
-	if err := write(func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("browser"), u.ID, t0) }); err != nil {
+	if err := write(func(tx *store.Tx) error { return tx.CreateWebSession(ctx, hash("browser"), u.ID) }); err != nil {
 		t.Fatal(err)
 	}
 	var used store.User
-	err = write(func(tx *sql.Tx) (err error) {
-		used, err = store.UseInviteTx(ctx, tx, hash("second"), "$argon2id$x", t0.Add(time.Hour))
+	at = t0.Add(time.Hour)
+	err = write(func(tx *store.Tx) (err error) {
+		used, err = tx.UseInvite(ctx, hash("second"), "$argon2id$x")
 		return err
 	})
 	if err != nil || used.PasswordHash != "$argon2id$x" {
@@ -149,9 +151,10 @@ func TestInvites(t *testing.T) {
 
 func TestWebSessions(t *testing.T) {
 	ctx := context.Background()
-	db := MustOpen(t)
+	at := t0
+	db := MustOpen(t).WithClock(func() time.Time { return at })
 	u := mustUser(t, db, "ana@example.org", store.RoleEditor)
-	err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b1"), u.ID, t0) })
+	err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateWebSession(ctx, hash("b1"), u.ID) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,19 +174,19 @@ func TestWebSessions(t *testing.T) {
 	if _, err := db.WebSession(ctx, hash("b1"), t0, t0.Add(time.Second)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("session past its absolute lifetime: err = %v, want ErrNotFound", err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.SetUserDisabledTx(ctx, tx, u.ID, true, t0) }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.SetUserDisabled(ctx, u.ID, true) }); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := db.WebSession(ctx, hash("b1"), t0.Add(-time.Hour), t0.Add(-time.Hour)); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("a disabled account kept its session: err = %v", err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b2"), u.ID, t0) }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateWebSession(ctx, hash("b2"), u.ID) }); err != nil {
 		t.Fatal(err)
 	}
 	if err := db.DeleteWebSession(ctx, hash("b2")); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.Write(ctx, func(tx *sql.Tx) error { return store.CreateWebSessionTx(ctx, tx, hash("b3"), u.ID, t0) }); err != nil {
+	if err := db.Write(ctx, func(tx *store.Tx) error { return tx.CreateWebSession(ctx, hash("b3"), u.ID) }); err != nil {
 		t.Fatal(err)
 	}
 	n, err := db.ExpireWebSessions(ctx, t0.Add(time.Second), t0.Add(-time.Hour))

@@ -9,8 +9,9 @@ import (
 )
 
 // CreateWebSessionTx records a signed-in browser for userID under the SHA-256 of its cookie token.
-func CreateWebSessionTx(ctx context.Context, tx *sql.Tx, tokenHash []byte, userID int64, now time.Time) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, user_id, created_at, seen_at) VALUES (?, ?, ?, ?)`,
+func (tx *Tx) CreateWebSession(ctx context.Context, tokenHash []byte, userID int64) error {
+	now := tx.now
+	_, err := tx.tx.ExecContext(ctx, `INSERT INTO web_sessions (token_hash, user_id, created_at, seen_at) VALUES (?, ?, ?, ?)`,
 		tokenHash, userID, now.Unix(), now.Unix())
 	if err != nil {
 		return fmt.Errorf("create web session: %w", err)
@@ -53,8 +54,8 @@ func (db *DB) WebSession(ctx context.Context, tokenHash []byte, idleSince, creat
 
 // TouchWebSession marks the session under tokenHash as seen at now.
 func (db *DB) TouchWebSession(ctx context.Context, tokenHash []byte, now time.Time) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `UPDATE web_sessions SET seen_at = ? WHERE token_hash = ?`, now.Unix(), tokenHash); err != nil {
+	return db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `UPDATE web_sessions SET seen_at = ? WHERE token_hash = ?`, now.Unix(), tokenHash); err != nil {
 			return fmt.Errorf("touch web session: %w", err)
 		}
 		return nil
@@ -63,8 +64,8 @@ func (db *DB) TouchWebSession(ctx context.Context, tokenHash []byte, now time.Ti
 
 // DeleteWebSession signs the browser under tokenHash out. Deleting a missing one is not an error.
 func (db *DB) DeleteWebSession(ctx context.Context, tokenHash []byte) error {
-	return db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE token_hash = ?`, tokenHash); err != nil {
+	return db.Write(ctx, func(tx *Tx) error {
+		if _, err := tx.tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE token_hash = ?`, tokenHash); err != nil {
 			return fmt.Errorf("delete web session: %w", err)
 		}
 		return nil
@@ -75,8 +76,8 @@ func (db *DB) DeleteWebSession(ctx context.Context, tokenHash []byte) error {
 // createdSince, and says how many it deleted.
 func (db *DB) ExpireWebSessions(ctx context.Context, idleSince, createdSince time.Time) (int64, error) {
 	var n int64
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE seen_at < ? OR created_at < ?`,
+	err := db.Write(ctx, func(tx *Tx) error {
+		res, err := tx.tx.ExecContext(ctx, `DELETE FROM web_sessions WHERE seen_at < ? OR created_at < ?`,
 			idleSince.Unix(), createdSince.Unix())
 		if err != nil {
 			return fmt.Errorf("expire web sessions: %w", err)

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"net/mail"
 	"strconv"
@@ -28,12 +27,12 @@ func NewAccount(ctx context.Context, db *store.DB, by *store.User, email string,
 		return "", ErrBadEmail
 	}
 	token := rand.Text()
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		u, err := store.CreateUserTx(ctx, tx, email, role, now)
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		u, err := tx.CreateUser(ctx, email, role)
 		if err != nil {
 			return err
 		}
-		if err := store.CreateInviteTx(ctx, tx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
+		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, by, "user.invite", u, now, store.Change{Field: "role", After: string(role)})
@@ -48,8 +47,8 @@ func NewAccount(ctx context.Context, db *store.DB, by *store.User, email string,
 // account (a forgotten password) and returns its token. by is as for NewAccount.
 func NewPasswordLink(ctx context.Context, db *store.DB, by *store.User, u store.User, now time.Time) (string, error) {
 	token := rand.Text()
-	err := db.Write(ctx, func(tx *sql.Tx) error {
-		if err := store.CreateInviteTx(ctx, tx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, by, "user.link", u, now)
@@ -63,11 +62,11 @@ func NewPasswordLink(ctx context.Context, db *store.DB, by *store.User, u store.
 // InvitePath is the path, on the web page, of the set-password link for token.
 func InvitePath(token string) string { return "/invite/" + token }
 
-func auditUser(ctx context.Context, tx *sql.Tx, by *store.User, action string, u store.User, now time.Time, changes ...store.Change) error {
+func auditUser(ctx context.Context, tx *store.Tx, by *store.User, action string, u store.User, now time.Time, changes ...store.Change) error {
 	e := store.AuditEntry{At: now, Actor: CommandLine, Action: action, Subject: "user:" + strconv.FormatInt(u.ID, 10), Label: u.Email, Changes: changes}
 	if by != nil {
 		e.UserID, e.Actor = by.ID, by.Email
 	}
-	_, err := store.AuditTx(ctx, tx, e)
+	_, err := tx.Audit(ctx, e)
 	return err
 }

@@ -38,7 +38,7 @@ func (s *Server) trail(r *http.Request, v *viewer, subject string, before int64)
 	var entries []store.AuditEntry
 	var err error
 	if subject == "" && !v.IsAdmin() {
-		entries, err = s.db.AuditTrailUnder(r.Context(), listingSubject, before, auditPage+1)
+		entries, err = s.db.AuditTrailUnder(r.Context(), store.ListingSubject, before, auditPage+1)
 	} else {
 		entries, err = s.db.AuditTrail(r.Context(), subject, before, auditPage+1)
 	}
@@ -68,9 +68,9 @@ func (s *Server) trail(r *http.Request, v *viewer, subject string, before int64)
 // before it (a listing is never deleted from the page, so making one is not undone), not
 // undone yet.
 func revertable(e store.AuditEntry) bool {
-	return strings.HasPrefix(e.Subject, listingSubject) && e.RevertedBy == 0 && len(e.Changes) > 0 &&
+	return strings.HasPrefix(e.Subject, store.ListingSubject) && e.RevertedBy == 0 && len(e.Changes) > 0 &&
 		e.Action != "listing.create" && e.Action != "listing.import_new"
 }
 
-// listingSubject prefixes a listing's id in the trail's subject column.
-const listingSubject = "listing:"
+// actor is the viewer as the audit trail records them.
+func (v *viewer) actor() store.Actor { return store.Actor{UserID: v.User.ID, Name: v.User.Email} }

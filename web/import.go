@@ -9,7 +9,6 @@ import (
 	"maps"
 	"net/http"
 	"path"
-	"strings"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
@@ -112,16 +111,7 @@ func (d *importData) digest() string {
 // package (size, listings, problems listed), the same as puente import.
 func (s *Server) planImport(r *http.Request, name string, data []byte) (importData, []*directory.Listing, error) {
 	d := importData{Name: name}
-	var listings []*directory.Listing
-	var probs directory.Problems
-	switch strings.ToLower(path.Ext(name)) {
-	case ".json":
-		listings, probs = directory.ReadHSDS(bytes.NewReader(data))
-	case ".zip":
-		listings, probs = directory.ReadHSDSPackage(bytes.NewReader(data), int64(len(data)))
-	default:
-		listings, probs = directory.ReadCSV(bytes.NewReader(data))
-	}
+	listings, probs := directory.ReadFile(name, bytes.NewReader(data), int64(len(data)))
 	d.Problems = probs
 	for _, p := range probs {
 		if !p.Warning {

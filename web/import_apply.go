@@ -1,11 +1,9 @@
 package web
 
 import (
-	"database/sql"
 	"net/http"
 	"slices"
 
-	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -39,22 +37,17 @@ func (s *Server) importApply(w http.ResponseWriter, r *http.Request, v *viewer) 
 		s.render(w, r, v, http.StatusConflict, "import", page{Title: "web.import.title", Nav: "import", Data: d})
 		return
 	}
-	now := s.now()
-	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		for _, c := range slices.Concat(d.Added, d.Changed) {
-			if _, err := store.ImportDirectoryTx(r.Context(), tx, []*directory.Listing{c.L}, now); err != nil {
-				return err
-			}
-			action := "listing.import"
-			if c.New {
-				action = "listing.import_new"
-			}
-			if _, err := store.AuditTx(r.Context(), tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email,
-				Action: action, Subject: listingSubject + c.L.ID, Label: c.L.Name, Changes: c.Changes}); err != nil {
-				return err
-			}
+	var changes []store.ListingChange
+	for _, c := range slices.Concat(d.Added, d.Changed) {
+		action := "listing.import"
+		if c.New {
+			action = "listing.import_new"
 		}
-		return nil
+		changes = append(changes, store.ListingChange{Listing: c.L, Action: action, Changes: c.Changes})
+	}
+	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
+		_, err := tx.SaveListings(r.Context(), changes, v.actor())
+		return err
 	})
 	if err != nil {
 		s.internal(w, r, v, err)

@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"net/http"
 	"unicode/utf8"
@@ -55,13 +54,12 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, v *viewer)
 		return
 	}
 	token := rand.Text()
-	now := s.now()
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		u, err := store.UseInviteTx(r.Context(), tx, tokenHash(r.PathValue("token")), hash, now)
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		u, err := tx.UseInvite(r.Context(), tokenHash(r.PathValue("token")), hash)
 		if err != nil {
 			return err
 		}
-		return store.CreateWebSessionTx(r.Context(), tx, tokenHash(token), u.ID, now)
+		return tx.CreateWebSession(r.Context(), tokenHash(token), u.ID)
 	})
 	if err != nil {
 		if s.inviteGone(w, r, v, err) {
@@ -70,7 +68,7 @@ func (s *Server) inviteAccept(w http.ResponseWriter, r *http.Request, v *viewer)
 		s.internal(w, r, v, err)
 		return
 	}
-	setSessionCookie(w, r, token, int(maxSession.Seconds()))
+	setSessionCookie(w, r, token, int(store.WebSessionMax.Seconds()))
 	redirect(w, r, "/", "password")
 }
 

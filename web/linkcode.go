@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"errors"
 	"net/http"
 
@@ -25,10 +24,9 @@ func (s *Server) linkCode(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	var code string
-	now := s.now()
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
 		var err error
-		if code, err = store.CreateLinkCodeTx(r.Context(), tx, s.keys, l.ID, now); err != nil {
+		if code, err = tx.CreateLinkCode(r.Context(), s.keys, l.ID); err != nil {
 			return err
 		}
 		return s.auditListingAction(r, tx, v, "listing.link_code", l)
@@ -48,8 +46,8 @@ func (s *Server) revokeLinkCodes(w http.ResponseWriter, r *http.Request, v *view
 	if !ok {
 		return
 	}
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		n, err := store.RevokeLinkCodesTx(r.Context(), tx, l.ID)
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		n, err := tx.RevokeLinkCodes(r.Context(), l.ID)
 		if err != nil || n == 0 {
 			return err
 		}
@@ -69,8 +67,8 @@ func (s *Server) unlinkGroup(w http.ResponseWriter, r *http.Request, v *viewer) 
 	if !ok {
 		return
 	}
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		if err := store.RequestUnlinkTx(r.Context(), tx, l.ID, s.now()); err != nil {
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		if err := tx.RequestUnlink(r.Context(), l.ID); err != nil {
 			return err
 		}
 		return s.auditListingAction(r, tx, v, "listing.unlink", l)
@@ -87,8 +85,6 @@ func (s *Server) unlinkGroup(w http.ResponseWriter, r *http.Request, v *viewer) 
 }
 
 // auditListingAction records an action on a listing that changes none of its fields.
-func (s *Server) auditListingAction(r *http.Request, tx *sql.Tx, v *viewer, action string, l *directory.Listing) error {
-	_, err := store.AuditTx(r.Context(), tx, store.AuditEntry{At: s.now(), UserID: v.User.ID, Actor: v.User.Email,
-		Action: action, Subject: listingSubject + l.ID, Label: l.Name})
-	return err
+func (s *Server) auditListingAction(r *http.Request, tx *store.Tx, v *viewer, action string, l *directory.Listing) error {
+	return tx.AuditListing(r.Context(), v.actor(), action, l)
 }

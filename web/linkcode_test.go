@@ -2,11 +2,11 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
 	"net/http"
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/puente-bot/puente/store"
 )
@@ -53,8 +53,8 @@ func TestLinkCodes(t *testing.T) {
 	if m2 == nil {
 		t.Fatal("no second code")
 	}
-	err = s.db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := store.LinkWithCodeTx(ctx, tx, s.keys, m2[1], store.Link{ChatKey: s.keys.Lookup("telegram", "-1001"),
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.LinkWithCode(ctx, s.keys, m2[1], store.Link{ChatKey: s.keys.Lookup("telegram", "-1001"),
 			Chat: s.keys.Seal([]byte("-1001"), nil), LinkedAt: s.clock()})
 		return err
 	})
@@ -87,9 +87,13 @@ func TestUnlinkGroup(t *testing.T) {
 	s.put(l)
 	path := "/listings/" + l.ID
 	wantStatus(t, "unlink without a link", admin.post(path+"/unlink", nil), http.StatusConflict)
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, 0)`, l.ID,
-			s.keys.Lookup("telegram", "-1001"), []byte("sealed with a secret that is gone"))
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		code, err := tx.CreateLinkCode(ctx, s.keys, l.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.LinkWithCode(ctx, s.keys, code, store.Link{ChatKey: s.keys.Lookup("telegram", "-1001"),
+			Chat: []byte("sealed with a secret that is gone"), LinkedAt: time.Unix(0, 0)})
 		return err
 	})
 	if err != nil {

@@ -56,7 +56,7 @@ func (s *Server) listing(w http.ResponseWriter, r *http.Request, v *viewer) {
 
 func (s *Server) renderListing(w http.ResponseWriter, r *http.Request, v *viewer, status int, l *directory.Listing, d editData) {
 	var err error
-	if d.Trail, err = s.trail(r, v, listingSubject+l.ID, 0); err != nil {
+	if d.Trail, err = s.trail(r, v, store.ListingSubject+l.ID, 0); err != nil {
 		s.internal(w, r, v, err)
 		return
 	}

@@ -3,7 +3,6 @@ package web
 import (
 	"context"
 	"crypto/sha256"
-	"database/sql"
 	"encoding/hex"
 	"encoding/json"
 	"maps"
@@ -100,13 +99,8 @@ func (s *Server) saveListing(ctx context.Context, v *viewer, action string, befo
 	if len(changes) == 0 {
 		return nil, nil
 	}
-	now := s.now()
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
-		if _, err := store.ImportDirectoryTx(ctx, tx, []*directory.Listing{l}, now); err != nil {
-			return err
-		}
-		_, err := store.AuditTx(ctx, tx, store.AuditEntry{At: now, UserID: v.User.ID, Actor: v.User.Email, Action: action,
-			Subject: listingSubject + l.ID, Label: l.Name, Changes: changes, RevertOf: revertOf})
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.SaveListings(ctx, []store.ListingChange{{Listing: l, Action: action, Changes: changes, RevertOf: revertOf}}, v.actor())
 		return err
 	})
 	return changes, err

@@ -2,7 +2,6 @@ package web
 
 import (
 	"crypto/rand"
-	"database/sql"
 	"errors"
 	"net"
 	"net/http"
@@ -73,14 +72,14 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request, v *viewer) {
 	}
 	a.succeeded()
 	token := rand.Text()
-	err = s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		return store.CreateWebSessionTx(r.Context(), tx, tokenHash(token), u.ID, now)
+	err = s.db.Write(r.Context(), func(tx *store.Tx) error {
+		return tx.CreateWebSession(r.Context(), tokenHash(token), u.ID)
 	})
 	if err != nil {
 		s.internal(w, r, v, err)
 		return
 	}
-	setSessionCookie(w, r, token, int(maxSession.Seconds()))
+	setSessionCookie(w, r, token, int(store.WebSessionMax.Seconds()))
 	http.Redirect(w, r, d.Next, http.StatusSeeOther)
 }
 

@@ -73,7 +73,7 @@ func (s *Server) session(r *http.Request) *store.User {
 	}
 	now := s.now()
 	h := tokenHash(c.Value)
-	ws, err := s.db.WebSession(r.Context(), h, now.Add(-sessionIdle), now.Add(-maxSession))
+	ws, err := s.db.WebSession(r.Context(), h, now.Add(-store.WebSessionIdle), now.Add(-store.WebSessionMax))
 	if err != nil {
 		if !errors.Is(err, store.ErrNotFound) {
 			s.log.Error("Reading a web session failed", "err", err)

@@ -2,7 +2,7 @@ package web_test
 
 import (
 	"context"
-	"database/sql"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -163,9 +163,21 @@ func TestCounts(t *testing.T) {
 		}
 	}
 	// Six people said a handoff helped and two that it did not (the handoff area keeps these).
-	err := s.db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO case_ratings (week, helpful, n) VALUES (?, 1, 6), (?, 0, 2)`, week, week)
-		return err
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		for i := range 8 {
+			c := store.Case{ID: fmt.Sprintf("%032x", i), Code: fmt.Sprintf("K7Q2-%02d", i), ListingID: "listing",
+				GroupKey: []byte("group"), ThreadID: int64(i), PersonKey: []byte{byte(i)}, OpenedAt: tx.Now()}
+			if err := tx.OpenCase(ctx, c); err != nil {
+				return err
+			}
+			if _, err := tx.CloseCase(ctx, c.ID); err != nil {
+				return err
+			}
+			if _, err := tx.RateCase(ctx, c.ID, c.PersonKey, week, i < 6); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -35,7 +35,7 @@ func (s *Server) revert(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.fail(w, r, v, http.StatusConflict, "web.revert.cannot")
 		return
 	}
-	old, err := s.db.DirectoryListing(r.Context(), strings.TrimPrefix(e.Subject, listingSubject))
+	old, err := s.db.DirectoryListing(r.Context(), strings.TrimPrefix(e.Subject, store.ListingSubject))
 	if errors.Is(err, store.ErrNotFound) {
 		s.notFound(w, r, v)
 		return

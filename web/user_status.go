@@ -1,7 +1,6 @@
 package web
 
 import (
-	"database/sql"
 	"net/http"
 
 	"github.com/puente-bot/puente/store"
@@ -29,8 +28,8 @@ func (s *Server) setDisabled(w http.ResponseWriter, r *http.Request, v *viewer, 
 		action, done, before, after = "user.disable", "disabled", "on", "off"
 	}
 	now := s.now()
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		if err := store.SetUserDisabledTx(r.Context(), tx, u.ID, disabled, now); err != nil {
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		if err := tx.SetUserDisabled(r.Context(), u.ID, disabled); err != nil {
 			return err
 		}
 		return auditUser(r.Context(), tx, v.User, action, u, now, store.Change{Field: "account", Before: before, After: after})
@@ -65,8 +64,8 @@ func (s *Server) setRole(w http.ResponseWriter, r *http.Request, v *viewer) {
 		return
 	}
 	now := s.now()
-	err := s.db.Write(r.Context(), func(tx *sql.Tx) error {
-		if err := store.SetUserRoleTx(r.Context(), tx, u.ID, role); err != nil {
+	err := s.db.Write(r.Context(), func(tx *store.Tx) error {
+		if err := tx.SetUserRole(r.Context(), u.ID, role); err != nil {
 			return err
 		}
 		return auditUser(r.Context(), tx, v.User, "user.role", u, now, store.Change{Field: "role", Before: string(u.Role), After: string(role)})

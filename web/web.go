@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/puente-bot/puente/directory"
@@ -67,20 +66,15 @@ type Server struct {
 	handler   http.Handler
 }
 
-// Sessions end after idle time without a request, and in any case after maxSession.
-const (
-	sessionIdle = 12 * time.Hour
-	maxSession  = 7 * 24 * time.Hour
-	// inviteValid is how long a set-password link works.
-	inviteValid = 24 * time.Hour
-)
+// inviteValid is how long a set-password link works.
+const inviteValid = 24 * time.Hour
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
 	if cfg.DB == nil || cfg.Keys == nil || cfg.Catalog == nil || cfg.Conversation == nil {
 		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
-	s := &Server{db: cfg.DB, keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
+	s := &Server{keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
 		metrics: cfg.Metrics, ops: cfg.Ops}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
@@ -91,6 +85,7 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	s.db = cfg.DB.WithClock(s.now)
 	if cfg.SiteURL != "" {
 		u, err := url.Parse(strings.TrimRight(cfg.SiteURL, "/"))
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -113,12 +108,9 @@ func New(cfg Config) (*Server, error) {
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
 
 // Serve answers on ln until ctx ends, then lets requests in flight finish (up to 10 s)
-// before returning. It also forgets expired sessions while it runs.
+// before returning.
 func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	hs := s.httpServer(ctx)
-	var wg sync.WaitGroup
-	janitorCtx, stopJanitor := context.WithCancel(ctx)
-	wg.Go(func() { s.janitor(janitorCtx) })
 	shutdownErr := make(chan error, 1)
 	go func() {
 		<-ctx.Done()
@@ -127,8 +119,6 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		shutdownErr <- hs.Shutdown(sctx)
 	}()
 	err := hs.Serve(ln)
-	stopJanitor()
-	wg.Wait()
 	if !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
@@ -147,31 +137,5 @@ func (s *Server) httpServer(ctx context.Context) *http.Server {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
-}
-
-// janitor forgets expired web sessions, and set-password links a day after they stopped
-// working, every few minutes until ctx ends.
-func (s *Server) janitor(ctx context.Context) {
-	t := time.NewTicker(5 * time.Minute)
-	defer t.Stop()
-	for {
-		now := s.now()
-		n, err := s.db.ExpireWebSessions(ctx, now.Add(-sessionIdle), now.Add(-maxSession))
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("Forgetting expired web sessions failed", "err", err)
-		}
-		s.metrics.Forgotten.WithLabelValues("web_sessions").Add(float64(n))
-		// A day's grace so that someone opening a stale link still hears "expired", not "unknown".
-		n, err = s.db.PruneInvites(ctx, now.Add(-24*time.Hour))
-		if err != nil && ctx.Err() == nil {
-			s.log.Error("Forgetting old set-password links failed", "err", err)
-		}
-		s.metrics.Forgotten.WithLabelValues("invites").Add(float64(n))
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
 	}
 }

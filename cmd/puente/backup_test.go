@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"os"
@@ -51,8 +50,8 @@ func populate(t *testing.T, vars map[string]string) {
 	if err := db.PutSession(ctx, person, keys.Seal([]byte(`{"lang":"es"}`), person), now); err != nil {
 		t.Fatal(err)
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		return store.OpenCaseTx(ctx, tx, store.Case{ID: "case-1", Code: "K7Q2-94", ListingID: "30314f7b-60b1-5fde-a472-ca1c18b71540",
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		return tx.OpenCase(ctx, store.Case{ID: "case-1", Code: "K7Q2-94", ListingID: "30314f7b-60b1-5fde-a472-ca1c18b71540",
 			Lang: "es", Need: "domestic_abuse", GroupKey: keys.Lookup("telegram", "-1001"), ThreadID: 7,
 			PersonKey: person, Person: keys.Seal([]byte("7394019283"), person), OpenedAt: now})
 	})
@@ -69,36 +68,20 @@ func dump(t *testing.T, dir string) map[string][]string {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	var tables []string
-	rows, err := db.Read().Query(`SELECT name FROM sqlite_schema WHERE type = 'table'`)
+	tables, err := db.Inspect(context.Background(), `SELECT name FROM sqlite_schema WHERE type = 'table'`)
 	if err != nil {
 		t.Fatal(err)
 	}
-	for rows.Next() {
-		var name string
-		rows.Scan(&name)
-		tables = append(tables, name)
-	}
-	rows.Close()
 	out := map[string][]string{}
-	for _, table := range tables {
-		rows, err := db.Read().Query(`SELECT * FROM ` + table)
+	for _, row := range tables {
+		table := fmt.Sprint(row[0])
+		rows, err := db.Inspect(context.Background(), `SELECT * FROM `+table)
 		if err != nil {
 			t.Fatal(err)
 		}
-		cols, _ := rows.Columns()
-		for rows.Next() {
-			vals := make([]any, len(cols))
-			ptrs := make([]any, len(cols))
-			for i := range vals {
-				ptrs[i] = &vals[i]
-			}
-			if err := rows.Scan(ptrs...); err != nil {
-				t.Fatal(err)
-			}
+		for _, vals := range rows {
 			out[table] = append(out[table], fmt.Sprintf("%q", vals))
 		}
-		rows.Close()
 		slices.Sort(out[table])
 	}
 	return out

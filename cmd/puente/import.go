@@ -5,9 +5,6 @@ import (
 	"flag"
 	"fmt"
 	"os"
-	"path/filepath"
-	"strings"
-	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/store"
@@ -15,6 +12,12 @@ import (
 
 // runImport reads a directory file (CSV, or Open Referral HSDS JSON or data package) and adds or updates
 // its listings in one transaction: puente import FILE [--dry-run].
+// importActor and linkActor are who the audit trail says wrote, for these commands.
+const (
+	importActor = "puente import"
+	linkActor   = "puente link"
+)
+
 func runImport(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	cfg, validate := configFlags(fs, e.getenv, partData)
@@ -38,25 +41,16 @@ func runImport(ctx context.Context, e env, args []string) error {
 		return fmt.Errorf("import: %w", err)
 	}
 	defer f.Close()
-	if st, err := f.Stat(); err == nil && st.Size() > directory.MaxFileSize {
+	st, err := f.Stat()
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if st.Size() > directory.MaxFileSize {
 		fmt.Fprintf(e.stdout, "%s: the file is %d MB; the largest file puente imports is %d MB: split it into smaller files. Nothing was imported.\n",
 			name, st.Size()>>20, directory.MaxFileSize>>20)
 		return errFailed
 	}
-	var listings []*directory.Listing
-	var probs directory.Problems
-	switch strings.ToLower(filepath.Ext(name)) {
-	case ".json":
-		listings, probs = directory.ReadHSDS(f)
-	case ".zip":
-		st, err := f.Stat()
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		listings, probs = directory.ReadHSDSPackage(f, st.Size())
-	default:
-		listings, probs = directory.ReadCSV(f)
-	}
+	listings, probs := directory.ReadFile(name, f, st.Size())
 	for _, p := range probs {
 		fmt.Fprintf(e.stdout, "%s: %s\n", name, p)
 	}
@@ -83,7 +77,15 @@ func runImport(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Dry run: %d listings would be added, %d changed, %d left as they are. Nothing was changed.\n", c.Added, c.Changed, c.Unchanged)
 		return nil
 	}
-	c, err := db.ImportDirectory(ctx, listings, time.Now())
+	changes := make([]store.ListingChange, len(listings))
+	for i, l := range listings {
+		changes[i] = store.ListingChange{Listing: l}
+	}
+	var c store.DirectoryChanges
+	err = db.Write(ctx, func(tx *store.Tx) (err error) {
+		c, err = tx.SaveListings(ctx, changes, store.Actor{Name: importActor})
+		return err
+	})
 	if err != nil {
 		return err
 	}

@@ -41,7 +41,12 @@ func runLink(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	if *unlink {
-		err := a.db.RequestUnlink(ctx, l.ID, now)
+		err := a.db.Write(ctx, func(tx *store.Tx) error {
+			if err := tx.RequestUnlink(ctx, l.ID); err != nil {
+				return err
+			}
+			return tx.AuditListing(ctx, store.Actor{Name: linkActor}, "listing.unlink", l)
+		})
 		if errors.Is(err, store.ErrNotFound) {
 			fmt.Fprintf(e.stderr, "puente link: %s is not linked to a group.\n", l.Name)
 			return errFailed
@@ -53,7 +58,13 @@ func runLink(ctx context.Context, e env, args []string) error {
 		return nil
 	}
 	if *revoke {
-		n, err := a.db.RevokeLinkCodes(ctx, l.ID)
+		var n int64
+		err := a.db.Write(ctx, func(tx *store.Tx) (err error) {
+			if n, err = tx.RevokeLinkCodes(ctx, l.ID); err != nil || n == 0 {
+				return err
+			}
+			return tx.AuditListing(ctx, store.Actor{Name: linkActor}, "listing.link_revoke", l)
+		})
 		if err != nil {
 			return err
 		}
@@ -64,7 +75,13 @@ func runLink(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stderr, "puente link: %s does not take anonymous handoffs. Change that first: on the listing's web page, answer Yes to \"Takes anonymous handoffs through puente?\", or put yes in its anonymous_handoff column and import the spreadsheet again.\n", l.Name)
 		return errFailed
 	}
-	code, err := a.db.CreateLinkCode(ctx, a.keys, l.ID, now)
+	var code string
+	err = a.db.WithClock(func() time.Time { return now }).Write(ctx, func(tx *store.Tx) (err error) {
+		if code, err = tx.CreateLinkCode(ctx, a.keys, l.ID); err != nil {
+			return err
+		}
+		return tx.AuditListing(ctx, store.Actor{Name: linkActor}, "listing.link_code", l)
+	})
 	if err != nil {
 		return err
 	}

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"regexp"
@@ -91,8 +90,8 @@ func TestLink(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := store.LinkWithCodeTx(ctx, tx, keys, m[1], store.Link{ChatKey: []byte("g"), Chat: []byte("c"), LinkedAt: time.Now()})
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		_, err := tx.LinkWithCode(ctx, keys, m[1], store.Link{ChatKey: []byte("g"), Chat: []byte("c"), LinkedAt: time.Now()})
 		return err
 	})
 	if !errors.Is(err, store.ErrCodeUnknown) {
@@ -111,8 +110,12 @@ func TestLinkUnlink(t *testing.T) {
 		t.Fatal(err)
 	}
 	key := keys.Lookup("telegram", "-1001000000001")
-	err = db.Write(ctx, func(tx *sql.Tx) error {
-		_, err := tx.Exec(`INSERT INTO links (listing_id, chat_key, chat, linked_at) VALUES (?, ?, ?, 0)`, linked.ID, key, keys.Seal([]byte("12345678"), key))
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		code, err := tx.CreateLinkCode(ctx, keys, linked.ID)
+		if err != nil {
+			return err
+		}
+		_, err = tx.LinkWithCode(ctx, keys, code, store.Link{ChatKey: key, Chat: keys.Seal([]byte("12345678"), key), LinkedAt: time.Unix(0, 0)})
 		return err
 	})
 	db.Close()

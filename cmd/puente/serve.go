@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/puente-bot/puente/metrics"
+	"github.com/puente-bot/puente/store"
 )
 
 // janitorEvery is how often expired data is forgotten.
@@ -89,21 +90,25 @@ func runServe(ctx context.Context, e env, args []string) error {
 	return nil
 }
 
-// janitor forgets idle sessions, and empties the database's write-ahead log of what was
-// forgotten since the last round, until ctx ends.
+// janitor deletes what the retention table (store.Retention) says has been kept long enough,
+// and empties the database's write-ahead log of what was forgotten since the last round,
+// until ctx ends. It is the one janitor: the bot's sweeps only delete what needs Telegram.
 func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
+	rules := store.Retention(store.Periods{SessionIdle: a.cfg.SessionIdle, CaseForget: a.cfg.CaseForget})
 	t := time.NewTicker(janitorEvery)
 	defer t.Stop()
 	for {
 		m.JanitorRuns.Inc()
-		n, err := a.db.ExpireSessions(ctx, time.Now().Add(-a.cfg.SessionIdle))
-		switch {
-		case err != nil && ctx.Err() == nil:
-			a.log.Error("Forgetting idle sessions failed", "err", err)
-		case n > 0:
-			a.log.Info("Forgot idle sessions", "count", n)
+		gone, err := a.db.Prune(ctx, rules)
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("Forgetting what was kept long enough failed", "err", err)
 		}
-		m.Forgotten.WithLabelValues("sessions").Add(float64(n))
+		for what, n := range gone {
+			if n > 0 {
+				a.log.Info("Forgot what was kept long enough", "what", what, "count", n)
+			}
+			m.Forgotten.WithLabelValues(what).Add(float64(n))
+		}
 		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
 			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", err)
 		}

@@ -30,7 +30,6 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func
 		DeleteAfter:   a.cfg.DeleteAfter,
 		Directory:     a.dir,
 		CaseIdle:      a.cfg.CaseIdle,
-		CaseForget:    a.cfg.CaseForget,
 		Referral:      eng.Referral,
 		Metrics:       o.metrics,
 	}, a.db, a.keys, eng, eng.Catalog(), a.log)
