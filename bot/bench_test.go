@@ -98,25 +98,9 @@ func BenchmarkUpdates(b *testing.B) {
 		fake := telegramtest.New(b)
 		fake.Lean()
 		c := newCrowd(fake, people)
-		echo, err := tg.New(fake.Token, tg.WithServerURL(fake.URL),
-			tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
-				if u.Message != nil {
-					bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
-				}
-			}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			echo.Start(ctx)
-		}()
+		startEcho(b, fake)
 		c.talk(b, people, "/start")
 		measure(b, c, "/menu")
-		cancel()
-		<-done
 	})
 	b.Run("puente", func(b *testing.B) {
 		fake := telegramtest.New(b)
@@ -127,6 +111,31 @@ func BenchmarkUpdates(b *testing.B) {
 		startQuiet(h)
 		c.talk(b, people, "/start")
 		measure(b, c, "/menu")
+	})
+}
+
+// startEcho runs a bare go-telegram/bot echo bot (library defaults, Start) against fake until
+// the benchmark ends: each text message gets one reply.
+func startEcho(b *testing.B, fake *telegramtest.Server) {
+	b.Helper()
+	echo, err := tg.New(fake.Token, tg.WithServerURL(fake.URL),
+		tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
+			if u.Message != nil {
+				bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
+			}
+		}))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		echo.Start(ctx)
+	}()
+	b.Cleanup(func() {
+		cancel()
+		<-done
 	})
 }
 

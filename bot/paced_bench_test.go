@@ -2,7 +2,6 @@ package bot
 
 import (
 	"bufio"
-	"context"
 	"flag"
 	"os"
 	"runtime"
@@ -12,9 +11,6 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
-
-	tg "github.com/go-telegram/bot"
-	"github.com/go-telegram/bot/models"
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 )
@@ -43,25 +39,7 @@ func BenchmarkPaced(b *testing.B) {
 	b.Run("echo", func(b *testing.B) {
 		fake := telegramtest.New(b)
 		fake.Lean()
-		echo, err := tg.New(fake.Token, tg.WithServerURL(fake.URL),
-			tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
-				if u.Message != nil {
-					bot.SendMessage(ctx, &tg.SendMessageParams{ChatID: u.Message.Chat.ID, Text: u.Message.Text})
-				}
-			}))
-		if err != nil {
-			b.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			echo.Start(ctx)
-		}()
-		defer func() {
-			cancel()
-			<-done
-		}()
+		startEcho(b, fake)
 		for range b.N {
 			drivePaced(b, fake, next())
 		}
