@@ -115,48 +115,35 @@ func TestWitnessWarningBeside101(t *testing.T) {
 	}
 }
 
-// TestContactNotesTranslated keeps English notes out of Spanish and Portuguese lists: a note
-// code in the directory is worded by the catalogue in the reader's language.
-func TestContactNotesTranslated(t *testing.T) {
+// TestListsInTheReadersLanguage keeps English out of Spanish and Portuguese lists: a contact
+// note code is worded by the catalogue, and a listing whose name has a common local form
+// shows it, in the reader's language.
+func TestListsInTheReadersLanguage(t *testing.T) {
 	e := shipped(t)
-	want := map[string]string{"en": "(textphone)", "es": "(teléfono de texto para personas sordas)", "pt-BR": "(telefone de texto para pessoas surdas)"}
-	for lang, w := range want {
-		text := ""
-		for page := 0; page < 10 && !strings.Contains(text, w); page++ {
-			reply, err := e.Render(flows.State{Lang: lang, Node: "referral", Need: "witness", Region: "uk", Page: page}, now)
-			if err != nil {
-				t.Fatal(err)
-			}
-			text += reply.Text
-		}
-		if !strings.Contains(text, w) {
-			t.Errorf("%s: the witness list does not show %q:\n%s", lang, w, text)
-		}
-		if lang != "en" && strings.Contains(text, "(textphone)") {
-			t.Errorf("%s: the list shows the English note:\n%s", lang, text)
-		}
+	tests := []struct {
+		name    string
+		english string
+		want    map[string]string
+	}{
+		{"contact note", "(textphone)", map[string]string{"en": "(textphone)", "es": "(teléfono de texto para personas sordas)", "pt-BR": "(telefone de texto para pessoas surdas)"}},
+		{"listing name", "Police non-emergency", map[string]string{"en": "Police non-emergency 101", "es": "Policía para casos que no son emergencia (101)", "pt-BR": "Polícia para casos que não são emergência (101)"}},
 	}
-}
-
-// TestListingNamesTranslated shows listings whose name has a common local form in the
-// reader's language.
-func TestListingNamesTranslated(t *testing.T) {
-	e := shipped(t)
-	want := map[string]string{"en": "Police non-emergency 101", "es": "Policía para casos que no son emergencia (101)", "pt-BR": "Polícia para casos que não são emergência (101)"}
-	for lang, w := range want {
-		text := ""
-		for page := 0; page < 10 && !strings.Contains(text, w); page++ {
-			reply, err := e.Render(flows.State{Lang: lang, Node: "referral", Need: "witness", Region: "uk", Page: page}, now)
-			if err != nil {
-				t.Fatal(err)
+	for _, tt := range tests {
+		for lang, w := range tt.want {
+			text := ""
+			for page := 0; page < 10 && !strings.Contains(text, w); page++ {
+				reply, err := e.Render(flows.State{Lang: lang, Node: "referral", Need: "witness", Region: "uk", Page: page}, now)
+				if err != nil {
+					t.Fatal(err)
+				}
+				text += reply.Text
 			}
-			text += reply.Text
-		}
-		if !strings.Contains(text, w) {
-			t.Errorf("%s: the witness list does not show %q:\n%s", lang, w, text)
-		}
-		if lang != "en" && strings.Contains(text, "Police non-emergency") {
-			t.Errorf("%s: the list shows the English name:\n%s", lang, text)
+			if !strings.Contains(text, w) {
+				t.Errorf("%s, %s: the witness list does not show %q:\n%s", tt.name, lang, w, text)
+			}
+			if lang != "en" && strings.Contains(text, tt.english) {
+				t.Errorf("%s, %s: the list shows the English %q:\n%s", tt.name, lang, tt.english, text)
+			}
 		}
 	}
 }
