@@ -23,9 +23,19 @@ func (k *Keys) checkValue() []byte {
 	return m.Sum(nil)
 }
 
+// sealedColumns are the sealed values of the schema, each with the column it is bound to
+// (Seal's aad).
+var sealedColumns = []struct{ table, sealed, aad string }{
+	{"sessions", "state", "key"},
+	{"outbox", "request", "chat_key"},
+	{"messages", "chat", "chat_key"},
+	{"cases", "person", "person_key"},
+	{"links", "chat", "chat_key"},
+}
+
 // CheckSecret makes sure keys come from the secret the database was made with. At the first
-// start it records the secret's check value; a database from before the check is first tried
-// against a sealed session and a sealed link, if it has any.
+// start it records the secret's check value; a database from before the check (an old one, or
+// a restored backup) is first tried against the first sealed value of every table that has one.
 func (db *DB) CheckSecret(ctx context.Context, keys *Keys) error {
 	return db.Write(ctx, func(tx *Tx) error {
 		var stored []byte
@@ -39,9 +49,9 @@ func (db *DB) CheckSecret(ctx context.Context, keys *Keys) error {
 		case !errors.Is(err, sql.ErrNoRows):
 			return fmt.Errorf("read key check: %w", err)
 		}
-		for _, q := range []string{`SELECT state, key FROM sessions LIMIT 1`, `SELECT chat, chat_key FROM links LIMIT 1`} {
+		for _, c := range sealedColumns {
 			var sealed, aad []byte
-			err := tx.tx.QueryRowContext(ctx, q).Scan(&sealed, &aad)
+			err := tx.tx.QueryRowContext(ctx, `SELECT `+c.sealed+`, `+c.aad+` FROM `+c.table+` WHERE `+c.sealed+` IS NOT NULL LIMIT 1`).Scan(&sealed, &aad)
 			if errors.Is(err, sql.ErrNoRows) {
 				continue
 			}

@@ -243,4 +243,22 @@ func TestCheckSecret(t *testing.T) {
 	if err := db.CheckSecret(ctx, right); err != nil {
 		t.Fatalf("an older database and its secret: %v", err)
 	}
+
+	// One whose only sealed value is a request waiting in the outbox, as a restored backup may be.
+	chat := right.Lookup("telegram", "7394019283")
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		for _, q := range []string{`DELETE FROM key_check`, `DELETE FROM links`} {
+			if _, err := tx.SQL().Exec(q); err != nil {
+				return err
+			}
+		}
+		_, err := tx.SQL().Exec(`INSERT INTO outbox (chat_key, request, created_at) VALUES (?, ?, 0)`, chat, right.Seal([]byte("{}"), chat))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.CheckSecret(ctx, wrong); !errors.Is(err, store.ErrWrongSecret) {
+		t.Fatalf("a database with only a sealed request and another secret: err = %v, want ErrWrongSecret", err)
+	}
 }
