@@ -95,15 +95,7 @@ func (c *Catalog) expected(lang, id string) bool {
 		return false
 	}
 	area := areaOf(en.File)
-	if !slices.Contains(OptionalAreas, area) {
-		return true
-	}
-	for _, m := range c.msgs[lang] {
-		if areaOf(m.File) == area {
-			return true
-		}
-	}
-	return false
+	return !slices.Contains(OptionalAreas, area) || c.areas[lang][area]
 }
 
 func (c *Catalog) checkMessage(m *Message) []Defect {
