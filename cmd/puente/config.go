@@ -11,6 +11,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/puente-bot/puente/bot"
 )
 
 // config is puente's configuration: each field comes from an environment variable, and a
@@ -20,6 +22,7 @@ type config struct {
 	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
 	HTTPAddr        string        // PUENTE_HTTP_ADDR
 	WebURL          string        // PUENTE_WEB_URL (flag --url)
+	SiteURL         *url.URL      // WebURL parsed, without a trailing slash; nil when WebURL is empty
 	BotToken        string        // TELEGRAM_BOT_TOKEN
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
@@ -35,9 +38,6 @@ type config struct {
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
 	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
 }
-
-// Telegram deletes messages in private chats for bots only within 48 hours.
-const maxDeleteAfter = 47 * time.Hour
 
 // parts names the groups of settings a command uses, so its -h lists only its own flags and
 // a bad value for a setting it does not use cannot stop it.
@@ -107,7 +107,7 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 	str(partBot, &c.MetricsAddr, "metrics-addr", "PUENTE_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090), not on the web page's")
 	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
 	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
-	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
+	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", bot.DefaultCaseIdle, "close a handoff case after this long without messages")
 	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
 	str(partEngine, &c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
 	str(partEngine, &c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
@@ -143,8 +143,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 				errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
 			}
 			if c.WebURL != "" {
-				if u, err := url.Parse(c.WebURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				u, err := url.Parse(strings.TrimRight(c.WebURL, "/"))
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					errs = append(errs, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", c.WebURL))
+				} else {
+					c.SiteURL = u
 				}
 			}
 		}
@@ -155,8 +158,8 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 			if c.SessionIdle < time.Minute {
 				errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
 			}
-			if c.DeleteAfter < time.Minute || c.DeleteAfter > maxDeleteAfter {
-				errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", maxDeleteAfter))
+			if c.DeleteAfter < time.Minute || c.DeleteAfter > bot.MaxDeleteAfter {
+				errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", bot.MaxDeleteAfter))
 			}
 		}
 		if abs, err := filepath.Abs(c.DataDir); use&partData != 0 && err == nil {

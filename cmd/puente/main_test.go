@@ -192,7 +192,8 @@ func TestServeSaysTelegramIsOffAndStops(t *testing.T) {
 	}
 }
 
-// Ensure a part that cannot start stops the parts already started, and serve says why.
+// Ensure a part that cannot start stops the parts already started, and serve says why,
+// naming the variable to fix.
 func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
@@ -209,8 +210,8 @@ func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
 	}
 	_, stderr, err := runIn(t, vars)
-	if err == nil {
-		t.Fatal("serve started with a token Telegram refuses")
+	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN: Telegram does not accept this token") {
+		t.Fatalf("err = %v, want one naming TELEGRAM_BOT_TOKEN as refused", err)
 	}
 	if strings.Contains(err.Error(), "123:refused") || strings.Contains(stderr, "123:refused") {
 		t.Errorf("the token shows in the error or the log: %v\n%s", err, stderr)

@@ -37,6 +37,9 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func
 		return nil, err
 	}
 	if err := b.Prepare(ctx); err != nil {
+		if errors.Is(err, bot.ErrTokenRefused) {
+			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN: %w", err)
+		}
 		return nil, err
 	}
 	var srv *http.Server
