@@ -16,9 +16,11 @@ import (
 )
 
 // config is puente's configuration: each field comes from an environment variable, and a
-// flag of the same meaning overrides it. Errors name the variable.
+// flag of the same meaning overrides it. It is the one place that reads the environment and
+// checks the settings; errors name the variable. The packages get typed values from it.
 type config struct {
 	DataDir         string        // PUENTE_DATA_DIR
+	Secret          []byte        // PUENTE_SECRET, or read from PUENTE_SECRET_FILE; nil: the data folder's (masterSecret)
 	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
 	HTTPAddr        string        // PUENTE_HTTP_ADDR
 	WebURL          string        // PUENTE_WEB_URL (flag --url)
@@ -94,6 +96,10 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 		fs.Var(d, flagName, help+" ("+envName+")")
 	}
 	str(partData, &c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
+	var secretEnv string
+	if use&partKeys != 0 {
+		secretEnv = getenv("PUENTE_SECRET")
+	}
 	str(partKeys, &c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
 	str(partWeb, &c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page (and /healthz, /readyz, /metrics)")
 	str(partWeb, &c.WebURL, "url", "PUENTE_WEB_URL", "", "the web page's address as volunteers reach it, for the links it makes; other host names are refused (default http:// and PUENTE_HTTP_ADDR)")
@@ -165,6 +171,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 		if abs, err := filepath.Abs(c.DataDir); use&partData != 0 && err == nil {
 			c.DataDir = abs
 		}
+		if use&partKeys != 0 {
+			if err := c.readSecret(secretEnv); err != nil {
+				errs = append(errs, err)
+			}
+		}
 		return errors.Join(errs...)
 	}
 	return c, validate
@@ -203,20 +214,6 @@ func (c *config) validateBot() []error {
 		errs = append(errs, errors.New("PUENTE_CASE_FORGET: must be at least 1h"))
 	}
 	return errs
-}
-
-// getenv is the environment as the configuration sees it: a flag given for a variable
-// stands in for the variable.
-func (c *config) getenv(getenv func(string) string) func(string) string {
-	return func(name string) string {
-		switch name {
-		case "PUENTE_SECRET_FILE":
-			return c.SecretFile
-		case "TELEGRAM_BOT_TOKEN":
-			return c.BotToken
-		}
-		return getenv(name)
-	}
 }
 
 // logger is the program's log as PUENTE_LOG_LEVEL and PUENTE_LOG_FORMAT ask, written to w.
