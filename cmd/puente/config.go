@@ -28,6 +28,7 @@ type config struct {
 	BotToken        string        // TELEGRAM_BOT_TOKEN
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
+	WebhookPath     string        // WebhookURL's path, where the webhook listens; "/" when it has none
 	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
 	WebhookAddr     string        // PUENTE_WEBHOOK_ADDR
 	MetricsAddr     string        // PUENTE_METRICS_ADDR: /metrics on its own address; on HTTPAddr when empty
@@ -40,6 +41,13 @@ type config struct {
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
 	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
 }
+
+// The defaults of the periods an operator sets that no package has a default for.
+const (
+	defaultSessionIdle = 24 * time.Hour
+	defaultDeleteAfter = 24 * time.Hour
+	defaultCaseForget  = 7 * 24 * time.Hour
+)
 
 // parts names the groups of settings a command uses, so its -h lists only its own flags and
 // a bad value for a setting it does not use cannot stop it.
@@ -111,10 +119,10 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 	// publishing the volunteers' page.
 	str(partBot, &c.WebhookAddr, "webhook-addr", "PUENTE_WEBHOOK_ADDR", "127.0.0.1:8443", "where the webhook listens, behind an HTTPS reverse proxy")
 	str(partBot, &c.MetricsAddr, "metrics-addr", "PUENTE_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090), not on the web page's")
-	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
-	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
+	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", defaultSessionIdle, "forget a conversation after this long without activity")
+	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", defaultDeleteAfter, "delete the bot's chat messages after this long (under 48h)")
 	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", bot.DefaultCaseIdle, "close a handoff case after this long without messages")
-	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
+	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", defaultCaseForget, "forget who a closed case belonged to after this long")
 	str(partEngine, &c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
 	str(partEngine, &c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
 	level := getenv("PUENTE_LOG_LEVEL")
@@ -197,8 +205,11 @@ func (c *config) validateBot() []error {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if c.WebhookURL != "" {
-		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
 			errs = append(errs, errors.New("PUENTE_WEBHOOK_URL: must be an https URL"))
+		} else if c.WebhookPath = u.EscapedPath(); c.WebhookPath == "" {
+			c.WebhookPath = "/"
 		}
 		if len(c.WebhookSecret) < 16 {
 			errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))

@@ -75,6 +75,17 @@ func TestConfig(t *testing.T) {
 				t.Errorf("SessionIdle = %v, want 3h", c.SessionIdle)
 			}
 		}},
+		{name: "addresses parsed once", vars: map[string]string{"PUENTE_WEB_URL": "https://puente.example.org/", "PUENTE_WEBHOOK_URL": "https://bot.example.org/telegram", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, check: func(t *testing.T, c *config) {
+			if c.SiteURL == nil || c.SiteURL.String() != "https://puente.example.org" || c.WebhookPath != "/telegram" {
+				t.Errorf("site %v webhook path %q, want https://puente.example.org and /telegram", c.SiteURL, c.WebhookPath)
+			}
+		}},
+		{name: "a webhook at the root", vars: map[string]string{"PUENTE_WEBHOOK_URL": "https://bot.example.org", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, check: func(t *testing.T, c *config) {
+			if c.SiteURL != nil || c.WebhookPath != "/" {
+				t.Errorf("site %v webhook path %q, want none and /", c.SiteURL, c.WebhookPath)
+			}
+		}},
+		{name: "bad site address", vars: map[string]string{"PUENTE_WEB_URL": "puente.example.org"}, wantErr: "PUENTE_WEB_URL"},
 		{name: "bad duration names the variable", vars: map[string]string{"PUENTE_SESSION_IDLE": "soon"}, wantErr: "PUENTE_SESSION_IDLE"},
 		{name: "deletion past Telegram's window", vars: map[string]string{"PUENTE_DELETE_AFTER": "48h"}, wantErr: "PUENTE_DELETE_AFTER"},
 		{name: "bad address", vars: map[string]string{"PUENTE_HTTP_ADDR": "8080"}, wantErr: "PUENTE_HTTP_ADDR"},
