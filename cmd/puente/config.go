@@ -40,6 +40,7 @@ type config struct {
 	OperatorContact string        // PUENTE_OPERATOR_CONTACT
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
 	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
+	LangHint        string        // LANG as a language tag (es_MX.UTF-8 is es-MX): puente chat's first guess
 }
 
 // The defaults of the periods an operator sets that no package has a default for.
@@ -60,6 +61,7 @@ const (
 	partWeb                      // PUENTE_HTTP_ADDR
 	partEngine                   // what the conversation's texts quote: operator, session and deletion times
 	partBot                      // Telegram, the webhook, cases and metrics
+	partLocale                   // LANG, for puente chat
 
 	// partApp is what a command that opens the whole app (openApp) uses.
 	partApp = partData | partKeys | partLog
@@ -125,6 +127,9 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", defaultCaseForget, "forget who a closed case belonged to after this long")
 	str(partEngine, &c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
 	str(partEngine, &c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
+	if use&partLocale != 0 {
+		c.LangHint = localeHint(getenv("LANG"))
+	}
 	level := getenv("PUENTE_LOG_LEVEL")
 	if use&partLog != 0 {
 		fs.Func("log-level", "debug, info, warn or error (PUENTE_LOG_LEVEL, default info)", func(s string) error {
