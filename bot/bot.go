@@ -25,13 +25,21 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// Config is the bot's configuration.
+// MaxDeleteAfter is the longest DeleteAfter: Telegram lets bots delete messages in private
+// chats only within 48 hours, and the hour under that lets a deletion, found by a sweep and
+// sent through the paced outbox, still reach Telegram in time.
+const MaxDeleteAfter = 47 * time.Hour
+
+// DefaultCaseIdle is how long a case stays open without messages when Config.CaseIdle is zero.
+const DefaultCaseIdle = 14 * 24 * time.Hour
+
+// Config is the bot's configuration, resolved and validated by its caller.
 type Config struct {
-	Token         string        // TELEGRAM_BOT_TOKEN
-	APIURL        string        // TELEGRAM_API_URL
-	WebhookURL    string        // PUENTE_WEBHOOK_URL; long polling when empty
-	WebhookSecret string        // PUENTE_WEBHOOK_SECRET
-	DeleteAfter   time.Duration // PUENTE_DELETE_AFTER: messages are deleted after this long (< 48 h)
+	Token         string        // the bot's token from @BotFather
+	APIURL        string        // the Bot API server, without a trailing slash
+	WebhookURL    string        // where Telegram sends updates; long polling when empty
+	WebhookSecret string        // the secret Telegram sends with each webhook request
+	DeleteAfter   time.Duration // messages are deleted after this long; at most MaxDeleteAfter
 
 	PollTimeout time.Duration // long-poll wait asked of Telegram; 50 s when zero
 	SweepEvery  time.Duration // how often old messages are deleted; a minute when zero
@@ -47,7 +55,7 @@ type Config struct {
 	// Handoff: the listings a person may be handed to (nil: handoff is unavailable), and
 	// how long a case may stay idle (the janitor forgets closed cases: store.Retention).
 	Directory Directory
-	CaseIdle  time.Duration // PUENTE_CASE_IDLE; 14 days when zero
+	CaseIdle  time.Duration // DefaultCaseIdle when zero
 
 	// Metrics counts updates, requests and cases for /metrics; a set nobody reads when nil.
 	Metrics *metrics.Metrics
@@ -73,10 +81,10 @@ type Bot struct {
 // New prepares the bot; Run starts it.
 func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales.Catalog, log *slog.Logger) (*Bot, error) {
 	if cfg.Token == "" {
-		return nil, errors.New("TELEGRAM_BOT_TOKEN: not set")
+		return nil, errors.New("start the bot: no token")
 	}
-	if cfg.DeleteAfter <= 0 || cfg.DeleteAfter >= 48*time.Hour {
-		return nil, errors.New("PUENTE_DELETE_AFTER: must be under 48h, because Telegram lets bots delete messages only for 48h")
+	if cfg.DeleteAfter <= 0 || cfg.DeleteAfter > MaxDeleteAfter {
+		return nil, fmt.Errorf("start the bot: DeleteAfter %s is not between 0 and %s, because Telegram lets bots delete messages only for 48h", cfg.DeleteAfter, MaxDeleteAfter)
 	}
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 50 * time.Second
@@ -95,7 +103,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		cfg.Now = time.Now
 	}
 	if cfg.CaseIdle <= 0 {
-		cfg.CaseIdle = 14 * 24 * time.Hour
+		cfg.CaseIdle = DefaultCaseIdle
 	}
 	if cfg.Metrics == nil {
 		cfg.Metrics = metrics.New()

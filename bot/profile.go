@@ -15,6 +15,9 @@ import (
 // come from bot.cmd.<name>.name and bot.cmd.<name>.about in each language.
 var menuCommands = []string{"start", "menu", "language", "privacy", "silent", "end", "exit"}
 
+// ErrTokenRefused is returned by Prepare when Telegram does not accept the bot's token.
+var ErrTokenRefused = errors.New("Telegram does not accept this token")
+
 // setupTimeout bounds the calls made at start.
 const setupTimeout = 20 * time.Second
 
@@ -35,10 +38,10 @@ func (b *Bot) setup(ctx context.Context) error {
 		_, err = b.api.tg.DeleteWebhook(ctx, &tg.DeleteWebhookParams{})
 	}
 	if errors.Is(err, tg.ErrorUnauthorized) || errors.Is(err, tg.ErrorNotFound) {
-		return errors.New("TELEGRAM_BOT_TOKEN: Telegram does not accept this token")
+		return ErrTokenRefused
 	}
 	if err != nil {
-		b.log.Warn("Could not set how Telegram delivers updates; check TELEGRAM_API_URL and PUENTE_WEBHOOK_URL")
+		b.log.Warn("Could not set how Telegram delivers updates; check the Bot API server's address and the webhook URL")
 	}
 	failed := 0
 	for _, tag := range b.sp.cat.Tags() {

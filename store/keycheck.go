@@ -11,9 +11,7 @@ import (
 
 // ErrWrongSecret is returned by CheckSecret when the keys come from another master secret than
 // the one the database was made with.
-var ErrWrongSecret = errors.New("the master secret is not the one this database was made with: " +
-	"set PUENTE_SECRET or PUENTE_SECRET_FILE to that secret; starting with another would cut off every linked " +
-	"organisation, open case and conversation, and leave people's messages undeleted")
+var ErrWrongSecret = errors.New("the master secret is not the one this database was made with")
 
 // checkValue is what the database keeps to recognise the secret: an HMAC under the lookup key,
 // which tells nothing about the secret or any id.

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-const testSecret = "kP3v9XqL2mZ7wR4tY8nB6cD1fG5hJ0sA" // strong enough for LoadSecret
+const testSecret = "kP3v9XqL2mZ7wR4tY8nB6cD1fG5hJ0sA" // strong enough for ValidateSecret
 
 func mustKeys(t *testing.T, secret string) *store.Keys {
 	t.Helper()
@@ -92,114 +91,28 @@ func TestNewKeysRejectsShortSecret(t *testing.T) {
 	}
 }
 
-func TestLoadSecret(t *testing.T) {
-	dir := t.TempDir()
-	secretFile := filepath.Join(dir, "given")
-	if err := os.WriteFile(secretFile, []byte(testSecret+"\n"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	shortFile := filepath.Join(dir, "short")
-	if err := os.WriteFile(shortFile, []byte("abc"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	weakFile := filepath.Join(dir, "weak")
-	if err := os.WriteFile(weakFile, []byte(strings.Repeat("x", 40)), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	openFile, groupFile := filepath.Join(dir, "open"), filepath.Join(dir, "group")
-	for name, mode := range map[string]os.FileMode{openFile: 0o666, groupFile: 0o640} {
-		if err := os.WriteFile(name, []byte(testSecret), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.Chmod(name, mode); err != nil {
-			t.Fatal(err)
-		}
-	}
+func TestValidateSecret(t *testing.T) {
 	tests := []struct {
-		name      string
-		env       map[string]string
-		want      string
-		generated bool
-		errNames  string
+		name   string
+		secret string
+		want   string // "" for a good secret, else what the error says
 	}{
-		{name: "from the environment", env: map[string]string{"PUENTE_SECRET": testSecret}, want: testSecret},
-		{name: "environment wins over file", env: map[string]string{"PUENTE_SECRET": testSecret, "PUENTE_SECRET_FILE": shortFile}, want: testSecret},
-		{name: "from a file", env: map[string]string{"PUENTE_SECRET_FILE": secretFile}, want: testSecret},
-		{name: "too short", env: map[string]string{"PUENTE_SECRET": "abc"}, errNames: "PUENTE_SECRET"},
-		{name: "short file", env: map[string]string{"PUENTE_SECRET_FILE": shortFile}, errNames: "PUENTE_SECRET_FILE"},
-		{name: "missing file", env: map[string]string{"PUENTE_SECRET_FILE": filepath.Join(dir, "nope")}, errNames: "PUENTE_SECRET_FILE"},
-		{name: "one letter", env: map[string]string{"PUENTE_SECRET": strings.Repeat("a", 32)}, errNames: "puente secret"},
-		{name: "two letters", env: map[string]string{"PUENTE_SECRET": strings.Repeat("ab", 24)}, errNames: "puente secret"},
-		{name: "a run", env: map[string]string{"PUENTE_SECRET": "0123456789abcdef0123456789abcdef"}, errNames: "puente secret"},
-		{name: "a run of the alphabet", env: map[string]string{"PUENTE_SECRET": "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ"}, errNames: "puente secret"},
-		{name: "weak file", env: map[string]string{"PUENTE_SECRET_FILE": weakFile}, errNames: "PUENTE_SECRET_FILE"},
-		{name: "file others can read", env: map[string]string{"PUENTE_SECRET_FILE": openFile}, errNames: "chmod 600"},
-		{name: "file the group can read", env: map[string]string{"PUENTE_SECRET_FILE": groupFile}, errNames: "chmod 600"},
-		{name: "bot without a secret", env: map[string]string{"TELEGRAM_BOT_TOKEN": "123:x"}, errNames: "PUENTE_SECRET"},
-		{name: "a made secret", env: map[string]string{"PUENTE_SECRET": store.NewSecret()}, want: "*"},
+		{"a strong one", testSecret, ""},
+		{"a made one", store.NewSecret(), ""},
+		{"too short", "abc", "at least 32 characters"},
+		{"one letter", strings.Repeat("a", 32), "too little randomness"},
+		{"two letters", strings.Repeat("ab", 24), "too little randomness"},
+		{"a run", "0123456789abcdef0123456789abcdef", "too little randomness"},
+		{"a run of the alphabet", "abcdefghijklmnopqrstuvwxyzABCDEFGHIJ", "too little randomness"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got, generated, err := store.LoadSecret(func(k string) string { return tt.env[k] }, t.TempDir())
-			if tt.errNames != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errNames) {
-					t.Fatalf("err = %v, want one naming %s", err, tt.errNames)
-				}
-				return
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if tt.want == "*" {
-				tt.want = tt.env["PUENTE_SECRET"]
-			}
-			if string(got) != tt.want || generated != tt.generated {
-				t.Errorf("got %q generated=%v, want %q generated=%v", got, generated, tt.want, tt.generated)
-			}
-		})
-	}
-}
-
-func TestLoadSecretGeneratesOnce(t *testing.T) {
-	dataDir := filepath.Join(t.TempDir(), "data")
-	none := func(string) string { return "" }
-	first, generated, err := store.LoadSecret(none, dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !generated || len(first) < store.MinSecretLen {
-		t.Fatalf("generated=%v len=%d, want a generated secret of at least %d", generated, len(first), store.MinSecretLen)
-	}
-	info, err := os.Stat(filepath.Join(dataDir, store.SecretFileName))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if got, want := info.Mode().Perm(), os.FileMode(0o600); got != want {
-		t.Errorf("secret file mode = %v, want %v", got, want)
-	}
-	second, _, err := store.LoadSecret(none, dataDir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(first, second) {
-		t.Error("a second start generated a different secret: every stored key would be lost")
-	}
-}
-
-// A data folder that already holds something never gets a development secret: its database
-// was made with a secret that is missing now. (A new one used to be made, silently cutting off
-// every link and case.)
-func TestLoadSecretRefusesToReplaceALostOne(t *testing.T) {
-	dataDir := t.TempDir()
-	if err := os.WriteFile(filepath.Join(dataDir, "puente.db"), []byte("x"), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	_, _, err := store.LoadSecret(func(string) string { return "" }, dataDir)
-	if err == nil || !strings.Contains(err.Error(), "PUENTE_SECRET") {
-		t.Fatalf("err = %v, want a refusal naming PUENTE_SECRET", err)
-	}
-	if _, err := os.Stat(filepath.Join(dataDir, store.SecretFileName)); err == nil {
-		t.Error("a development secret was made in a data folder that is not new")
+		err := store.ValidateSecret([]byte(tt.secret))
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%s: err = %v, want nil", tt.name, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%s: err = %v, want one saying %q", tt.name, err, tt.want)
+		}
 	}
 }
 
@@ -220,9 +133,6 @@ func TestCheckSecret(t *testing.T) {
 	}
 	if err := db.CheckSecret(ctx, wrong); !errors.Is(err, store.ErrWrongSecret) {
 		t.Fatalf("another secret: err = %v, want ErrWrongSecret", err)
-	}
-	if !strings.Contains(store.ErrWrongSecret.Error(), "PUENTE_SECRET_FILE") {
-		t.Errorf("the error does not name PUENTE_SECRET_FILE: %v", store.ErrWrongSecret)
 	}
 
 	// A database from before the check value: a sealed link made with the right secret.

@@ -32,7 +32,7 @@ func NewAccount(ctx context.Context, db *store.DB, by *store.User, email string,
 		if err != nil {
 			return err
 		}
-		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
+		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(InviteValid)); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, by, "user.invite", u, now, store.Change{Field: "role", After: string(role)})
@@ -48,7 +48,7 @@ func NewAccount(ctx context.Context, db *store.DB, by *store.User, email string,
 func NewPasswordLink(ctx context.Context, db *store.DB, by *store.User, u store.User, now time.Time) (string, error) {
 	token := rand.Text()
 	err := db.Write(ctx, func(tx *store.Tx) error {
-		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(inviteValid)); err != nil {
+		if err := tx.CreateInvite(ctx, tokenHash(token), u.ID, now, now.Add(InviteValid)); err != nil {
 			return err
 		}
 		return auditUser(ctx, tx, by, "user.link", u, now)

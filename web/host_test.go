@@ -11,15 +11,19 @@ import (
 	"github.com/puente-bot/puente/web"
 )
 
-// Ensure that with PUENTE_WEB_URL set, set-password links carry it whatever Host the request
-// named, and requests naming another host are refused. (With Host: evil.example the admin's
-// page used to show http://evil.example/invite/….)
+// Ensure that with the site's address set (PUENTE_WEB_URL), set-password links carry it
+// whatever Host the request named, and requests naming another host are refused. (With Host:
+// evil.example the admin's page used to show http://evil.example/invite/….)
 func TestSiteURL(t *testing.T) {
 	cat, err := locales.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := newSiteConfig(t, cat, func(c *web.Config) { c.SiteURL = "https://puente.example.org/" })
+	site, err := url.Parse("https://puente.example.org")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := newSiteConfig(t, cat, func(c *web.Config) { c.SiteURL = site })
 	admin := s.account("admin@example.org", store.RoleAdmin)
 	r := admin.post("/users", url.Values{"email": {"cy@example.org"}, "role": {"editor"}})
 	wantStatus(t, "invite", r, http.StatusOK)

@@ -7,12 +7,10 @@ package web
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
 
 	"github.com/puente-bot/puente/directory"
@@ -39,10 +37,10 @@ type Config struct {
 	// Ops answers the operator's probes (/healthz, /readyz, /metrics), without signing in;
 	// only the paths it is given are mounted.
 	Ops map[string]http.Handler
-	// SiteURL is the page's address as volunteers reach it (PUENTE_WEB_URL), for the links the
-	// page makes. When set, requests naming another host are refused (see hostCheck); when
-	// empty, links use the address the request came to.
-	SiteURL string
+	// SiteURL is the page's address as volunteers reach it, an http(s) URL without a trailing
+	// slash, for the links the page makes. When set, requests naming another host are refused
+	// (see hostCheck); when nil, links use the address the request came to.
+	SiteURL *url.URL
 }
 
 // Server is the volunteers' web page. It is an http.Handler.
@@ -55,7 +53,7 @@ type Server struct {
 	log     *slog.Logger
 	now     func() time.Time
 	pages   pages
-	site    *url.URL // PUENTE_WEB_URL; nil when not set
+	site    *url.URL // Config.SiteURL
 	logins  *loginLimiter
 	hashing hashGate
 	// signingIn bounds the sign-in and set-password requests in progress (see bounded).
@@ -66,8 +64,8 @@ type Server struct {
 	handler   http.Handler
 }
 
-// inviteValid is how long a set-password link works.
-const inviteValid = 24 * time.Hour
+// InviteValid is how long a set-password link works.
+const InviteValid = 24 * time.Hour
 
 // New builds the server, parsing every template once: a broken template stops the start.
 func New(cfg Config) (*Server, error) {
@@ -75,7 +73,7 @@ func New(cfg Config) (*Server, error) {
 		return nil, errors.New("web: a database, keys, a catalog and the conversation are required")
 	}
 	s := &Server{keys: cfg.Keys, cat: cfg.Catalog, conv: cfg.Conversation, rank: cfg.Directory, log: cfg.Log, now: cfg.Now,
-		metrics: cfg.Metrics, ops: cfg.Ops}
+		metrics: cfg.Metrics, ops: cfg.Ops, site: cfg.SiteURL}
 	if s.metrics == nil {
 		s.metrics = metrics.New()
 	}
@@ -86,13 +84,6 @@ func New(cfg Config) (*Server, error) {
 		s.now = time.Now
 	}
 	s.db = cfg.DB.WithClock(s.now)
-	if cfg.SiteURL != "" {
-		u, err := url.Parse(strings.TrimRight(cfg.SiteURL, "/"))
-		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", cfg.SiteURL)
-		}
-		s.site = u
-	}
 	var err error
 	if s.pages, err = parsePages(); err != nil {
 		return nil, err

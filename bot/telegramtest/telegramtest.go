@@ -106,7 +106,7 @@ type update struct {
 
 // Server is the fake Bot API. Its zero value is not usable; call New.
 type Server struct {
-	URL   string // base URL, for bot.WithServerURL and TELEGRAM_API_URL
+	URL   string // base URL, for bot.WithServerURL and bot.Config.APIURL
 	Token string
 
 	rep Reporter

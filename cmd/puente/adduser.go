@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/puente-bot/puente/store"
@@ -35,11 +34,10 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 	if !store.Role(*role).Valid() {
 		return fmt.Errorf("--role: %q is not editor or admin", *role)
 	}
-	base := cfg.WebURL
-	if base == "" {
-		base = "http://" + cfg.HTTPAddr
+	base := "http://" + cfg.HTTPAddr
+	if cfg.SiteURL != nil {
+		base = cfg.SiteURL.String()
 	}
-	base = strings.TrimRight(base, "/")
 
 	db, err := store.Open(ctx, cfg.dbPath())
 	if err != nil {
@@ -67,6 +65,6 @@ func runAddUser(ctx context.Context, e env, args []string) error {
 		fmt.Fprintf(e.stdout, "Made an account for %s (role %s).\n", email, *role)
 	}
 	fmt.Fprintf(e.stdout, "Send this link to them; it works once, until %s:\n%s%s\n",
-		now.Add(24*time.Hour).UTC().Format("2006-01-02 15:04 UTC"), base, web.InvitePath(token))
+		now.Add(web.InviteValid).UTC().Format("2006-01-02 15:04 UTC"), base, web.InvitePath(token))
 	return nil
 }

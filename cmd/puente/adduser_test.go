@@ -9,18 +9,36 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/puente-bot/puente/store"
+	"github.com/puente-bot/puente/web"
 )
 
-var linkRE = regexp.MustCompile(`https?://\S+/invite/\S+`)
+var (
+	linkRE  = regexp.MustCompile(`https?://\S+/invite/\S+`)
+	untilRE = regexp.MustCompile(`until (\d{4}-\d\d-\d\d \d\d:\d\d) UTC`)
+)
 
 func TestAddUser(t *testing.T) {
 	dir := t.TempDir()
 	vars := map[string]string{"PUENTE_DATA_DIR": dir, "PUENTE_WEB_URL": "https://puente.example.org/"}
+	start := time.Now()
 	out, _, err := runIn(t, vars, "adduser", "ana@example.org", "--role", "admin")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The time printed is when the page stops taking the link.
+	m := untilRE.FindStringSubmatch(out)
+	if m == nil {
+		t.Fatalf("output %q does not say until when the link works", out)
+	}
+	until, err := time.Parse("2006-01-02 15:04", m[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := start.Add(web.InviteValid).UTC().Truncate(time.Minute); until.Before(want) || until.After(want.Add(time.Minute)) {
+		t.Errorf("link works until %s, want %s (web.InviteValid from now)", until, want)
 	}
 	link := linkRE.FindString(out)
 	if !strings.HasPrefix(link, "https://puente.example.org/invite/") || !strings.Contains(out, "role admin") {

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -10,17 +11,18 @@ import (
 
 // app holds what the long-running parts share: the database, the keys, the logger.
 type app struct {
-	cfg  *config
-	db   *store.DB
-	keys *store.Keys
-	log  *slog.Logger
-	dir  *liveDirectory
+	cfg    *config
+	db     *store.DB
+	secret []byte // the master secret the keys come from
+	keys   *store.Keys
+	log    *slog.Logger
+	dir    *liveDirectory
 }
 
 // openApp opens the database and derives the keys. The caller closes the app.
 func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 	log := cfg.logger(e.stderr)
-	secret, generated, err := store.LoadSecret(cfg.getenv(e.getenv), cfg.DataDir)
+	secret, generated, err := cfg.masterSecret()
 	if err != nil {
 		return nil, err
 	}
@@ -37,6 +39,10 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 	}
 	if err := db.CheckSecret(ctx, keys); err != nil {
 		db.Close()
+		if errors.Is(err, store.ErrWrongSecret) {
+			return nil, fmt.Errorf("%w: set PUENTE_SECRET or PUENTE_SECRET_FILE to that secret; starting with another would cut off "+
+				"every linked organisation, open case and conversation, and leave people's messages undeleted", err)
+		}
 		return nil, err
 	}
 	dir, err := openDirectory(ctx, db)
@@ -44,7 +50,7 @@ func openApp(ctx context.Context, cfg *config, e env) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	return &app{cfg: cfg, db: db, keys: keys, log: log, dir: dir}, nil
+	return &app{cfg: cfg, db: db, secret: secret, keys: keys, log: log, dir: dir}, nil
 }
 
 func (a *app) close() error {

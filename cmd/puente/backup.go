@@ -43,10 +43,6 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	if _, err := os.Stat(dst); err == nil {
 		return fmt.Errorf("back up database: %s already exists", dst)
 	}
-	secret, _, err := store.LoadSecret(cfg.getenv(e.getenv), cfg.DataDir)
-	if err != nil {
-		return err
-	}
 	// The plain copy is made beside the live database, which it is as sensitive as, and
 	// removed once sealed.
 	plain := filepath.Join(cfg.DataDir, ".backup-plain.db")
@@ -55,7 +51,7 @@ func runBackup(ctx context.Context, e env, args []string) error {
 	if err := a.db.Backup(ctx, plain); err != nil {
 		return err
 	}
-	if err := encryptFile(dst, plain, secret); err != nil {
+	if err := encryptFile(dst, plain, a.secret); err != nil {
 		return err
 	}
 	fmt.Fprintln(e.stdout, "Backed up, encrypted, to", dst)

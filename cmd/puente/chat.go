@@ -28,7 +28,7 @@ const terminalID = "local"
 // a number presses a button, any other line is sent as a message; EOF ends.
 func runChat(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("chat", flag.ContinueOnError)
-	cfg, validate := configFlags(fs, e.getenv, partApp|partEngine)
+	cfg, validate := configFlags(fs, e.getenv, partApp|partEngine|partLocale)
 	lang := fs.String("lang", "", "language to speak, any shipped one: en, es, pt-BR… (the language picker is shown without it)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: puente chat [--lang es]\n\nThe bot's conversation in the terminal, over the same engine and database: a number presses\na button, any other line is sent as a message (/start, /exit); Ctrl-D ends.")
@@ -61,7 +61,7 @@ func runChat(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
-	return c.run(ctx, e.stdin, choice, localeHint(e.getenv("LANG")))
+	return c.run(ctx, e.stdin, choice, cfg.LangHint)
 }
 
 // localeHint turns a POSIX locale (es_MX.UTF-8) into a language guess

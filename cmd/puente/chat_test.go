@@ -15,7 +15,7 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-const testSecret = "kP3v9XqL2mZ7wR4tY8nB6cD1fG5hJ0sA" // strong enough for LoadSecret
+const testSecret = "kP3v9XqL2mZ7wR4tY8nB6cD1fG5hJ0sA" // strong enough for store.ValidateSecret
 
 // chatIn runs puente chat in-process, typing lines through a pipe.
 func chatIn(t *testing.T, vars map[string]string, lines []string, args ...string) (string, error) {

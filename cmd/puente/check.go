@@ -73,7 +73,7 @@ func checkAll(set *flows.Set, cat *locales.Catalog) ([]locales.Defect, error) {
 	if err != nil {
 		return nil, err
 	}
-	vars := engineVars("Example Organisation", "hello@example.org", 24*time.Hour, 24*time.Hour)
+	vars := engineVars("Example Organisation", "hello@example.org", defaultSessionIdle, defaultDeleteAfter)
 	defects := flows.Check(set, cat, directory.New(listings), flows.Config{Vars: vars}, time.Now())
 	return append(defects, bot.CheckUnprompted(cat)...), nil
 }

@@ -11,18 +11,24 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/puente-bot/puente/bot"
 )
 
 // config is puente's configuration: each field comes from an environment variable, and a
-// flag of the same meaning overrides it. Errors name the variable.
+// flag of the same meaning overrides it. It is the one place that reads the environment and
+// checks the settings; errors name the variable. The packages get typed values from it.
 type config struct {
 	DataDir         string        // PUENTE_DATA_DIR
+	Secret          []byte        // PUENTE_SECRET, or read from PUENTE_SECRET_FILE; nil: the data folder's (masterSecret)
 	SecretFile      string        // PUENTE_SECRET_FILE (PUENTE_SECRET itself has no flag: flags show in ps)
 	HTTPAddr        string        // PUENTE_HTTP_ADDR
 	WebURL          string        // PUENTE_WEB_URL (flag --url)
+	SiteURL         *url.URL      // WebURL parsed, without a trailing slash; nil when WebURL is empty
 	BotToken        string        // TELEGRAM_BOT_TOKEN
 	APIURL          string        // TELEGRAM_API_URL
 	WebhookURL      string        // PUENTE_WEBHOOK_URL
+	WebhookPath     string        // WebhookURL's path, where the webhook listens; "/" when it has none
 	WebhookSecret   string        // PUENTE_WEBHOOK_SECRET
 	WebhookAddr     string        // PUENTE_WEBHOOK_ADDR
 	MetricsAddr     string        // PUENTE_METRICS_ADDR: /metrics on its own address; on HTTPAddr when empty
@@ -34,10 +40,15 @@ type config struct {
 	OperatorContact string        // PUENTE_OPERATOR_CONTACT
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
 	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
+	LangHint        string        // LANG as a language tag (es_MX.UTF-8 is es-MX): puente chat's first guess
 }
 
-// Telegram deletes messages in private chats for bots only within 48 hours.
-const maxDeleteAfter = 47 * time.Hour
+// The defaults of the periods an operator sets that no package has a default for.
+const (
+	defaultSessionIdle = 24 * time.Hour
+	defaultDeleteAfter = 24 * time.Hour
+	defaultCaseForget  = 7 * 24 * time.Hour
+)
 
 // parts names the groups of settings a command uses, so its -h lists only its own flags and
 // a bad value for a setting it does not use cannot stop it.
@@ -50,6 +61,7 @@ const (
 	partWeb                      // PUENTE_HTTP_ADDR
 	partEngine                   // what the conversation's texts quote: operator, session and deletion times
 	partBot                      // Telegram, the webhook, cases and metrics
+	partLocale                   // LANG, for puente chat
 
 	// partApp is what a command that opens the whole app (openApp) uses.
 	partApp = partData | partKeys | partLog
@@ -94,6 +106,10 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 		fs.Var(d, flagName, help+" ("+envName+")")
 	}
 	str(partData, &c.DataDir, "data-dir", "PUENTE_DATA_DIR", "./data", "folder for the database and the development secret")
+	var secretEnv string
+	if use&partKeys != 0 {
+		secretEnv = getenv("PUENTE_SECRET")
+	}
 	str(partKeys, &c.SecretFile, "secret-file", "PUENTE_SECRET_FILE", "", "file holding the master secret, when PUENTE_SECRET is not set")
 	str(partWeb, &c.HTTPAddr, "http-addr", "PUENTE_HTTP_ADDR", "127.0.0.1:8080", "address of the volunteers' web page (and /healthz, /readyz, /metrics)")
 	str(partWeb, &c.WebURL, "url", "PUENTE_WEB_URL", "", "the web page's address as volunteers reach it, for the links it makes; other host names are refused (default http:// and PUENTE_HTTP_ADDR)")
@@ -105,12 +121,15 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 	// publishing the volunteers' page.
 	str(partBot, &c.WebhookAddr, "webhook-addr", "PUENTE_WEBHOOK_ADDR", "127.0.0.1:8443", "where the webhook listens, behind an HTTPS reverse proxy")
 	str(partBot, &c.MetricsAddr, "metrics-addr", "PUENTE_METRICS_ADDR", "", "serve /metrics on this address only (e.g. 127.0.0.1:9090), not on the web page's")
-	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", 24*time.Hour, "forget a conversation after this long without activity")
-	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", 24*time.Hour, "delete the bot's chat messages after this long (under 48h)")
-	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", 14*24*time.Hour, "close a handoff case after this long without messages")
-	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", 7*24*time.Hour, "forget who a closed case belonged to after this long")
+	dur(partEngine, &c.SessionIdle, "session-idle", "PUENTE_SESSION_IDLE", defaultSessionIdle, "forget a conversation after this long without activity")
+	dur(partEngine, &c.DeleteAfter, "delete-after", "PUENTE_DELETE_AFTER", defaultDeleteAfter, "delete the bot's chat messages after this long (under 48h)")
+	dur(partBot, &c.CaseIdle, "case-idle", "PUENTE_CASE_IDLE", bot.DefaultCaseIdle, "close a handoff case after this long without messages")
+	dur(partBot, &c.CaseForget, "case-forget", "PUENTE_CASE_FORGET", defaultCaseForget, "forget who a closed case belonged to after this long")
 	str(partEngine, &c.OperatorName, "operator-name", "PUENTE_OPERATOR_NAME", "", "who runs this bot, as told to people in /privacy")
 	str(partEngine, &c.OperatorContact, "operator-contact", "PUENTE_OPERATOR_CONTACT", "", "how to contact whoever runs this bot, as told in /privacy")
+	if use&partLocale != 0 {
+		c.LangHint = localeHint(getenv("LANG"))
+	}
 	level := getenv("PUENTE_LOG_LEVEL")
 	if use&partLog != 0 {
 		fs.Func("log-level", "debug, info, warn or error (PUENTE_LOG_LEVEL, default info)", func(s string) error {
@@ -143,8 +162,11 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 				errs = append(errs, fmt.Errorf("PUENTE_HTTP_ADDR: %q is not host:port", c.HTTPAddr))
 			}
 			if c.WebURL != "" {
-				if u, err := url.Parse(c.WebURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				u, err := url.Parse(strings.TrimRight(c.WebURL, "/"))
+				if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 					errs = append(errs, fmt.Errorf("PUENTE_WEB_URL: %q is not an http(s) address", c.WebURL))
+				} else {
+					c.SiteURL = u
 				}
 			}
 		}
@@ -155,12 +177,17 @@ func configFlags(fs *flag.FlagSet, getenv func(string) string, use parts) (*conf
 			if c.SessionIdle < time.Minute {
 				errs = append(errs, errors.New("PUENTE_SESSION_IDLE: must be at least 1m"))
 			}
-			if c.DeleteAfter < time.Minute || c.DeleteAfter > maxDeleteAfter {
-				errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", maxDeleteAfter))
+			if c.DeleteAfter < time.Minute || c.DeleteAfter > bot.MaxDeleteAfter {
+				errs = append(errs, fmt.Errorf("PUENTE_DELETE_AFTER: must be between 1m and %s, because Telegram lets bots delete messages only for 48h", bot.MaxDeleteAfter))
 			}
 		}
 		if abs, err := filepath.Abs(c.DataDir); use&partData != 0 && err == nil {
 			c.DataDir = abs
+		}
+		if use&partKeys != 0 {
+			if err := c.readSecret(secretEnv); err != nil {
+				errs = append(errs, err)
+			}
 		}
 		return errors.Join(errs...)
 	}
@@ -183,8 +210,11 @@ func (c *config) validateBot() []error {
 	}
 	c.APIURL = strings.TrimRight(c.APIURL, "/")
 	if c.WebhookURL != "" {
-		if u, err := url.Parse(c.WebhookURL); err != nil || u.Scheme != "https" || u.Host == "" {
+		u, err := url.Parse(c.WebhookURL)
+		if err != nil || u.Scheme != "https" || u.Host == "" {
 			errs = append(errs, errors.New("PUENTE_WEBHOOK_URL: must be an https URL"))
+		} else if c.WebhookPath = u.EscapedPath(); c.WebhookPath == "" {
+			c.WebhookPath = "/"
 		}
 		if len(c.WebhookSecret) < 16 {
 			errs = append(errs, errors.New("PUENTE_WEBHOOK_SECRET: webhook mode needs a secret of at least 16 characters (A-Z, a-z, 0-9, _ and -)"))
@@ -200,20 +230,6 @@ func (c *config) validateBot() []error {
 		errs = append(errs, errors.New("PUENTE_CASE_FORGET: must be at least 1h"))
 	}
 	return errs
-}
-
-// getenv is the environment as the configuration sees it: a flag given for a variable
-// stands in for the variable.
-func (c *config) getenv(getenv func(string) string) func(string) string {
-	return func(name string) string {
-		switch name {
-		case "PUENTE_SECRET_FILE":
-			return c.SecretFile
-		case "TELEGRAM_BOT_TOKEN":
-			return c.BotToken
-		}
-		return getenv(name)
-	}
 }
 
 // logger is the program's log as PUENTE_LOG_LEVEL and PUENTE_LOG_FORMAT ask, written to w.

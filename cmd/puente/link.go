@@ -20,7 +20,7 @@ func runLink(ctx context.Context, e env, args []string) error {
 	revoke := fs.Bool("revoke", false, "make the listing's unused codes stop working instead of printing a new one")
 	unlink := fs.Bool("unlink", false, "remove the listing's link to its group, say one the bot can no longer reach: the bot closes the group's cases, tells the group if it can, and leaves")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: puente link [--revoke | --unlink] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor 24 hours; a caseworker sends /link CODE in the organisation's Telegram forum group.")
+		fmt.Fprintf(fs.Output(), "Usage: puente link [--revoke | --unlink] ORG\n\nORG is a listing's id or its name (or a unique part of it). Prints a code that works once,\nfor %d hours; a caseworker sends /link CODE in the organisation's Telegram forum group.\n", int(store.LinkCodeTTL.Hours()))
 		fs.PrintDefaults()
 	}
 	if err := parseFlags(fs, e, args, validate); err != nil {

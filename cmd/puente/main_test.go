@@ -75,6 +75,17 @@ func TestConfig(t *testing.T) {
 				t.Errorf("SessionIdle = %v, want 3h", c.SessionIdle)
 			}
 		}},
+		{name: "addresses parsed once", vars: map[string]string{"PUENTE_WEB_URL": "https://puente.example.org/", "PUENTE_WEBHOOK_URL": "https://bot.example.org/telegram", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, check: func(t *testing.T, c *config) {
+			if c.SiteURL == nil || c.SiteURL.String() != "https://puente.example.org" || c.WebhookPath != "/telegram" {
+				t.Errorf("site %v webhook path %q, want https://puente.example.org and /telegram", c.SiteURL, c.WebhookPath)
+			}
+		}},
+		{name: "a webhook at the root", vars: map[string]string{"PUENTE_WEBHOOK_URL": "https://bot.example.org", "PUENTE_WEBHOOK_SECRET": "0123456789abcdef"}, check: func(t *testing.T, c *config) {
+			if c.SiteURL != nil || c.WebhookPath != "/" {
+				t.Errorf("site %v webhook path %q, want none and /", c.SiteURL, c.WebhookPath)
+			}
+		}},
+		{name: "bad site address", vars: map[string]string{"PUENTE_WEB_URL": "puente.example.org"}, wantErr: "PUENTE_WEB_URL"},
 		{name: "bad duration names the variable", vars: map[string]string{"PUENTE_SESSION_IDLE": "soon"}, wantErr: "PUENTE_SESSION_IDLE"},
 		{name: "deletion past Telegram's window", vars: map[string]string{"PUENTE_DELETE_AFTER": "48h"}, wantErr: "PUENTE_DELETE_AFTER"},
 		{name: "bad address", vars: map[string]string{"PUENTE_HTTP_ADDR": "8080"}, wantErr: "PUENTE_HTTP_ADDR"},
@@ -192,7 +203,8 @@ func TestServeSaysTelegramIsOffAndStops(t *testing.T) {
 	}
 }
 
-// Ensure a part that cannot start stops the parts already started, and serve says why.
+// Ensure a part that cannot start stops the parts already started, and serve says why,
+// naming the variable to fix.
 func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 	refuse := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(http.StatusUnauthorized)
@@ -209,8 +221,8 @@ func TestServeStopsWhenTheBotCannotStart(t *testing.T) {
 		"PUENTE_OPERATOR_CONTACT": "privacy@example.org",
 	}
 	_, stderr, err := runIn(t, vars)
-	if err == nil {
-		t.Fatal("serve started with a token Telegram refuses")
+	if err == nil || !strings.Contains(err.Error(), "TELEGRAM_BOT_TOKEN: Telegram does not accept this token") {
+		t.Fatalf("err = %v, want one naming TELEGRAM_BOT_TOKEN as refused", err)
 	}
 	if strings.Contains(err.Error(), "123:refused") || strings.Contains(stderr, "123:refused") {
 		t.Errorf("the token shows in the error or the log: %v\n%s", err, stderr)

@@ -38,13 +38,12 @@ func runRestore(ctx context.Context, e env, args []string) error {
 			return fmt.Errorf("PUENTE_DATA_DIR: %s already has a database, and restore never overwrites one: stop puente and restore into an empty folder (or move this one aside)", cfg.DataDir)
 		}
 	}
-	getenv := cfg.getenv(e.getenv)
-	if getenv("PUENTE_SECRET") == "" && getenv("PUENTE_SECRET_FILE") == "" {
-		if _, err := os.Stat(filepath.Join(cfg.DataDir, store.SecretFileName)); err != nil {
+	if cfg.Secret == nil {
+		if _, err := os.Stat(filepath.Join(cfg.DataDir, secretFileName)); err != nil {
 			return errors.New("PUENTE_SECRET or PUENTE_SECRET_FILE: set the secret the backup was made with; restore never makes a new one")
 		}
 	}
-	secret, _, err := store.LoadSecret(getenv, cfg.DataDir)
+	secret, _, err := cfg.masterSecret()
 	if err != nil {
 		return err
 	}

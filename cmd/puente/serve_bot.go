@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"net/url"
 	"time"
 
 	"github.com/puente-bot/puente/bot"
@@ -37,6 +36,9 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func
 		return nil, err
 	}
 	if err := b.Prepare(ctx); err != nil {
+		if errors.Is(err, bot.ErrTokenRefused) {
+			return nil, fmt.Errorf("TELEGRAM_BOT_TOKEN: %w", err)
+		}
 		return nil, err
 	}
 	var srv *http.Server
@@ -74,16 +76,8 @@ func startBot(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func
 // listenWebhook takes the webhook's port (so a busy port fails the start) and serves the
 // webhook path of PUENTE_WEBHOOK_URL on it; serveErr gets the outcome once it stops.
 func listenWebhook(a *app, h http.Handler, serveErr chan<- error) (*http.Server, error) {
-	u, err := url.Parse(a.cfg.WebhookURL)
-	if err != nil {
-		return nil, fmt.Errorf("PUENTE_WEBHOOK_URL: %w", err)
-	}
-	path := u.EscapedPath()
-	if path == "" {
-		path = "/"
-	}
 	mux := http.NewServeMux()
-	mux.Handle(path, h)
+	mux.Handle(a.cfg.WebhookPath, h)
 	ln, err := net.Listen("tcp", a.cfg.WebhookAddr)
 	if err != nil {
 		return nil, fmt.Errorf("PUENTE_WEBHOOK_ADDR: %w", err)

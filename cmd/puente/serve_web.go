@@ -15,7 +15,7 @@ import (
 // eng, the bot's own engine; o's probes answer beside the pages.
 func startWeb(ctx context.Context, a *app, eng *flows.Engine, o *ops) (wait func() error, err error) {
 	srv, err := web.New(web.Config{DB: a.db, Keys: a.keys, Catalog: eng.Catalog(), Conversation: eng, Log: a.log,
-		Directory: a.dir, Metrics: o.metrics, Ops: o.handlers(), SiteURL: a.cfg.WebURL})
+		Directory: a.dir, Metrics: o.metrics, Ops: o.handlers(), SiteURL: a.cfg.SiteURL})
 	if err != nil {
 		return nil, err
 	}
