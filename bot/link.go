@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -11,52 +10,6 @@ import (
 
 	"github.com/puente-bot/puente/store"
 )
-
-// groupIn is what the bot reads of an update from a group or channel: no names, and the
-// sender's id only to check they are an administrator.
-type groupIn struct {
-	typ      models.ChatType
-	forum    bool
-	thread   int   // the topic of a topic message; 0 in the general chat
-	from     int64 // the sender; 0 when the group itself sent it (an anonymous administrator)
-	fromBot  bool
-	command  string // "link" for "/link@puente_bot ABCD", "" when not a command
-	arg      string
-	relay    bool                  // text or a file a caseworker may send to a person
-	member   models.ChatMemberType // my_chat_member: the bot's new status; "" for a message
-	isMember bool                  // the update is about the bot's membership
-}
-
-// readGroup reads a message in a group or channel.
-func readGroup(m *models.Message) incoming {
-	g := &groupIn{typ: m.Chat.Type, forum: m.Chat.IsForum}
-	if m.IsTopicMessage {
-		g.thread = m.MessageThreadID
-	}
-	switch {
-	case m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID:
-	case m.From != nil:
-		g.from, g.fromBot = m.From.ID, m.From.IsBot
-	}
-	if t := strings.TrimSpace(m.Text); strings.HasPrefix(t, "/") {
-		word, rest, _ := strings.Cut(t, " ")
-		g.command, g.arg = commandName(word), strings.TrimSpace(rest)
-	}
-	g.relay = m.Text != "" || m.Photo != nil || m.Voice != nil || m.Document != nil || m.Audio != nil ||
-		m.Video != nil || m.VideoNote != nil || m.Sticker != nil || m.Animation != nil
-	if !g.relay && m.Chat.Type != models.ChatTypeChannel {
-		// A service message ("the bot was added", "topic created", …) asks nothing, and
-		// must not make the bot leave a group that is about to send /link.
-		return incoming{}
-	}
-	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, grp: g}
-}
-
-// readGroupMember reads a change of the bot's membership of a group or channel.
-func readGroupMember(c *models.ChatMemberUpdated) incoming {
-	return incoming{kind: inStranger, chat: c.Chat.ID, grp: &groupIn{typ: c.Chat.Type, forum: c.Chat.IsForum,
-		isMember: true, member: c.NewChatMember.Type}}
-}
 
 // runGroup handles a group's updates. A group that is not linked gets nothing but answers
 // to /link, and the bot leaves it at anything else; a linked group's topics are cases.
