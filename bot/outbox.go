@@ -44,6 +44,12 @@ type completion struct {
 	forget bool // the person blocked the bot: forget everything about the chat
 	erase  bool // delete every tracked message of the chat (an erase request)
 	gen    int  // with erase: the chat queue's generation
+
+	caseID string // with topic, share or failed: the case
+	topic  int    // a case's topic was made: its thread
+	share  int    // a person's username reached their case's topic: the message
+	failed string // Telegram refused the request of this kind that opens the case or shares
+	// the username (kindTopic, or kindTopicSend for a share)
 }
 
 // erased is the committer's answer to an erase request: the deleteMessages requests it
@@ -53,6 +59,14 @@ type erased struct {
 	gen   int
 	items []*item
 	err   error
+}
+
+// topicRecorded is the committer's answer to a case's topic being made: its thread is in
+// the database now, so what waits for it in the group's queue may go.
+type topicRecorded struct {
+	key    string
+	caseID string
+	thread int
 }
 
 // outbox sends queued requests in order per chat, paced to Telegram's limits, retrying
@@ -75,10 +89,18 @@ type outbox struct {
 	results chan *item
 	done    chan struct{} // closed when run has returned
 
-	// The committer answers erase requests here, without ever blocking on the scheduler.
+	// The committer answers erase requests here, without ever blocking on the scheduler,
+	// and hands over the requests that completions queued (more).
 	erasedMu sync.Mutex
 	erased   []erased
-	erasedC  chan struct{} // signalled (capacity 1) when erased grows
+	more     []*item
+	made     []topicRecorded
+	erasedC  chan struct{} // signalled (capacity 1) when erased, more or made grows
+
+	// caseFailed is called in the committer's transaction when Telegram refused to make a
+	// case's topic (kindTopic) or to carry a shared username (kindTopicSend): it closes the
+	// case or takes the share back, and queues what the person is told in w.
+	caseFailed func(ctx context.Context, tx *store.Tx, caseID, kind string, w *batchWrite) error
 }
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
@@ -107,6 +129,9 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 		}
 		items = append(items, &item{id: r.ID, key: string(r.ChatKey), req: req})
 	}
+	if err := o.resolveTopics(ctx, items); err != nil {
+		return nil, err
+	}
 	if len(broken) > 0 {
 		o.log.Warn("Dropped queued messages that could not be opened", "count", len(broken))
 		if err := o.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteOutbox(ctx, broken) }); err != nil {
@@ -114,6 +139,30 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 		}
 	}
 	return items, nil
+}
+
+// resolveTopics gives the requests queued for a case that waited for its topic the thread
+// made meanwhile. Those whose topic is still to be made get it when it is.
+func (o *outbox) resolveTopics(ctx context.Context, items []*item) error {
+	var ids []string
+	for _, it := range items {
+		if it.req.inTopic() && it.req.Thread == 0 && it.req.Case != "" {
+			ids = append(ids, it.req.Case)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	threads, err := o.db.CaseTopics(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if t, ok := threads[it.req.Case]; ok && it.req.inTopic() && it.req.Thread == 0 {
+			it.req.Thread = int(t)
+		}
+	}
+	return nil
 }
 
 // enqueue hands committed items (and chats to forget first) to the running outbox. If ctx
@@ -149,7 +198,7 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 	commits := make(chan completion, 1024)
 	wg.Go(func() { o.commit(context.WithoutCancel(ctx), commits) })
 
-	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits}
+	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits, topics: map[string]topicMade{}}
 	s.insert(pending)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -172,12 +221,16 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 			s.result(it)
 		case <-o.erasedC:
 			o.erasedMu.Lock()
-			es := o.erased
-			o.erased = nil
+			es, more, made := o.erased, o.more, o.made
+			o.erased, o.more, o.made = nil, nil, nil
 			o.erasedMu.Unlock()
 			for _, e := range es {
 				s.erased(e)
 			}
+			for _, t := range made {
+				s.topicRecorded(t)
+			}
+			s.insert(more)
 		case <-timer.C:
 		case <-ctx.Done():
 			for s.inflight > 0 {
@@ -214,14 +267,24 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 				break more
 			}
 		}
-		es, err := o.record(ctx, batch)
+		es, more, err := o.record(ctx, batch)
 		if err != nil {
 			// The rows stay: those messages are sent again after a restart.
 			o.log.Error("Recording sent messages failed", "err", err)
 		}
-		if len(es) > 0 {
+		var made []topicRecorded
+		for _, c := range batch {
+			if c.topic != 0 {
+				// Even if recording failed: the topic exists, and its requests may go (a
+				// restart would make it again, and send them again).
+				made = append(made, topicRecorded{key: c.key, caseID: c.caseID, thread: c.topic})
+			}
+		}
+		if len(es) > 0 || len(more) > 0 || len(made) > 0 {
 			o.erasedMu.Lock()
 			o.erased = append(o.erased, es...)
+			o.more = append(o.more, more...)
+			o.made = append(o.made, made...)
 			o.erasedMu.Unlock()
 			select {
 			case o.erasedC <- struct{}{}:
@@ -231,12 +294,16 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 	}
 }
 
-// record writes a batch of results in one transaction and answers its erase requests.
-func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, error) {
+// record writes a batch of results in one transaction, answers its erase requests, and
+// returns the requests the results queued: a case's answer to a refusal, or the deletion of
+// a username that arrived after it was taken back.
+func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, []*item, error) {
 	var es []erased
+	var more []*item
 	var ends []int // for each erase, where its requests end in w
+	closed := 0
 	err := o.db.Write(ctx, func(tx *store.Tx) error {
-		es, ends = es[:0], ends[:0]
+		es, ends, more = es[:0], ends[:0], nil
 		var ids []int64
 		var tracked, brief []store.TrackedMessage
 		// The sweep deletes a message DeleteAfter after the time recorded for it: a brief one
@@ -251,7 +318,8 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			tracked, brief = tracked[:0], brief[:0]
 			return nil
 		}
-		var w batchWrite
+		var w batchWrite  // erase requests' deletions, in order
+		var wm batchWrite // what other results queued
 		for _, c := range batch {
 			if c.rowID != 0 {
 				ids = append(ids, c.rowID)
@@ -260,6 +328,11 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			if c.forget || c.erase {
 				// Results earlier in this batch come first: write them before forgetting.
 				if err := track(); err != nil {
+					return err
+				}
+			}
+			if c.failed != "" && o.caseFailed != nil {
+				if err := o.caseFailed(ctx, tx, c.caseID, c.failed, &wm); err != nil {
 					return err
 				}
 			}
@@ -287,6 +360,20 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 				}
 				es = append(es, erased{key: c.key, gen: c.gen})
 				ends = append(ends, len(w.reqs))
+			case c.topic != 0:
+				if err := tx.SetCaseTopic(ctx, c.caseID, int64(c.topic)); err != nil {
+					return err
+				}
+			case c.share != 0:
+				kept, err := tx.RecordShare(ctx, c.caseID, int64(c.share))
+				if err != nil {
+					return err
+				}
+				if !kept {
+					if err := wm.queue(o.keys, key, request{Kind: kindDelete, Chat: c.chat, Group: true, Delete: []int{c.share}}); err != nil {
+						return err
+					}
+				}
 			case c.msgID != 0:
 				m := store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)}
 				if c.brief {
@@ -308,15 +395,20 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			es[i].items = items[start:end]
 			start = end
 		}
+		if more, err = wm.flush(ctx, tx); err != nil {
+			return err
+		}
+		closed = wm.closed
 		return tx.DeleteOutbox(ctx, ids)
 	})
 	if err != nil {
 		for i := range es {
 			es[i] = erased{key: es[i].key, gen: es[i].gen, err: err}
 		}
-		return es, err
+		return es, nil, err
 	}
-	return es, nil
+	o.m.HandoffsClosed.Add(float64(closed))
+	return es, more, nil
 }
 
 // forgetChatTx forgets everything kept about a private chat: session, waiting requests,

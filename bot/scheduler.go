@@ -62,7 +62,19 @@ type scheduler struct {
 	overall  bucket
 	inflight int
 	commits  chan<- completion
+	topics   map[string]topicMade // by case: topics made lately, for requests still to come
 }
+
+// topicMade is a case's topic, as the scheduler learnt it: requests for the case queued
+// before its thread was recorded get it here.
+type topicMade struct {
+	thread int
+	at     time.Time
+}
+
+// topicMemory is how long the scheduler remembers a topic it saw made: longer than a batch
+// that read the case before its thread was recorded takes to queue its requests.
+const topicMemory = 10 * time.Minute
 
 func (s *scheduler) queue(key string, group bool) *chatQueue {
 	q, ok := s.queues[key]
@@ -81,6 +93,9 @@ func (s *scheduler) insert(items []*item) {
 	for _, it := range items {
 		q := s.queue(it.key, it.req.Group)
 		it.gen = q.gen
+		if t, ok := s.topics[it.req.Case]; ok && it.req.inTopic() && it.req.Thread == 0 {
+			it.req.Thread = t.thread
+		}
 		q.items = fairInsert(q.items, it)
 		s.schedule(q)
 	}
@@ -120,6 +135,17 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 			return d
 		}
 		it := q.items[0]
+		if it.req.inTopic() && it.req.Thread == 0 {
+			// Its case's topic request went first and was refused (the case is closed and
+			// the person told): without a thread this would land in the group's general chat.
+			s.o.log.Warn("A case has no topic; dropping a request for it", "kind", it.req.Kind)
+			s.o.m.Dropped.Inc()
+			heap.Pop(&s.ready)
+			q.pop()
+			s.commits <- completion{rowID: it.id, key: it.key}
+			s.schedule(q)
+			continue
+		}
 		if it.req.paced() {
 			if d := q.bucket.wait(now); d > 0 {
 				q.notBef = now.Add(d)
@@ -180,6 +206,17 @@ func (s *scheduler) result(it *item) {
 		if it.req.Track {
 			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
+		switch {
+		case it.req.Kind == kindTopic:
+			// The queue waits until the thread is recorded (topicRecorded), so that a
+			// caseworker answering the card finds the case by its topic.
+			c.caseID, c.topic = it.req.Case, it.msgID
+			q.busy = true
+			s.commits <- c
+			return
+		case it.req.Share:
+			c.caseID, c.share = it.req.Case, it.msgID
+		}
 		s.commits <- c
 		s.schedule(q)
 		return
@@ -195,7 +232,7 @@ func (s *scheduler) result(it *item) {
 		s.o.log.Info("A chat is closed to the bot; forgetting it")
 		q.items = nil
 		q.gen++
-		s.commits <- completion{rowID: it.id, key: it.key, forget: true}
+		s.commits <- completion{rowID: it.id, key: it.key, forget: true, caseID: it.req.Case, failed: caseFailure(&it.req)}
 		return
 	case outcomeRefused:
 		if it.req.Kind == kindEdit {
@@ -206,11 +243,40 @@ func (s *scheduler) result(it *item) {
 		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
 		s.o.m.Dropped.Inc()
 		q.pop()
-		s.commits <- completion{rowID: it.id, key: it.key}
+		s.commits <- completion{rowID: it.id, key: it.key, caseID: it.req.Case, failed: caseFailure(&it.req)}
 	default:
 		s.o.m.Retries.Inc()
 		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
 		q.notBef = s.o.now().Add(q.backoff)
+	}
+	s.schedule(q)
+}
+
+// caseFailure is the kind of request whose refusal its case must answer (see
+// outbox.caseFailed), or "".
+func caseFailure(r *request) string {
+	switch {
+	case r.Kind == kindTopic:
+		return kindTopic
+	case r.Share:
+		return kindTopicSend
+	}
+	return ""
+}
+
+// topicRecorded gives the thread of a case's new topic, now recorded, to the requests
+// waiting for it, and lets the group's queue go on.
+func (s *scheduler) topicRecorded(t topicRecorded) {
+	s.topics[t.caseID] = topicMade{thread: t.thread, at: s.o.now()}
+	q, ok := s.queues[t.key]
+	if !ok {
+		return
+	}
+	q.busy = false
+	for _, it := range q.items {
+		if it.req.Case == t.caseID && it.req.inTopic() && it.req.Thread == 0 {
+			it.req.Thread = t.thread
+		}
 	}
 	s.schedule(q)
 }
@@ -242,6 +308,11 @@ func (s *scheduler) erased(e erased) {
 
 // sweep forgets idle queues whose bucket is full again, so memory follows live chats only.
 func (s *scheduler) sweep(now time.Time) {
+	for id, t := range s.topics {
+		if now.Sub(t.at) > topicMemory {
+			delete(s.topics, id)
+		}
+	}
 	for k, q := range s.queues {
 		if !q.busy && len(q.items) == 0 && q.bucket.full(now) {
 			delete(s.queues, k)
