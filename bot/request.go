@@ -7,6 +7,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/puente-bot/puente/store"
 )
 
 // Kinds of request the outbox sends.
@@ -170,4 +171,16 @@ func (a *api) do(ctx context.Context, r *request) (int, error) {
 		return m.ID, nil
 	}
 	return 0, errUnknownKind
+}
+
+// toTopic addresses r to case c's topic in its group, in the case's lane of the group's
+// queue. While the case waits for its topic, r names the case instead of a thread: the outbox
+// gives it the thread once the topic exists, and it waits in the lane behind the request
+// that makes the topic, so nothing reaches the group before its topic.
+func toTopic(c store.Case, group int64, r request) request {
+	r.Chat, r.Group, r.Thread, r.Lane = group, true, int(c.ThreadID), c.Code
+	if c.WaitingForTopic() {
+		r.Case = c.ID
+	}
+	return r
 }
