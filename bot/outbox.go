@@ -71,7 +71,11 @@ type topicRecorded struct {
 
 // outbox sends queued requests in order per chat, paced to Telegram's limits, retrying
 // until Telegram accepts or refuses them. The rows stay in the database until then, so a
-// restart resends what was not confirmed.
+// restart resends what was not confirmed. It is the only road to Telegram for anything the
+// bot writes (api.do, TestOneRoadToTelegram). Its parts: the rows and their completions
+// here; the per-chat queues, dispatch and what a failure means in scheduler.go; the rates,
+// buckets, the fairness of a group's cases (fairInsert) and the estimate that tells a person
+// their message waits (groupPace) in pace.go.
 type outbox struct {
 	db   *store.DB
 	keys *store.Keys
