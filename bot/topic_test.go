@@ -278,3 +278,32 @@ func TestShareOnItsWay(t *testing.T) {
 		}
 	})
 }
+
+// Ensure a case that ends while it still waits for its topic ends in order once the topic is
+// made: the card, then the note that the person ended it, then the topic closes.
+func TestCaseEndsWhileWaitingForTopic(t *testing.T) {
+	fake := telegramtest.New(t)
+	slow := &faultOn{method: "createForumTopic", n: 1, f: telegramtest.Fault{Delay: 300 * time.Millisecond}}
+	fake.SetFaults(slow.fault)
+	h := newHandoffHarness(t, fake)
+	h.start()
+	h.link(groupA, orgA, worker)
+	h.startCase(person, "")
+	fake.SendText(person, "/end")
+	h.screen(person, "The conversation has ended")
+	if h.count("cases WHERE thread_id != 0") != 0 {
+		t.Fatal("the topic was recorded before the case ended: the test did not test waiting")
+	}
+	var thread int
+	fake.Wait(t, "the topic to close", func() bool {
+		names, closed := fake.Topics(groupA)
+		for id := range names {
+			thread = id
+		}
+		return len(names) == 1 && closed[thread] && h.count("outbox") == 0
+	})
+	ts := h.topicTexts(groupA, thread)
+	if len(ts) != 2 || !strings.Contains(ts[0], "New case") || !strings.Contains(ts[1], "The person ended the conversation") {
+		t.Errorf("topic = %q, want the card, then the note that the person ended it", ts)
+	}
+}
