@@ -165,29 +165,3 @@ func ids(raw []byte, status int) ([]models.Update, error) {
 	}
 	return out, nil
 }
-
-// outcome is what a failed call means for the outbox.
-type outcome int
-
-const (
-	outcomeRetry     outcome = iota // network error, 5xx, anything unknown: retry with backoff
-	outcomeWait                     // 429: retry after Telegram's retry_after
-	outcomeForbidden                // 403: the person blocked the bot, or the bot left the group
-	outcomeRefused                  // 400: the request itself is wrong; retrying will not help
-)
-
-// classify reads a go-telegram/bot error, with retry_after in seconds. Its text is never
-// logged: it can hold response bodies.
-func classify(err error) (outcome, int) {
-	var tooMany *tg.TooManyRequestsError
-	var migrate *tg.MigrateError
-	switch {
-	case errors.As(err, &tooMany):
-		return outcomeWait, tooMany.RetryAfter
-	case errors.Is(err, tg.ErrorForbidden):
-		return outcomeForbidden, 0
-	case errors.Is(err, tg.ErrorBadRequest), errors.As(err, &migrate):
-		return outcomeRefused, 0
-	}
-	return outcomeRetry, 0
-}

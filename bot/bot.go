@@ -76,6 +76,7 @@ type Bot struct {
 	stopped chan struct{}   // closed when Run has returned
 	pending []*item         // what Prepare found in the outbox
 	polled  atomic.Int64    // when long polling last heard from Telegram (Unix seconds)
+	me      atomic.Int64    // the bot's own user id, read once at the start (0: not known yet)
 }
 
 // New prepares the bot; Run starts it.
@@ -119,6 +120,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	}
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
 	b.out.deleteAfter, b.out.briefFor = cfg.DeleteAfter, cfg.ExitNoteFor
+	b.out.caseFailed = b.caseFailedTx
 	b.ho = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
@@ -133,8 +135,22 @@ func (b *Bot) Prepare(ctx context.Context) error {
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
+	b.readMe(ctx)
 	b.pending = pending
 	return nil
+}
+
+// readMe reads the bot's own user id, which /link needs, once. If Telegram cannot say now,
+// the first /link asks again.
+func (b *Bot) readMe(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, setupTimeout)
+	defer cancel()
+	me, err := b.api.tg.GetMe(ctx)
+	if err != nil {
+		b.log.Warn("Could not read the bot's own id; /link will ask again")
+		return
+	}
+	b.me.Store(me.ID)
 }
 
 // Run runs the bot until ctx ends: outbox, intake, and the sweep of old messages. It returns
@@ -293,6 +309,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err != nil {
 		return err
 	}
+	b.readAdmins(ctx, jobs)
 	if err := b.run(ctx, jobs, sealed, cases); err != nil {
 		return err
 	}
@@ -347,8 +364,8 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 	return read(u), true
 }
 
-// run works out every job's effects, in parallel across chats. Handoff reads cases and
-// asks Telegram about groups on the way, so a job can fail; the batch then comes again.
+// run works out every job's effects, in parallel across chats. Handoff reads cases on the
+// way, so a job can fail; the batch then comes again. It asks Telegram nothing.
 func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte, cases map[string]store.Case) error {
 	// Jobs wait on the database as much as they compute: run more than there are CPUs.
 	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))

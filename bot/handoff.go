@@ -6,12 +6,11 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-
-	tg "github.com/go-telegram/bot"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
@@ -125,6 +124,7 @@ type handoffJob struct {
 	unlink   string       // a listing to unlink
 	shared   []store.Case // cases whose person shared their username (Shared set)
 	unshare  []store.Case // cases whose person took it back
+	admins   *groupAdmins // a group's administrators, read before the batch (readAdmins)
 }
 
 // handoff is what handoff keeps in memory: the linked groups (so a batch needs no query to
@@ -422,24 +422,18 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 		return
 	}
 	code := newCaseCode()
-	// The topic is made now, not through the outbox, because every later message needs its
-	// id. A crash before the case is committed leaves an empty topic named by a code only.
-	topic, err := b.api.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: group, Name: code})
-	if err != nil {
-		b.log.Warn("Opening a case topic failed", "listing", listingID)
-		b.say(j, lang, "handoff.open_failed", nil, nil)
-		return
-	}
 	now := b.cfg.Now()
 	f := j.sess.Flow
+	// The case waits for its topic: the outbox makes it (named by the code only), records
+	// its thread, and sends the card after it.
 	c := store.Case{ID: newCaseID(), Code: code, ListingID: listingID, Lang: lang, Need: f.Need,
-		GroupKey: link.ChatKey, ThreadID: int64(topic.MessageThreadID),
-		PersonKey: j.key, Person: b.keys.Seal(chatBytes(j.chat), j.key), OpenedAt: now, ActiveAt: now}
+		GroupKey: link.ChatKey, PersonKey: j.key, Person: b.keys.Seal(chatBytes(j.chat), j.key), OpenedAt: now, ActiveAt: now}
 	j.h.opened = append(j.h.opened, c)
 	j.h.cs, j.h.group = &c, group
 	j.counted = append(j.counted, counted{lang, f.Need, store.EventHandoffOpened})
-	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
-		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
+	j.h.out = append(j.h.out,
+		keyed{key: c.GroupKey, req: request{Kind: kindTopic, Chat: group, Group: true, Lane: c.Code, Case: c.ID, Text: code}},
+		keyed{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: b.card(c, f)})})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
 	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang, c))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
@@ -530,8 +524,8 @@ func (b *Bot) endCase(j *job, c store.Case, group int64, by string) {
 func (b *Bot) topicNote(c store.Case, group int64, id string) []keyed {
 	text := b.sp.cat.Text(orgLang, id, map[string]any{"Code": c.Code})
 	return []keyed{
-		{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true, Thread: int(c.ThreadID), Lane: c.Code, Text: text}},
-		{key: c.GroupKey, req: request{Kind: kindCloseTopic, Chat: group, Group: true, Thread: int(c.ThreadID), Lane: c.Code}},
+		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: text})},
+		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindCloseTopic})},
 	}
 }
 
@@ -638,6 +632,40 @@ func (b *Bot) closeTx(ctx context.Context, tx *store.Tx, cl closing, w *batchWri
 		}
 	}
 	return b.queueTx(ctx, tx, cl.out, w)
+}
+
+// caseFailedTx answers Telegram refusing what a case needed (outbox.caseFailed). A topic
+// that could not be made closes the case, whose person is told it could not start (what they
+// wrote meanwhile waited for the topic, and is dropped with it). A username that could not
+// be carried is marked as not shared, and the person is told.
+func (b *Bot) caseFailedTx(ctx context.Context, tx *store.Tx, caseID, kind string, w *batchWrite) error {
+	c, err := tx.Case(ctx, caseID)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	id := "handoff.open_failed"
+	if kind != kindTopic {
+		if c.Shared != store.SharePending {
+			return nil // taken back meanwhile
+		}
+		if err := tx.ShareFailed(ctx, c.ID); err != nil {
+			return err
+		}
+		id = "handoff.share.failed"
+	}
+	var out []keyed
+	if chat, err := b.openChat(c.Person, c.PersonKey); err == nil && !c.Closed {
+		out = append(out, keyed{key: c.PersonKey, req: request{Kind: kindSend, Chat: chat, Track: true,
+			Silent: b.silent(ctx, c.PersonKey), Text: b.sp.cat.Text(c.Lang, id, nil)}})
+	}
+	if kind != kindTopic {
+		return b.queueTx(ctx, tx, out, w)
+	}
+	b.log.Warn("Telegram refused to open a case's topic; the case is closed", "listing", c.ListingID)
+	return b.closeTx(ctx, tx, closing{c: c, forget: true, out: out}, w)
 }
 
 // queueTx queues requests for other chats. A copy for a person goes only while its case is

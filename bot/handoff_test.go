@@ -112,7 +112,8 @@ func (h *harness) walkToHandoff(u telegramtest.User) {
 }
 
 // openCase walks u from /start to the referral and into a case with the organisation
-// labelled org (pressed on the chooser when there is one), and returns the case's topic.
+// labelled org (pressed on the chooser when there is one), waits for the case's card, and
+// returns the case's topic.
 func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
 	h.t.Helper()
 	before, _ := h.fake.Topics(group)
@@ -145,6 +146,9 @@ func (h *harness) openCase(u telegramtest.User, group int64, org string) int {
 		}
 		return false
 	})
+	// The card follows the topic once its thread is recorded: from then on the bot knows
+	// the topic as the case's.
+	h.fake.Wait(h.t, "the card in the topic", func() bool { return len(h.topicTexts(group, thread)) > 0 })
 	return thread
 }
 
@@ -717,9 +721,10 @@ func TestShareUsername(t *testing.T) {
 	h.screen(person, "@zoraida_q77")
 	h.press(person, "Yes, share it")
 	h.screen(person, "can now see")
-	if _, ok := shared(); !ok {
-		t.Fatal("the username did not reach the topic")
-	}
+	fake.Wait(t, "the username to reach the topic", func() bool {
+		_, ok := shared()
+		return ok
+	})
 	h.press(person, "Stop sharing")
 	h.screen(person, "your username was removed")
 	fake.Wait(t, "the username to be deleted in the group", func() bool {

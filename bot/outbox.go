@@ -1,7 +1,6 @@
 package bot
 
 import (
-	"container/heap"
 	"context"
 	"encoding/binary"
 	"encoding/json"
@@ -14,76 +13,6 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// Rate is a token bucket: one request every Every, up to Burst at once. A zero Every is no
-// limit.
-type Rate struct {
-	Every time.Duration
-	Burst int
-}
-
-// Limits are the outbox's pacing and retry rules.
-type Limits struct {
-	PrivateChat Rate          // Telegram: about one message a second per chat, short bursts allowed
-	GroupChat   Rate          // Telegram: 20 messages a minute per group
-	Overall     Rate          // Telegram: about 30 messages a second in all
-	InFlight    int           // requests on the wire at once
-	RetryUnit   time.Duration // what one second of retry_after lasts (tests shorten it)
-	BackoffMin  time.Duration // first wait after a 5xx or network error, doubled each time
-	BackoffMax  time.Duration
-}
-
-// TelegramLimits are the limits Telegram documents.
-var TelegramLimits = Limits{
-	PrivateChat: Rate{Every: time.Second, Burst: 3},
-	GroupChat:   Rate{Every: 3 * time.Second, Burst: 1},
-	Overall:     Rate{Every: time.Second / 30, Burst: 10},
-	InFlight:    16, // plenty for 30 a second; more only takes CPU from the intake
-	RetryUnit:   time.Second,
-	BackoffMin:  500 * time.Millisecond,
-	BackoffMax:  time.Minute,
-}
-
-type bucket struct {
-	rate   Rate
-	tokens float64
-	last   time.Time
-}
-
-func newBucket(r Rate, now time.Time) bucket {
-	return bucket{rate: r, tokens: float64(r.Burst), last: now}
-}
-
-func (b *bucket) refill(now time.Time) {
-	if b.rate.Every <= 0 {
-		return
-	}
-	b.tokens = min(float64(b.rate.Burst), b.tokens+float64(now.Sub(b.last))/float64(b.rate.Every))
-	b.last = now
-}
-
-// wait is how long until a token is free (0 if one is free now).
-func (b *bucket) wait(now time.Time) time.Duration {
-	if b.rate.Every <= 0 {
-		return 0
-	}
-	b.refill(now)
-	if b.tokens >= 1 {
-		return 0
-	}
-	return time.Duration((1 - b.tokens) * float64(b.rate.Every))
-}
-
-func (b *bucket) take() {
-	if b.rate.Every > 0 {
-		b.tokens--
-	}
-}
-
-func (b *bucket) full(now time.Time) bool {
-	b.refill(now)
-	return b.rate.Every <= 0 || b.tokens >= float64(b.rate.Burst)
-}
-
 // item is one outbox row in memory.
 type item struct {
 	id  int64 // the row; 0 for a request that lives only in memory
@@ -93,55 +22,6 @@ type item struct {
 
 	msgID int   // the result: the id of the message sent
 	err   error // the result: nil when Telegram accepted it
-}
-
-// chatQueue holds one chat's items in order. At most one of them is on the wire.
-type chatQueue struct {
-	key     string
-	items   []*item
-	busy    bool
-	notBef  time.Time // retry_after or backoff
-	backoff time.Duration
-	bucket  bucket
-	gen     int // bumped when the chat is forgotten, so late results are recognised
-	index   int // in the ready heap, -1 when not in it
-}
-
-// pop drops the first item. The slot is cleared so the queue's array does not keep a sent
-// request (and its text) alive, and an empty queue lets go of its array.
-func (q *chatQueue) pop() {
-	q.items[0] = nil
-	q.items = q.items[1:]
-	if len(q.items) == 0 {
-		q.items = nil
-	}
-}
-
-type readyHeap []*chatQueue
-
-func (h readyHeap) Len() int { return len(h) }
-func (h readyHeap) Less(i, j int) bool {
-	if !h[i].notBef.Equal(h[j].notBef) {
-		return h[i].notBef.Before(h[j].notBef)
-	}
-	return h[i].items[0].id < h[j].items[0].id
-}
-func (h readyHeap) Swap(i, j int) {
-	h[i], h[j] = h[j], h[i]
-	h[i].index, h[j].index = i, j
-}
-func (h *readyHeap) Push(x any) {
-	q := x.(*chatQueue)
-	q.index = len(*h)
-	*h = append(*h, q)
-}
-func (h *readyHeap) Pop() any {
-	old := *h
-	q := old[len(old)-1]
-	old[len(old)-1] = nil
-	q.index = -1
-	*h = old[:len(old)-1]
-	return q
 }
 
 // addition is what the outbox is told after a transaction committed: chats to forget (their
@@ -164,6 +44,12 @@ type completion struct {
 	forget bool // the person blocked the bot: forget everything about the chat
 	erase  bool // delete every tracked message of the chat (an erase request)
 	gen    int  // with erase: the chat queue's generation
+
+	caseID string // with topic, share or failed: the case
+	topic  int    // a case's topic was made: its thread
+	share  int    // a person's username reached their case's topic: the message
+	failed string // Telegram refused the request of this kind that opens the case or shares
+	// the username (kindTopic, or kindTopicSend for a share)
 }
 
 // erased is the committer's answer to an erase request: the deleteMessages requests it
@@ -175,9 +61,21 @@ type erased struct {
 	err   error
 }
 
+// topicRecorded is the committer's answer to a case's topic being made: its thread is in
+// the database now, so what waits for it in the group's queue may go.
+type topicRecorded struct {
+	key    string
+	caseID string
+	thread int
+}
+
 // outbox sends queued requests in order per chat, paced to Telegram's limits, retrying
 // until Telegram accepts or refuses them. The rows stay in the database until then, so a
-// restart resends what was not confirmed.
+// restart resends what was not confirmed. It is the only road to Telegram for anything the
+// bot writes (api.do, TestOneRoadToTelegram). Its parts: the rows and their completions
+// here; the per-chat queues, dispatch and what a failure means in scheduler.go; the rates,
+// buckets, the fairness of a group's cases (fairInsert) and the estimate that tells a person
+// their message waits (groupPace) in pace.go.
 type outbox struct {
 	db   *store.DB
 	keys *store.Keys
@@ -195,10 +93,18 @@ type outbox struct {
 	results chan *item
 	done    chan struct{} // closed when run has returned
 
-	// The committer answers erase requests here, without ever blocking on the scheduler.
+	// The committer answers erase requests here, without ever blocking on the scheduler,
+	// and hands over the requests that completions queued (more).
 	erasedMu sync.Mutex
 	erased   []erased
-	erasedC  chan struct{} // signalled (capacity 1) when erased grows
+	more     []*item
+	made     []topicRecorded
+	erasedC  chan struct{} // signalled (capacity 1) when erased, more or made grows
+
+	// caseFailed is called in the committer's transaction when Telegram refused to make a
+	// case's topic (kindTopic) or to carry a shared username (kindTopicSend): it closes the
+	// case or takes the share back, and queues what the person is told in w.
+	caseFailed func(ctx context.Context, tx *store.Tx, caseID, kind string, w *batchWrite) error
 }
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
@@ -227,6 +133,9 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 		}
 		items = append(items, &item{id: r.ID, key: string(r.ChatKey), req: req})
 	}
+	if err := o.resolveTopics(ctx, items); err != nil {
+		return nil, err
+	}
 	if len(broken) > 0 {
 		o.log.Warn("Dropped queued messages that could not be opened", "count", len(broken))
 		if err := o.db.Write(ctx, func(tx *store.Tx) error { return tx.DeleteOutbox(ctx, broken) }); err != nil {
@@ -234,6 +143,30 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 		}
 	}
 	return items, nil
+}
+
+// resolveTopics gives the requests queued for a case that waited for its topic the thread
+// made meanwhile. Those whose topic is still to be made get it when it is.
+func (o *outbox) resolveTopics(ctx context.Context, items []*item) error {
+	var ids []string
+	for _, it := range items {
+		if it.req.inTopic() && it.req.Thread == 0 && it.req.Case != "" {
+			ids = append(ids, it.req.Case)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	threads, err := o.db.CaseTopics(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, it := range items {
+		if t, ok := threads[it.req.Case]; ok && it.req.inTopic() && it.req.Thread == 0 {
+			it.req.Thread = int(t)
+		}
+	}
+	return nil
 }
 
 // enqueue hands committed items (and chats to forget first) to the running outbox. If ctx
@@ -269,7 +202,7 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 	commits := make(chan completion, 1024)
 	wg.Go(func() { o.commit(context.WithoutCancel(ctx), commits) })
 
-	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits}
+	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits, topics: map[string]topicMade{}}
 	s.insert(pending)
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
@@ -292,12 +225,16 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 			s.result(it)
 		case <-o.erasedC:
 			o.erasedMu.Lock()
-			es := o.erased
-			o.erased = nil
+			es, more, made := o.erased, o.more, o.made
+			o.erased, o.more, o.made = nil, nil, nil
 			o.erasedMu.Unlock()
 			for _, e := range es {
 				s.erased(e)
 			}
+			for _, t := range made {
+				s.topicRecorded(t)
+			}
+			s.insert(more)
 		case <-timer.C:
 		case <-ctx.Done():
 			for s.inflight > 0 {
@@ -307,201 +244,6 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 			close(commits)
 			wg.Wait()
 			return
-		}
-	}
-}
-
-// scheduler is the outbox's state, owned by run's goroutine.
-type scheduler struct {
-	o        *outbox
-	queues   map[string]*chatQueue
-	ready    readyHeap
-	overall  bucket
-	inflight int
-	commits  chan<- completion
-}
-
-func (s *scheduler) queue(key string, group bool) *chatQueue {
-	q, ok := s.queues[key]
-	if !ok {
-		r := s.o.lim.PrivateChat
-		if group {
-			r = s.o.lim.GroupChat
-		}
-		q = &chatQueue{key: key, bucket: newBucket(r, s.o.now()), index: -1}
-		s.queues[key] = q
-	}
-	return q
-}
-
-func (s *scheduler) insert(items []*item) {
-	for _, it := range items {
-		q := s.queue(it.key, it.req.Group)
-		it.gen = q.gen
-		q.items = fairInsert(q.items, it)
-		s.schedule(q)
-	}
-}
-
-// schedule puts q in the ready heap if it has something to send and nothing on the wire.
-func (s *scheduler) schedule(q *chatQueue) {
-	if q.busy || len(q.items) == 0 {
-		return
-	}
-	if q.index >= 0 {
-		heap.Fix(&s.ready, q.index)
-		return
-	}
-	heap.Push(&s.ready, q)
-}
-
-// forget drops a chat's waiting items; one on the wire finishes and is recognised by gen.
-func (s *scheduler) forget(key string) {
-	q, ok := s.queues[key]
-	if !ok {
-		return
-	}
-	if q.index >= 0 {
-		heap.Remove(&s.ready, q.index)
-	}
-	q.items = nil
-	q.gen++
-	q.notBef, q.backoff = time.Time{}, 0
-}
-
-// dispatch starts every request that may go now and returns how long until the next may.
-func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
-	for s.ready.Len() > 0 && s.inflight < max(1, s.o.lim.InFlight) {
-		q := s.ready[0]
-		if d := q.notBef.Sub(now); d > 0 {
-			return d
-		}
-		it := q.items[0]
-		if it.req.paced() {
-			if d := q.bucket.wait(now); d > 0 {
-				q.notBef = now.Add(d)
-				heap.Fix(&s.ready, 0)
-				continue
-			}
-			if d := s.overall.wait(now); d > 0 {
-				return d
-			}
-			q.bucket.take()
-			s.overall.take()
-		}
-		heap.Pop(&s.ready)
-		if it.req.Kind == kindForget {
-			// Every earlier result of this chat is already on its way to the committer,
-			// which handles them in order: nothing is tracked again after this.
-			s.commits <- completion{rowID: it.id, key: it.key, forget: true}
-			q.pop()
-			s.schedule(q)
-			continue
-		}
-		q.busy = true
-		if it.req.Kind == kindErase {
-			// Every earlier result of this chat is already on its way to the committer,
-			// which handles them in order: the erase sees every message sent.
-			s.commits <- completion{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen}
-			continue
-		}
-		s.inflight++
-		work <- it
-	}
-	if s.ready.Len() > 0 && s.inflight < max(1, s.o.lim.InFlight) {
-		return max(0, s.ready[0].notBef.Sub(now))
-	}
-	return time.Hour
-}
-
-func (s *scheduler) result(it *item) {
-	s.inflight--
-	q := s.queues[it.key]
-	q.busy = false
-	if it.gen != q.gen {
-		// The chat was forgotten while this was on the wire: its queue is already replaced.
-		// A message that went out is tracked, and the erase queued after it deletes it.
-		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
-		if it.err == nil && it.req.Track {
-			c.msgID, c.brief = it.msgID, it.req.Brief
-		}
-		s.commits <- c
-		s.schedule(q)
-		return
-	}
-	if it.err == nil {
-		s.o.m.Requests.WithLabelValues(it.req.Kind).Inc()
-		q.pop()
-		q.backoff = 0
-		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
-		if it.req.Track {
-			c.msgID, c.brief = it.msgID, it.req.Brief
-		}
-		s.commits <- c
-		s.schedule(q)
-		return
-	}
-	out, retryAfter := classify(it.err)
-	switch out {
-	case outcomeWait:
-		s.o.m.RateLimited.Inc()
-		q.notBef = s.o.now().Add(time.Duration(max(1, retryAfter)) * s.o.lim.RetryUnit)
-	case outcomeForbidden:
-		// A person who blocked the bot is forgotten; a group that removed it keeps nothing
-		// queued either (forgetting a group's key deletes only its waiting requests).
-		s.o.log.Info("A chat is closed to the bot; forgetting it")
-		q.items = nil
-		q.gen++
-		s.commits <- completion{rowID: it.id, key: it.key, forget: true}
-		return
-	case outcomeRefused:
-		if it.req.Kind == kindEdit {
-			// The message to edit is gone or too old: send the screen as a new message.
-			it.req.Kind, it.req.MessageID, it.req.Track = kindSend, 0, true
-			break
-		}
-		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
-		s.o.m.Dropped.Inc()
-		q.pop()
-		s.commits <- completion{rowID: it.id, key: it.key}
-	default:
-		s.o.m.Retries.Inc()
-		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
-		q.notBef = s.o.now().Add(q.backoff)
-	}
-	s.schedule(q)
-}
-
-// erased puts the deletions an erase request produced at the head of the chat's queue, in
-// place of the erase request (unless the chat was forgotten again meanwhile).
-func (s *scheduler) erased(e erased) {
-	q, ok := s.queues[e.key]
-	if !ok {
-		return
-	}
-	q.busy = false
-	if e.err != nil {
-		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
-		q.notBef = s.o.now().Add(q.backoff)
-		s.schedule(q)
-		return
-	}
-	if e.gen == q.gen && len(q.items) > 0 && q.items[0].req.Kind == kindErase {
-		q.pop()
-	}
-	rest := q.items
-	for _, it := range e.items {
-		it.gen = q.gen
-	}
-	q.items = append(e.items, rest...)
-	s.schedule(q)
-}
-
-// sweep forgets idle queues whose bucket is full again, so memory follows live chats only.
-func (s *scheduler) sweep(now time.Time) {
-	for k, q := range s.queues {
-		if !q.busy && len(q.items) == 0 && q.bucket.full(now) {
-			delete(s.queues, k)
 		}
 	}
 }
@@ -529,14 +271,24 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 				break more
 			}
 		}
-		es, err := o.record(ctx, batch)
+		es, more, err := o.record(ctx, batch)
 		if err != nil {
 			// The rows stay: those messages are sent again after a restart.
 			o.log.Error("Recording sent messages failed", "err", err)
 		}
-		if len(es) > 0 {
+		var made []topicRecorded
+		for _, c := range batch {
+			if c.topic != 0 {
+				// Even if recording failed: the topic exists, and its requests may go (a
+				// restart would make it again, and send them again).
+				made = append(made, topicRecorded{key: c.key, caseID: c.caseID, thread: c.topic})
+			}
+		}
+		if len(es) > 0 || len(more) > 0 || len(made) > 0 {
 			o.erasedMu.Lock()
 			o.erased = append(o.erased, es...)
+			o.more = append(o.more, more...)
+			o.made = append(o.made, made...)
 			o.erasedMu.Unlock()
 			select {
 			case o.erasedC <- struct{}{}:
@@ -546,12 +298,16 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 	}
 }
 
-// record writes a batch of results in one transaction and answers its erase requests.
-func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, error) {
+// record writes a batch of results in one transaction, answers its erase requests, and
+// returns the requests the results queued: a case's answer to a refusal, or the deletion of
+// a username that arrived after it was taken back.
+func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, []*item, error) {
 	var es []erased
+	var more []*item
 	var ends []int // for each erase, where its requests end in w
+	closed := 0
 	err := o.db.Write(ctx, func(tx *store.Tx) error {
-		es, ends = es[:0], ends[:0]
+		es, ends, more = es[:0], ends[:0], nil
 		var ids []int64
 		var tracked, brief []store.TrackedMessage
 		// The sweep deletes a message DeleteAfter after the time recorded for it: a brief one
@@ -566,7 +322,8 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			tracked, brief = tracked[:0], brief[:0]
 			return nil
 		}
-		var w batchWrite
+		var w batchWrite  // erase requests' deletions, in order
+		var wm batchWrite // what other results queued
 		for _, c := range batch {
 			if c.rowID != 0 {
 				ids = append(ids, c.rowID)
@@ -575,6 +332,11 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			if c.forget || c.erase {
 				// Results earlier in this batch come first: write them before forgetting.
 				if err := track(); err != nil {
+					return err
+				}
+			}
+			if c.failed != "" && o.caseFailed != nil {
+				if err := o.caseFailed(ctx, tx, c.caseID, c.failed, &wm); err != nil {
 					return err
 				}
 			}
@@ -602,6 +364,20 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 				}
 				es = append(es, erased{key: c.key, gen: c.gen})
 				ends = append(ends, len(w.reqs))
+			case c.topic != 0:
+				if err := tx.SetCaseTopic(ctx, c.caseID, int64(c.topic)); err != nil {
+					return err
+				}
+			case c.share != 0:
+				kept, err := tx.RecordShare(ctx, c.caseID, int64(c.share))
+				if err != nil {
+					return err
+				}
+				if !kept {
+					if err := wm.queue(o.keys, key, request{Kind: kindDelete, Chat: c.chat, Group: true, Delete: []int{c.share}}); err != nil {
+						return err
+					}
+				}
 			case c.msgID != 0:
 				m := store.TrackedMessage{ChatKey: key, Chat: o.keys.Seal(chatBytes(c.chat), key), MessageID: int64(c.msgID)}
 				if c.brief {
@@ -623,15 +399,20 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, erro
 			es[i].items = items[start:end]
 			start = end
 		}
+		if more, err = wm.flush(ctx, tx); err != nil {
+			return err
+		}
+		closed = wm.closed
 		return tx.DeleteOutbox(ctx, ids)
 	})
 	if err != nil {
 		for i := range es {
 			es[i] = erased{key: es[i].key, gen: es[i].gen, err: err}
 		}
-		return es, err
+		return es, nil, err
 	}
-	return es, nil
+	o.m.HandoffsClosed.Add(float64(closed))
+	return es, more, nil
 }
 
 // forgetChatTx forgets everything kept about a private chat: session, waiting requests,

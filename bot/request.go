@@ -7,6 +7,7 @@ import (
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
+	"github.com/puente-bot/puente/store"
 )
 
 // Kinds of request the outbox sends.
@@ -18,6 +19,12 @@ const (
 	kindLeave  = "leave"  // leaveChat
 	kindErase  = "erase"  // not a call: delete every tracked message of the chat, then go on
 	kindForget = "forget" // not a call: forget the chat (the person blocked the bot)
+
+	// Handoff's kinds, in organisations' groups and back.
+	kindTopic      = "topic"      // createForumTopic: a case's topic, named by its code (Text)
+	kindTopicSend  = "tsend"      // sendMessage into a forum topic
+	kindCopy       = "copy"       // copyMessage: never forwardMessage, which names the sender
+	kindCloseTopic = "closetopic" // closeForumTopic
 )
 
 // request is one call to the Bot API as the outbox keeps it (sealed) until Telegram has it.
@@ -36,6 +43,10 @@ type request struct {
 	From      int64      `json:"f,omitempty"`  // copyMessage: the chat copied from
 	Thread    int        `json:"th,omitempty"` // the forum topic, in an organisation's group
 	Lane      string     `json:"l,omitempty"`  // the case: a group's budget is shared fairly by lane
+	// Case is the case a request in its group is for, when its completion records a result
+	// (kindTopic, Share) or while the case waits for its topic (Thread 0).
+	Case  string `json:"ca,omitempty"`
+	Share bool   `json:"sh,omitempty"` // the message carries the username the person shared
 }
 
 // button is an inline keyboard button: exactly one of Data, URL and Copy is set.
@@ -49,6 +60,11 @@ type button struct {
 // paced says whether the request counts against Telegram's message limits.
 func (r *request) paced() bool {
 	return r.Kind != kindAnswer && r.Kind != kindErase && r.Kind != kindForget
+}
+
+// inTopic says whether the request goes into a case's topic, so it needs the topic's thread.
+func (r *request) inTopic() bool {
+	return r.Group && (r.Kind == kindTopicSend || r.Kind == kindCopy || r.Kind == kindCloseTopic)
 }
 
 // inlineKeyboard is reply_markup with pointer fields, because go-telegram/bot's own button
@@ -88,7 +104,11 @@ func markup(rows [][]button) models.ReplyMarkup {
 
 var errUnknownKind = errors.New("unknown request kind")
 
-// do makes the call and returns the id of the message sent, if any.
+// do makes the call and returns the id of the message sent (of the topic made, for
+// kindTopic), if any. It is the only function that writes to Telegram
+// (TestOneRoadToTelegram): everything it sends was queued in the outbox first. A message to
+// a group goes to the case's topic; a copy to a person is protected like every message the
+// bot sends them.
 func (a *api) do(ctx context.Context, r *request) (int, error) {
 	switch r.Kind {
 	case kindSend:
@@ -120,6 +140,47 @@ func (a *api) do(ctx context.Context, r *request) (int, error) {
 	case kindLeave:
 		_, err := a.tg.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: strconv.FormatInt(r.Chat, 10)})
 		return 0, err
+	case kindTopic:
+		t, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: r.Chat, Name: r.Text})
+		if err != nil {
+			return 0, err
+		}
+		return t.MessageThreadID, nil
+	case kindCopy:
+		m, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{
+			ChatID:          r.Chat,
+			MessageThreadID: r.Thread,
+			FromChatID:      r.From,
+			MessageID:       r.MessageID,
+			ProtectContent:  !r.Group,
+			// A person's /silent setting, for what reaches them from a case.
+			DisableNotification: r.Silent,
+		})
+		if err != nil {
+			return 0, err
+		}
+		return m.ID, nil
+	case kindCloseTopic:
+		_, err := a.tg.CloseForumTopic(ctx, &tg.CloseForumTopicParams{ChatID: r.Chat, MessageThreadID: r.Thread})
+		return 0, err
+	case kindTopicSend:
+		m, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: r.Chat, MessageThreadID: r.Thread, Text: r.Text})
+		if err != nil {
+			return 0, err
+		}
+		return m.ID, nil
 	}
-	return a.doHandoff(ctx, r)
+	return 0, errUnknownKind
+}
+
+// toTopic addresses r to case c's topic in its group, in the case's lane of the group's
+// queue. While the case waits for its topic, r names the case instead of a thread: the outbox
+// gives it the thread once the topic exists, and it waits in the lane behind the request
+// that makes the topic, so nothing reaches the group before its topic.
+func toTopic(c store.Case, group int64, r request) request {
+	r.Chat, r.Group, r.Thread, r.Lane = group, true, int(c.ThreadID), c.Code
+	if c.WaitingForTopic() {
+		r.Case = c.ID
+	}
+	return r
 }

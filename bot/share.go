@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 
-	tg "github.com/go-telegram/bot"
-
 	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
@@ -73,10 +71,13 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 		b.say(j, lang, "handoff.share.none", nil, nil)
 	case act == tokenShareStop:
 		j.h.unshare = append(j.h.unshare, *c)
-		j.h.out = append(j.h.out,
-			keyed{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.h.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}},
-			keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: j.h.group, Group: true, Thread: int(c.ThreadID), Lane: c.Code,
-				Text: b.sp.cat.Text(orgLang, "handoff.org.unshared", nil)}})
+		if c.Shared > 0 {
+			j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.h.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}})
+		}
+		// A username still on its way is deleted as soon as it arrives: its completion finds
+		// the share taken back.
+		j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: toTopic(*c, j.h.group, request{Kind: kindTopicSend,
+			Text: b.sp.cat.Text(orgLang, "handoff.org.unshared", nil)})})
 		c.Shared = 0
 		b.say(j, lang, "handoff.share.stopped", data, nil)
 	case c.Shared != 0:
@@ -90,15 +91,15 @@ func (b *Bot) shareStep(ctx context.Context, j *job, in incoming, lang string) b
 			navRow(b.sp.cat, lang),
 		})
 	default:
-		// Sent now rather than through the outbox: taking it back needs the message's id.
-		m, err := b.api.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: j.h.group, MessageThreadID: int(c.ThreadID),
-			Text: b.sp.cat.Text(orgLang, "handoff.org.shared", map[string]any{"Username": "@" + in.username})})
-		if err != nil {
-			b.say(j, lang, "handoff.share.failed", nil, nil)
-			return true
-		}
-		c.Shared = int64(m.ID)
+		// Through the outbox, like everything sent to Telegram: its completion records the
+		// message's id, so it can be taken back, or deletes it if the person took it back or
+		// left meanwhile.
+		c.Shared = store.SharePending
 		j.h.shared = append(j.h.shared, *c)
+		req := toTopic(*c, j.h.group, request{Kind: kindTopicSend, Share: true,
+			Text: b.sp.cat.Text(orgLang, "handoff.org.shared", map[string]any{"Username": "@" + in.username})})
+		req.Case = c.ID
+		j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: req})
 		b.say(j, lang, "handoff.share.done", data, stopSharing(b, lang, *c))
 	}
 	return true
@@ -139,7 +140,8 @@ func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batc
 
 // unsharedOnLeaving deletes the username a person shared when they leave or block the bot.
 func (b *Bot) unsharedOnLeaving(c store.Case, group int64) []keyed {
-	if c.Shared == 0 || group == 0 {
+	if c.Shared <= 0 || group == 0 {
+		// A username still on its way is deleted when it arrives (store.Tx.RecordShare).
 		return nil
 	}
 	return []keyed{{key: c.GroupKey, req: request{Kind: kindDelete, Chat: group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}}}

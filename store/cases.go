@@ -19,15 +19,23 @@ type Case struct {
 	Lang      string // the person's language, as the organisation was told
 	Need      string // the need code, "" when none was chosen
 	GroupKey  []byte
-	ThreadID  int64
+	ThreadID  int64 // the forum topic; 0 while the case waits for it (WaitingForTopic)
 	PersonKey []byte
 	Person    []byte
 	Rated     bool  // the person said whether it helped
-	Shared    int64 // the topic's message holding the username the person shared; 0 for none
+	Shared    int64 // the topic's message holding the username the person shared; 0 for none, SharePending on its way
 	OpenedAt  time.Time
 	ActiveAt  time.Time
 	Closed    bool
 }
+
+// SharePending is Case.Shared while the username a person chose to share is on its way to
+// the topic: the message's id is recorded when Telegram has it.
+const SharePending = -1
+
+// WaitingForTopic says the case's topic is still being made: what is sent to the group for
+// it waits behind that request.
+func (c Case) WaitingForTopic() bool { return c.ThreadID == 0 }
 
 const caseColumns = `id, code, listing_id, lang, need, group_key, thread_id, person_key, person, rated, shared, opened_at, active_at, closed_at`
 
@@ -178,10 +186,66 @@ func (tx *Tx) ForgetCasePerson(ctx context.Context, id string) error {
 	return nil
 }
 
+// SetCaseTopic records the topic Telegram made for a case that was waiting for it.
+func (tx *Tx) SetCaseTopic(ctx context.Context, id string, threadID int64) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET thread_id = ? WHERE id = ? AND thread_id = 0`, threadID, id); err != nil {
+		return fmt.Errorf("record case topic: %w", err)
+	}
+	return nil
+}
+
+// RecordShare records the message that carried a person's username to their case's topic and
+// reports whether it may stay: only while the case is open and the share was not taken back
+// (or forgotten) meanwhile. When it may not, the share is marked as none, and the caller
+// deletes the message.
+func (tx *Tx) RecordShare(ctx context.Context, id string, messageID int64) (bool, error) {
+	res, err := tx.tx.ExecContext(ctx, `UPDATE cases SET shared = ? WHERE id = ? AND shared = ? AND closed_at IS NULL`, messageID, id, SharePending)
+	if err != nil {
+		return false, fmt.Errorf("record shared username: %w", err)
+	}
+	if n, err := res.RowsAffected(); err != nil || n == 1 {
+		return n == 1, err
+	}
+	return false, tx.ShareFailed(ctx, id)
+}
+
+// ShareFailed marks a share that was on its way as none.
+func (tx *Tx) ShareFailed(ctx context.Context, id string) error {
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET shared = 0 WHERE id = ? AND shared = ?`, id, SharePending); err != nil {
+		return fmt.Errorf("record shared username: %w", err)
+	}
+	return nil
+}
+
+// Case returns the case with the id, open or closed, or ErrNotFound.
+func (tx *Tx) Case(ctx context.Context, id string) (Case, error) {
+	return scanCase(tx.tx.QueryRowContext(ctx, `SELECT `+caseColumns+` FROM cases WHERE id = ?`, id))
+}
+
+// CaseTopics returns the topics of the cases with the ids that have one, by case id.
+func (db *DB) CaseTopics(ctx context.Context, ids []string) (map[string]int64, error) {
+	out := make(map[string]int64)
+	for start := 0; start < len(ids); start += chunk {
+		part := ids[start:min(start+chunk, len(ids))]
+		args := make([]any, len(part))
+		for i, id := range part {
+			args[i] = id
+		}
+		cs, err := db.cases(ctx, `SELECT `+caseColumns+` FROM cases WHERE thread_id != 0 AND id IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for _, c := range cs {
+			out[c.ID] = c.ThreadID
+		}
+	}
+	return out, nil
+}
+
 // SharedClosedCasesTx returns the person's closed cases that still show the username they
 // shared, so leaving can take it back.
 func (tx *Tx) SharedClosedCases(ctx context.Context, personKey []byte) ([]Case, error) {
-	return queryCases(ctx, tx.tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared != 0 AND closed_at IS NOT NULL`, personKey)
+	return queryCases(ctx, tx.tx, `SELECT `+caseColumns+` FROM cases WHERE person_key = ? AND shared > 0 AND closed_at IS NOT NULL`, personKey)
 }
 
 // ForgetClosedCases deletes every case closed before before and says how many it deleted.

@@ -3,7 +3,8 @@ package bot
 import (
 	"context"
 	"errors"
-	"strings"
+	"slices"
+	"sync"
 	"time"
 
 	tg "github.com/go-telegram/bot"
@@ -11,52 +12,6 @@ import (
 
 	"github.com/puente-bot/puente/store"
 )
-
-// groupIn is what the bot reads of an update from a group or channel: no names, and the
-// sender's id only to check they are an administrator.
-type groupIn struct {
-	typ      models.ChatType
-	forum    bool
-	thread   int   // the topic of a topic message; 0 in the general chat
-	from     int64 // the sender; 0 when the group itself sent it (an anonymous administrator)
-	fromBot  bool
-	command  string // "link" for "/link@puente_bot ABCD", "" when not a command
-	arg      string
-	relay    bool                  // text or a file a caseworker may send to a person
-	member   models.ChatMemberType // my_chat_member: the bot's new status; "" for a message
-	isMember bool                  // the update is about the bot's membership
-}
-
-// readGroup reads a message in a group or channel.
-func readGroup(m *models.Message) incoming {
-	g := &groupIn{typ: m.Chat.Type, forum: m.Chat.IsForum}
-	if m.IsTopicMessage {
-		g.thread = m.MessageThreadID
-	}
-	switch {
-	case m.SenderChat != nil && m.SenderChat.ID == m.Chat.ID:
-	case m.From != nil:
-		g.from, g.fromBot = m.From.ID, m.From.IsBot
-	}
-	if t := strings.TrimSpace(m.Text); strings.HasPrefix(t, "/") {
-		word, rest, _ := strings.Cut(t, " ")
-		g.command, g.arg = commandName(word), strings.TrimSpace(rest)
-	}
-	g.relay = m.Text != "" || m.Photo != nil || m.Voice != nil || m.Document != nil || m.Audio != nil ||
-		m.Video != nil || m.VideoNote != nil || m.Sticker != nil || m.Animation != nil
-	if !g.relay && m.Chat.Type != models.ChatTypeChannel {
-		// A service message ("the bot was added", "topic created", …) asks nothing, and
-		// must not make the bot leave a group that is about to send /link.
-		return incoming{}
-	}
-	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, grp: g}
-}
-
-// readGroupMember reads a change of the bot's membership of a group or channel.
-func readGroupMember(c *models.ChatMemberUpdated) incoming {
-	return incoming{kind: inStranger, chat: c.Chat.ID, grp: &groupIn{typ: c.Chat.Type, forum: c.Chat.IsForum,
-		isMember: true, member: c.NewChatMember.Type}}
-}
 
 // runGroup handles a group's updates. A group that is not linked gets nothing but answers
 // to /link, and the bot leaves it at anything else; a linked group's topics are cases.
@@ -114,7 +69,7 @@ func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
 		b.groupSay(j, "handoff.link.no_code", nil)
 		return false
 	}
-	ok, err := b.botCanManageTopics(ctx, j.chat)
+	ok, err := b.botCanManageTopics(j)
 	if err != nil {
 		b.groupSay(j, "handoff.link.try_again", nil)
 		return false
@@ -127,39 +82,94 @@ func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
 	return false
 }
 
-// botCanManageTopics asks Telegram whether the bot is an administrator of the chat allowed to
-// manage topics. getChatAdministrators names no one in its request, unlike getChatMember.
-func (b *Bot) botCanManageTopics(ctx context.Context, chat int64) (bool, error) {
-	me, err := b.api.tg.GetMe(ctx)
+// adminTimeout bounds the one read of Telegram a batch may wait on: a group's
+// administrators, for /link and /unlink.
+const adminTimeout = 5 * time.Second
+
+// groupAdmins is what Telegram said of a group's administrators before its batch ran.
+type groupAdmins struct {
+	list []models.ChatMember
+	err  error
+}
+
+// readAdmins reads, before the batch's jobs run, the administrators of every group that sent
+// /link or /unlink in it, in parallel and each bounded by adminTimeout: whether the bot may
+// manage topics, and whether the sender may unlink, decide what the batch commits (the code
+// spent, the cases closed). It is a read, and the only Telegram call before a batch commits;
+// everything the bot writes goes through the outbox. getChatAdministrators names no one in
+// its request, unlike getChatMember.
+func (b *Bot) readAdmins(ctx context.Context, jobs []*job) {
+	var wg sync.WaitGroup
+	for _, j := range jobs {
+		if !j.group || !slices.ContainsFunc(j.ins, asksAdmins) {
+			continue
+		}
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctx, adminTimeout)
+			defer cancel()
+			if b.me.Load() == 0 {
+				// Telegram could not be asked at the start.
+				if me, err := b.api.tg.GetMe(ctx); err == nil {
+					b.me.Store(me.ID)
+				}
+			}
+			list, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: j.chat})
+			j.h.admins = &groupAdmins{list: list, err: err}
+		})
+	}
+	wg.Wait()
+}
+
+// asksAdmins says whether a group's update needs its administrators: /link and /unlink.
+func asksAdmins(in incoming) bool {
+	g := in.grp
+	return g != nil && !g.fromBot && !g.isMember && (g.command == "link" || g.command == "unlink")
+}
+
+// botCanManageTopics says whether the bot is an administrator of the job's group allowed to
+// manage topics, from what readAdmins read.
+func (b *Bot) botCanManageTopics(j *job) (bool, error) {
+	list, err := j.h.admins.read()
+	if err == nil && b.me.Load() == 0 {
+		err = errNoAdmins
+	}
 	if err != nil {
 		return false, err
 	}
-	admins, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: chat})
-	if err != nil {
-		return false, err
-	}
-	for _, a := range admins {
-		if a.Administrator != nil && a.Administrator.User.ID == me.ID {
-			return a.Administrator.CanManageTopics, nil
+	for _, m := range list {
+		if m.Administrator != nil && m.Administrator.User.ID == b.me.Load() {
+			return m.Administrator.CanManageTopics, nil
 		}
 	}
 	return false, nil
 }
 
-// isAdmin says whether the sender of a group message is one of its administrators.
-func (b *Bot) isAdmin(ctx context.Context, chat int64, g *groupIn) (bool, error) {
+// errNoAdmins is a group's administrators (or the bot's own id) not read before its batch.
+var errNoAdmins = errors.New("administrators not read")
+
+// read is what readAdmins read, or why nothing was.
+func (a *groupAdmins) read() ([]models.ChatMember, error) {
+	if a == nil {
+		return nil, errNoAdmins
+	}
+	return a.list, a.err
+}
+
+// isAdmin says whether the sender of a group message is one of its administrators, from what
+// readAdmins read.
+func (b *Bot) isAdmin(j *job, g *groupIn) (bool, error) {
 	if g.from == 0 {
 		return true, nil // sent as the group itself: only administrators can
 	}
-	admins, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: chat})
+	list, err := j.h.admins.read()
 	if err != nil {
 		return false, err
 	}
-	for _, a := range admins {
+	for _, m := range list {
 		switch {
-		case a.Owner != nil && a.Owner.User != nil && a.Owner.User.ID == g.from:
+		case m.Owner != nil && m.Owner.User != nil && m.Owner.User.ID == g.from:
 			return true, nil
-		case a.Administrator != nil && a.Administrator.User.ID == g.from:
+		case m.Administrator != nil && m.Administrator.User.ID == g.from:
 			return true, nil
 		}
 	}
@@ -216,7 +226,7 @@ func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incomi
 		b.groupSay(j, "handoff.link.already", nil)
 		return nil
 	case "unlink":
-		ok, err := b.isAdmin(ctx, j.chat, g)
+		ok, err := b.isAdmin(j, g)
 		if err != nil {
 			b.groupSay(j, "handoff.link.try_again", nil)
 			return nil
