@@ -470,11 +470,17 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	if b.handoffStep(ctx, j, in, lang) {
 		return
 	}
-	var ev flows.Event
+	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), InCase: j.h.cs != nil}
+	if b.cfg.Directory != nil && j.h.links != nil {
+		ev.Takers = takers{dir: b.cfg.Directory, links: j.h.links}
+	}
 	switch in.kind {
 	case inMedia:
-		send("bot.input.media")
-		return
+		if j.h.cs == nil {
+			send("bot.input.media")
+			return
+		}
+		ev.Kind, ev.File = flows.EventFile, in.msgID
 	case inPersonal:
 		send("bot.input.personal")
 		return
@@ -488,9 +494,9 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			}
 			return
 		}
-		ev = flows.Event{Kind: flows.EventText, Text: in.text, LangHint: in.hint, Now: b.cfg.Now()}
+		ev.Kind, ev.Text = flows.EventText, in.text
 	case inButton:
-		ev = flows.Event{Kind: flows.EventButton, Token: in.token, LangHint: in.hint, Now: b.cfg.Now()}
+		ev.Kind, ev.Token = flows.EventButton, in.token
 	}
 	next, out := b.engine.Step(j.sess.Flow, ev)
 	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
@@ -517,12 +523,15 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	}
 	j.sess.Flow = next
 	editID := 0
-	if in.kind == inButton {
+	if in.kind == inButton && !out.Fresh {
 		editID = in.msgID
 	}
 	j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, editID, j.sess.Silent, true)...)
-	if out.Handoff != nil {
-		b.offerHandoff(j, out.Handoff, lang)
+	switch {
+	case out.Open != "":
+		b.openCase(ctx, j, out.Open, lang)
+	case out.SendFile != 0:
+		b.relayFromPerson(j, out.SendFile, lang)
 	}
 }
 

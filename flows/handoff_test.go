@@ -1,0 +1,182 @@
+package flows_test
+
+import (
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/flows"
+)
+
+// takersOf are organisations that can take a case, whatever the person's answers.
+type takersOf []*directory.Listing
+
+func (t takersOf) Takers(directory.Profile, time.Time) []*directory.Listing { return t }
+
+var (
+	casaNorte = &directory.Listing{ID: "a1", Name: "Casa Norte", AcceptsHandoff: true}
+	redeSul   = &directory.Listing{ID: "b2", Name: "Rede Sul", AcceptsHandoff: true}
+)
+
+// toReferral walks an English session to the referral list, whose handoff button shows.
+func toReferral(t *testing.T, takers flows.Takers) *session {
+	ss := &session{t: t, e: newEngine(t, flows.Config{}), takers: takers}
+	ss.start("en")
+	for _, p := range []string{"At home", "Get help", "London"} {
+		ss.press(p)
+	}
+	ss.wantText("These can help.")
+	return ss
+}
+
+// Ensure the handoff walks choice, consent and Back as screens of the engine: the choice
+// names the organisations that can take the case, consent names the one chosen, Back from
+// consent returns to the choice and Back from the choice to the list, and yes asks the
+// caller to open a case with exactly the organisation consent named.
+func TestHandoffScreens(t *testing.T) {
+	ss := toReferral(t, takersOf{casaNorte, redeSul})
+	seq := ss.s.Seq
+	ss.press("Contact them for me")
+	if ss.s.View != flows.ViewChoose || !ss.out.Fresh || ss.s.Seq == seq {
+		t.Fatalf("after the handoff button: state %+v, output %+v", ss.s, ss.out)
+	}
+	ss.wantText("Which organisation")
+	if got, want := ss.labels(), []string{"Casa Norte", "Rede Sul", "No, thanks", "Back", "Menu", "Exit and erase"}; !slices.Equal(got, want) {
+		t.Fatalf("choice buttons %q, want %q", got, want)
+	}
+	ss.press("Rede Sul")
+	ss.wantText("here is what Rede Sul will see")
+	if !ss.out.Fresh {
+		t.Error("consent replaced the choice: the person's screens are new messages")
+	}
+	ss.press("Back")
+	if ss.s.View != flows.ViewChoose {
+		t.Fatalf("Back from consent: view %q, want the choice", ss.s.View)
+	}
+	ss.wantText("Which organisation")
+	ss.press("Casa Norte")
+	ss.wantText("Casa Norte will see")
+	ss.press("Yes, start")
+	if ss.out.Open != casaNorte.ID || len(ss.out.Replies) != 0 || ss.s.View != "" || ss.s.Org != "" || len(ss.s.Orgs) != 0 {
+		t.Fatalf("yes: state %+v, output %+v; want a case opened with %s", ss.s, ss.out, casaNorte.ID)
+	}
+
+	ss = toReferral(t, takersOf{casaNorte, redeSul})
+	ss.press("Contact them for me")
+	ss.press("Back")
+	if ss.s.View != "" || ss.s.Node != "referral" || len(ss.s.Orgs) != 0 {
+		t.Fatalf("Back from the choice: state %+v, want the list", ss.s)
+	}
+	ss.wantText("These can help.")
+}
+
+// Ensure one organisation is asked about at once, Back then leads to the list, and each
+// way out of the handoff says so and opens nothing.
+func TestHandoffEndings(t *testing.T) {
+	tests := []struct {
+		name   string
+		takers flows.Takers
+		inCase bool
+		press  []string
+		want   string
+	}{
+		{"no organisation", takersOf{}, false, nil, "None of these organisations"},
+		{"already in a case", takersOf{casaNorte}, true, nil, "already talking to an organisation"},
+		{"declined", takersOf{casaNorte}, false, []string{"No, thanks"}, "Nothing was sent"},
+		{"gone before yes", takersOf{casaNorte}, false, []string{"Yes, start"}, "cannot take a conversation here any more"},
+		{"no handoff here", nil, false, nil, "not available here"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ss := toReferral(t, tt.takers)
+			ss.inCase = tt.inCase
+			ss.press("Contact them for me")
+			for _, p := range tt.press {
+				if tt.name == "gone before yes" {
+					ss.takers = takersOf{redeSul}
+				}
+				ss.press(p)
+			}
+			if ss.out.Open != "" || !ss.out.Fresh || len(ss.out.Replies) != 1 || len(ss.out.Replies[0].Buttons) != 0 || handoffOn(ss.s) {
+				t.Fatalf("state %+v, output %+v", ss.s, ss.out)
+			}
+			ss.wantText(tt.want)
+		})
+	}
+	ss := toReferral(t, takersOf{redeSul})
+	ss.press("Contact them for me")
+	ss.wantText("Rede Sul will see")
+	ss.press("Back")
+	if ss.s.View != "" || ss.s.Node != "referral" {
+		t.Fatalf("Back from consent without a choice: state %+v, want the list", ss.s)
+	}
+}
+
+func handoffOn(s flows.State) bool {
+	return s.View == flows.ViewChoose || s.View == flows.ViewConsent || s.View == flows.ViewFile || len(s.Orgs) > 0 || s.Org != ""
+}
+
+// Ensure a forged or stale handoff button changes nothing: no case opens, no file is sent,
+// the consent stays as it was, and the person is shown the current screen.
+func TestForgedHandoffButton(t *testing.T) {
+	ss := toReferral(t, takersOf{casaNorte, redeSul})
+	ss.press("Contact them for me")
+	choice, _ := ss.button("Casa Norte")
+	ss.press("Rede Sul")
+	before := ss.s
+	for _, tok := range []string{choice.Token, "0.0", "zzzzzz.1", "H1.ok", "R" + casaNorte.ID + ".1", "\xff"} {
+		ss.s = before
+		ss.step(flows.Event{Kind: flows.EventButton, Token: tok})
+		if ss.out.Open != "" || ss.out.SendFile != 0 || ss.s.Org != before.Org || ss.s.View != flows.ViewConsent {
+			t.Errorf("token %q: state %+v, output %+v", tok, ss.s, ss.out)
+		}
+		ss.wantText("Rede Sul")
+		if got := ss.out.Replies[0].Text; got != "This button is no longer active. Here is the current screen." {
+			t.Errorf("token %q: notice %q", tok, got)
+		}
+	}
+}
+
+// Ensure a file sent in a case goes only after the warning's yes, and the warning is
+// refused once the case is gone.
+func TestFileWarning(t *testing.T) {
+	ss := toReferral(t, takersOf{casaNorte})
+	ss.inCase = true
+	ss.step(flows.Event{Kind: flows.EventFile, File: 42})
+	ss.wantText("hidden details")
+	if got, want := ss.labels(), []string{"Send it", "Don't send", "Menu", "Exit and erase"}; !slices.Equal(got, want) {
+		t.Fatalf("warning buttons %q, want %q", got, want)
+	}
+	warned := ss.s
+	ss.press("Don't send")
+	if ss.out.SendFile != 0 || handoffOn(ss.s) {
+		t.Fatalf("don't send: state %+v, output %+v", ss.s, ss.out)
+	}
+	ss.wantText("was not sent")
+
+	ss.s = warned
+	ss.step(flows.Event{Kind: flows.EventFile, File: 43})
+	ss.press("Send it")
+	if ss.out.SendFile != 43 || handoffOn(ss.s) {
+		t.Fatalf("send: state %+v, output %+v", ss.s, ss.out)
+	}
+	ss.wantText("Sent.")
+
+	ss.step(flows.Event{Kind: flows.EventFile, File: 44})
+	ss.inCase = false
+	ss.press("Send it")
+	if ss.out.SendFile != 0 {
+		t.Fatalf("a file was sent after its case closed: %+v", ss.out)
+	}
+	if got := ss.out.Replies[0].Text; !strings.Contains(got, "no longer active") {
+		t.Errorf("a warning pressed after its case closed: notice %q", got)
+	}
+
+	// Outside a case there is nothing to warn about.
+	ss.step(flows.Event{Kind: flows.EventFile, File: 45})
+	if ss.s.View == flows.ViewFile || ss.out.SendFile != 0 {
+		t.Fatalf("outside a case: state %+v", ss.s)
+	}
+}
