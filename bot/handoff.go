@@ -252,6 +252,19 @@ type takers struct {
 	links *linkSet
 }
 
+// Taker is the organisation id while it is in the directory and its group is linked.
+func (t takers) Taker(_ directory.Profile, _ time.Time, id string) *directory.Listing {
+	if _, linked := t.links.byListing[id]; !linked {
+		return nil
+	}
+	for _, l := range t.dir.Listings() {
+		if l.ID == id {
+			return l
+		}
+	}
+	return nil
+}
+
 func (t takers) Takers(p directory.Profile, now time.Time) []*directory.Listing {
 	var out []*directory.Listing
 	for _, m := range t.dir.Rank(p, now) {

@@ -19,11 +19,15 @@ const (
 const maxChoices = 3
 
 // Takers is what the engine asks of whoever opens cases: the organisations that can take
-// one for a person now, best first. The bot gives those that accept handoffs and have
-// linked a group; the terminal and the web preview, which open no case, give those that
-// accept handoffs.
+// one for a person now. The bot gives those that accept handoffs and have linked a group;
+// the terminal and the web preview, which open no case, give those that accept handoffs.
 type Takers interface {
+	// Takers lists, best first, the organisations that can take a case for p now.
 	Takers(p directory.Profile, now time.Time) []*directory.Listing
+	// Taker returns the organisation offered to p under id while it can still take a
+	// case, else nil. It is asked again at each press of a handoff screen, so an offer
+	// holds while the organisation does, whatever the ranking does in between.
+	Taker(p directory.Profile, now time.Time, id string) *directory.Listing
 }
 
 // Accepting is the Takers of a walk that opens no case: every organisation of the ranking
@@ -42,6 +46,15 @@ func (a Accepting) Takers(p directory.Profile, now time.Time) []*directory.Listi
 		}
 	}
 	return out
+}
+
+// Taker finds id among the ranking's organisations that accept handoffs.
+func (a Accepting) Taker(p directory.Profile, now time.Time, id string) *directory.Listing {
+	ls := a.Takers(p, now)
+	if i := slices.IndexFunc(ls, func(l *directory.Listing) bool { return l.ID == id }); i >= 0 {
+		return ls[i]
+	}
+	return nil
 }
 
 // handoffView reports the views of the handoff's screens.
@@ -161,16 +174,12 @@ func (e *Engine) handoffAct(s State, a action, ev Event) (State, Output) {
 	}
 }
 
-// taker finds the organisation id among those that can take a case for s now.
+// taker is the organisation offered under id while it can still take a case for s.
 func (e *Engine) taker(s State, ev Event, id string) *directory.Listing {
 	if ev.Takers == nil {
 		return nil
 	}
-	ls := e.takers(s, ev)
-	if i := slices.IndexFunc(ls, func(l *directory.Listing) bool { return l.ID == id }); i >= 0 {
-		return ls[i]
-	}
-	return nil
+	return ev.Takers.Taker(e.profile(s, ev), ev.Now, id)
 }
 
 // handoffActions lists the buttons of a handoff screen, in token order.
@@ -202,10 +211,12 @@ func renderHandoff(s State, r *renderer) {
 	}
 }
 
-// org is the name of the organisation with id, as the event's Takers give it.
+// org is the name of the organisation offered under id, as the event's Takers give it.
 func (r *renderer) org(id string) string {
-	if i := slices.IndexFunc(r.orgs, func(l *directory.Listing) bool { return l.ID == id }); i >= 0 {
-		return r.orgs[i].Name
+	if r.taker != nil {
+		if l := r.taker(id); l != nil {
+			return l.Name
+		}
 	}
 	return id
 }

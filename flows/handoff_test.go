@@ -15,6 +15,19 @@ type takersOf []*directory.Listing
 
 func (t takersOf) Takers(directory.Profile, time.Time) []*directory.Listing { return t }
 
+func (t takersOf) Taker(p directory.Profile, now time.Time, id string) *directory.Listing {
+	return flows.Accepting{Ranker: t}.Taker(p, now, id)
+}
+
+// Rank ranks the organisations in the order given, so takersOf is its own Accepting.
+func (t takersOf) Rank(directory.Profile, time.Time) []directory.Match {
+	out := make([]directory.Match, len(t))
+	for i, l := range t {
+		out[i] = directory.Match{Listing: l}
+	}
+	return out
+}
+
 var (
 	casaNorte = &directory.Listing{ID: "a1", Name: "Casa Norte", AcceptsHandoff: true}
 	redeSul   = &directory.Listing{ID: "b2", Name: "Rede Sul", AcceptsHandoff: true}

@@ -122,9 +122,10 @@ func (e *Engine) press(s State, tok string) (action, bool) {
 func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 	s.Seq++
 	r := renderer{cat: e.cat, lang: e.lang(s, ev), hint: ev.LangHint, vars: e.cfg.Vars, names: e.names}
-	if handoffView(s.View) {
-		r.orgs = e.takers(s, ev)
-	} else {
+	switch {
+	case handoffView(s.View):
+		r.taker = func(id string) *directory.Listing { return e.taker(s, ev, id) }
+	case s.Orgs != nil || s.Org != "" || s.File != 0:
 		s = leaveHandoff(s)
 	}
 	s, reply := e.render(s, ev.Now, &r)
@@ -153,9 +154,9 @@ type renderer struct {
 	errs     []error
 	fellBack bool
 	b        strings.Builder
-	scratch  map[string]any       // template data, reused (see with)
-	names    map[string]string    // listing names with a local form (see Engine.names)
-	orgs     []*directory.Listing // the organisations a handoff screen may name
+	scratch  map[string]any                     // template data, reused (see with)
+	names    map[string]string                  // listing names with a local form (see Engine.names)
+	taker    func(id string) *directory.Listing // the organisations a handoff screen names
 }
 
 func (r *renderer) text(id string, data map[string]any) string {
