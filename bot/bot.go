@@ -532,6 +532,8 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		b.openCase(ctx, j, out.Open, lang)
 	case out.SendFile != 0:
 		b.relayFromPerson(j, out.SendFile, lang)
+	case out.Rate != nil:
+		j.h.rated = append(j.h.rated, rating{caseID: out.Rate.Case, helpful: out.Rate.Helpful})
 	}
 }
 

@@ -36,9 +36,6 @@ const (
 	closedUnlinked = "unlink"  // the group was unlinked, or removed the bot
 )
 
-// Callback data of the rating buttons after a case closed starts with this.
-const tokenPrefixRate = "R"
-
 // The share screens have Menu and Exit buttons like every screen; they act as the commands.
 const (
 	tokenNavMenu = "Xm"
@@ -214,10 +211,6 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 		if b.shareStep(ctx, j, in, lang) {
 			return true
 		}
-		if strings.HasPrefix(in.token, tokenPrefixRate) {
-			b.rateButton(j, in, lang)
-			return true
-		}
 	case inText:
 		name := commandName(in.text)
 		if c, _ := b.sp.cat.Command(in.text); c == "end" {
@@ -383,20 +376,7 @@ func newCaseID() string {
 
 // rateKeyboard asks whether the case helped; the answer only adds to a weekly count.
 func rateKeyboard(cat *locales.Catalog, lang, caseID string) [][]button {
-	return [][]button{{
-		{Text: cat.Text(lang, "handoff.btn.helpful", nil), Data: tokenPrefixRate + caseID + ".1"},
-		{Text: cat.Text(lang, "handoff.btn.not_helpful", nil), Data: tokenPrefixRate + caseID + ".0"},
-	}}
-}
-
-func (b *Bot) rateButton(j *job, in incoming, lang string) {
-	id, v, ok := strings.Cut(strings.TrimPrefix(in.token, tokenPrefixRate), ".")
-	if !ok || (v != "0" && v != "1") || len(id) != 32 {
-		b.say(j, lang, "handoff.expired", nil, nil)
-		return
-	}
-	j.h.rated = append(j.h.rated, rating{caseID: id, helpful: v == "1"})
-	j.reqs = append(j.reqs, request{Kind: kindEdit, Chat: j.chat, MessageID: in.msgID, Text: b.sp.cat.Text(lang, "handoff.rated", nil)})
+	return keyboardOf(flows.RateButtons(cat, lang, caseID))
 }
 
 // endCase closes the person's case from their side (end, exit or blocking): the

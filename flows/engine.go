@@ -115,6 +115,9 @@ type Output struct {
 	Open string
 	// SendFile is the message holding a file the person chose to send to their case.
 	SendFile int
+	// Rate is the person's answer to whether a closed case helped: count it. The reply
+	// replaces the question.
+	Rate *Rating
 }
 
 // Reply is one message.
@@ -241,6 +244,9 @@ func (e *Engine) Step(s State, ev Event) (State, Output) {
 		}
 		return e.screen(s, ev, "ui.notice.buttons_only")
 	case EventButton:
+		if strings.HasPrefix(ev.Token, ratePrefix) {
+			return e.rate(s, ev)
+		}
 		if fresh(s) {
 			return e.begin(s, ev)
 		}

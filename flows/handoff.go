@@ -2,6 +2,7 @@ package flows
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/puente-bot/puente/directory"
@@ -229,3 +230,37 @@ func orgLabel(a action, r *renderer) string {
 }
 
 const maxOrgLabel = 60
+
+// Rating is a person's answer to "did it help?" after a case closed: it only adds to a
+// weekly count.
+type Rating struct {
+	Case    string // the case's id, as its buttons carry it
+	Helpful bool
+}
+
+// The rating buttons belong to a closed case, not to a screen: their token carries the case's
+// id and stays good after the conversation moved on, and a session that has expired since
+// can still answer. An id that is not the presser's case changes nothing (the store checks).
+const (
+	ratePrefix = "R"
+	caseIDLen  = 32
+)
+
+// RateButtons asks whether case caseID helped.
+func RateButtons(cat *locales.Catalog, lang, caseID string) [][]Button {
+	return [][]Button{{
+		{Label: cat.Text(lang, "handoff.btn.helpful", nil), Token: ratePrefix + caseID + ".1"},
+		{Label: cat.Text(lang, "handoff.btn.not_helpful", nil), Token: ratePrefix + caseID + ".0"},
+	}}
+}
+
+// rate answers a rating button: the pressed question becomes a thank-you, and the state
+// stays as it was. A malformed one is said to be no longer active.
+func (e *Engine) rate(s State, ev Event) (State, Output) {
+	id, v, ok := strings.Cut(strings.TrimPrefix(ev.Token, ratePrefix), ".")
+	if !ok || (v != "0" && v != "1") || len(id) != caseIDLen {
+		return e.notice(s, ev, "handoff.expired")
+	}
+	lang := e.lang(s, ev)
+	return s, Output{Rate: &Rating{Case: id, Helpful: v == "1"}, Replies: []Reply{{Text: e.cat.Text(lang, "handoff.rated", e.cfg.Vars), Lang: lang}}}
+}

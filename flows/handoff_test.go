@@ -1,6 +1,7 @@
 package flows_test
 
 import (
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -139,7 +140,7 @@ func TestForgedHandoffButton(t *testing.T) {
 	choice, _ := ss.button("Casa Norte")
 	ss.press("Rede Sul")
 	before := ss.s
-	for _, tok := range []string{choice.Token, "0.0", "zzzzzz.1", "H1.ok", "R" + casaNorte.ID + ".1", "\xff"} {
+	for _, tok := range []string{choice.Token, "0.0", "zzzzzz.1", "H1.ok", "1.99", "\xff"} {
 		ss.s = before
 		ss.step(flows.Event{Kind: flows.EventButton, Token: tok})
 		if ss.out.Open != "" || ss.out.SendFile != 0 || ss.s.Org != before.Org || ss.s.View != flows.ViewConsent {
@@ -191,5 +192,33 @@ func TestFileWarning(t *testing.T) {
 	ss.step(flows.Event{Kind: flows.EventFile, File: 45})
 	if ss.s.View == flows.ViewFile || ss.out.SendFile != 0 {
 		t.Fatalf("outside a case: state %+v", ss.s)
+	}
+}
+
+// Ensure a rating button counts its answer whatever the conversation did since, even
+// from a session that expired, changes nothing else, and a malformed one counts nothing.
+func TestRating(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	id := strings.Repeat("ab", 16)
+	rows := flows.RateButtons(e.Catalog(), "en", id)
+	if len(rows) != 1 || len(rows[0]) != 2 || rows[0][0].Label != "It helped" || rows[0][1].Label != "It didn't help" {
+		t.Fatalf("rating buttons %+v", rows)
+	}
+	for _, s := range []flows.State{{}, {Lang: "en", Node: "home", Seq: 7}} {
+		for i, want := range []bool{true, false} {
+			next, out := e.Step(s, flows.Event{Kind: flows.EventButton, Token: rows[0][i].Token, Now: now})
+			if out.Rate == nil || *out.Rate != (flows.Rating{Case: id, Helpful: want}) || out.Fresh || !reflect.DeepEqual(next, s) {
+				t.Fatalf("from %+v, %q: state %+v, output %+v", s, rows[0][i].Label, next, out)
+			}
+			if len(out.Replies) != 1 || !strings.HasPrefix(out.Replies[0].Text, "Thank you") {
+				t.Errorf("reply %+v", out.Replies)
+			}
+		}
+		for _, forged := range []string{"R" + id + ".2", "R" + id[:30] + ".1", "R" + id, "R.1"} {
+			next, out := e.Step(s, flows.Event{Kind: flows.EventButton, Token: forged, Now: now})
+			if out.Rate != nil || !reflect.DeepEqual(next, s) || len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, "no longer active") {
+				t.Errorf("forged %q: state %+v, output %+v", forged, next, out)
+			}
+		}
 	}
 }
