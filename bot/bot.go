@@ -447,7 +447,6 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, "ui.notice.error"), Silent: before.Silent, Track: true})
 		}
 	}()
-	in = navCommand(in)
 	if in.kind == inBlocked {
 		// The outbox forgets the chat's messages when it reaches this request: after every
 		// result before it is recorded, so none comes back after the forgetting.
@@ -470,7 +469,7 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	if b.handoffStep(ctx, j, in, lang) {
 		return
 	}
-	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), InCase: j.h.cs != nil}
+	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), Case: b.caseFor(j.h.cs), Username: in.username}
 	if b.cfg.Directory != nil && j.h.links != nil {
 		ev.Takers = takers{dir: b.cfg.Directory, links: j.h.links}
 	}
@@ -534,6 +533,10 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		b.relayFromPerson(j, out.SendFile, lang)
 	case out.Rate != nil:
 		j.h.rated = append(j.h.rated, rating{caseID: out.Rate.Case, helpful: out.Rate.Helpful})
+	case out.Share && j.h.cs != nil:
+		b.share(ctx, j, in.username, lang)
+	case out.Unshare && j.h.cs != nil:
+		b.unshare(j)
 	}
 }
 

@@ -85,7 +85,7 @@ func read(u *models.Update) incoming {
 			tok = ""
 		}
 		in := incoming{kind: inButton, chat: chat.ID, token: tok, callback: q.ID, msgID: msgID, hint: q.From.LanguageCode}
-		if carriesUsername(tok) {
+		if flows.CarriesUsername(tok) {
 			// Only the buttons by which a person chooses to share their username carry it.
 			in.username = q.From.Username
 		}

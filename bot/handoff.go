@@ -36,31 +36,6 @@ const (
 	closedUnlinked = "unlink"  // the group was unlinked, or removed the bot
 )
 
-// The share screens have Menu and Exit buttons like every screen; they act as the commands.
-const (
-	tokenNavMenu = "Xm"
-	tokenNavExit = "Xe"
-)
-
-// navRow is the Menu and Exit buttons of a share screen.
-func navRow(cat *locales.Catalog, lang string) []button {
-	return []button{{Text: cat.Text(lang, "ui.nav.menu", nil), Data: tokenNavMenu}, {Text: cat.Text(lang, "ui.nav.exit", nil), Data: tokenNavExit}}
-}
-
-// navCommand turns a press of a share screen's Menu or Exit button into the command.
-func navCommand(in incoming) incoming {
-	if in.kind != inButton {
-		return in
-	}
-	switch in.token {
-	case tokenNavMenu:
-		in.kind, in.text = inText, "/menu"
-	case tokenNavExit:
-		in.kind, in.text = inText, "/exit"
-	}
-	return in
-}
-
 // keyed is a request for another chat than the job's own: an organisation's group, or the
 // person of a case. With a case set, a request to a person goes only while it is open.
 type keyed struct {
@@ -207,10 +182,6 @@ func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
 // the file warning, are the engine's.
 func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string) bool {
 	switch in.kind {
-	case inButton:
-		if b.shareStep(ctx, j, in, lang) {
-			return true
-		}
 	case inText:
 		name := commandName(in.text)
 		if c, _ := b.sp.cat.Command(in.text); c == "end" {
@@ -319,7 +290,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindTopicSend, Chat: group, Group: true,
 		Thread: topic.MessageThreadID, Lane: c.Code, Text: b.card(c, f)}})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
-	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang, c))
+	b.say(j, lang, "handoff.opened", data, keyboardOf(flows.ShareButton(b.sp.cat, lang, caseTag(c))))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
 	}

@@ -99,8 +99,11 @@ type Event struct {
 	// Takers are the organisations that can take a case now; nil where no
 	// case can be opened.
 	Takers Takers
-	InCase bool // the person has a case open
-	File   int  // EventFile: the person's message holding the file, as the caller names it
+	Case   *Case // the person's open case, if any
+	File   int   // EventFile: the person's message holding the file, as the caller names it
+	// Username is the presser's username, with the share buttons that carry it
+	// (CarriesUsername) only; never stored.
+	Username string
 }
 
 // Output is what to show and do after an event.
@@ -118,6 +121,9 @@ type Output struct {
 	// Rate is the person's answer to whether a closed case helped: count it. The reply
 	// replaces the question.
 	Rate *Rating
+	// Share shares the person's username with the organisation of their case, then says
+	// how it went; Unshare takes it back.
+	Share, Unshare bool
 }
 
 // Reply is one message.
@@ -246,6 +252,15 @@ func (e *Engine) Step(s State, ev Event) (State, Output) {
 	case EventButton:
 		if strings.HasPrefix(ev.Token, ratePrefix) {
 			return e.rate(s, ev)
+		}
+		if act, tag, ok := readShareToken(ev.Token); ok {
+			return e.share(s, ev, act, tag)
+		}
+		switch ev.Token {
+		case tokenMenu:
+			return e.fresh(e.command(s, cmdMenu, ev))
+		case tokenExit:
+			return e.fresh(e.command(s, cmdExit, ev))
 		}
 		if fresh(s) {
 			return e.begin(s, ev)

@@ -88,7 +88,7 @@ func (e *Engine) offer(s State, ev Event) (State, Output) {
 	switch {
 	case ev.Takers == nil:
 		return e.notice(s, ev, "ui.notice.handoff_unavailable")
-	case ev.InCase:
+	case ev.Case != nil:
 		return e.notice(s, ev, "handoff.already")
 	}
 	ls := e.takers(s, ev)
@@ -133,7 +133,7 @@ func leaveHandoff(s State) State {
 // file answers a file sent in a case: it goes only after the person read what it may
 // reveal and said so.
 func (e *Engine) file(s State, ev Event) (State, Output) {
-	if !ev.InCase {
+	if ev.Case == nil {
 		return e.notice(s, ev, "bot.input.media")
 	}
 	if s.Node == "" {
@@ -163,7 +163,7 @@ func (e *Engine) handoffAct(s State, a action, ev Event) (State, Output) {
 	case actDecline:
 		return e.ended(s, ev, "handoff.declined")
 	case actSendFile:
-		if !ev.InCase {
+		if ev.Case == nil {
 			return e.screen(leaveHandoff(s), ev, "ui.notice.expired")
 		}
 		file := s.File

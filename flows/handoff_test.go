@@ -105,7 +105,9 @@ func TestHandoffEndings(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			ss := toReferral(t, tt.takers)
-			ss.inCase = tt.inCase
+			if tt.inCase {
+				ss.inCase = &flows.Case{Tag: "c1"}
+			}
 			ss.press("Contact them for me")
 			for _, p := range tt.press {
 				if tt.name == "gone before yes" {
@@ -157,7 +159,7 @@ func TestForgedHandoffButton(t *testing.T) {
 // refused once the case is gone.
 func TestFileWarning(t *testing.T) {
 	ss := toReferral(t, takersOf{casaNorte})
-	ss.inCase = true
+	ss.inCase = &flows.Case{Tag: "c1"}
 	ss.step(flows.Event{Kind: flows.EventFile, File: 42})
 	ss.wantText("hidden details")
 	if got, want := ss.labels(), []string{"Send it", "Don't send", "Menu", "Exit and erase"}; !slices.Equal(got, want) {
@@ -179,7 +181,7 @@ func TestFileWarning(t *testing.T) {
 	ss.wantText("Sent.")
 
 	ss.step(flows.Event{Kind: flows.EventFile, File: 44})
-	ss.inCase = false
+	ss.inCase = nil
 	ss.press("Send it")
 	if ss.out.SendFile != 0 {
 		t.Fatalf("a file was sent after its case closed: %+v", ss.out)
@@ -220,5 +222,71 @@ func TestRating(t *testing.T) {
 				t.Errorf("forged %q: state %+v, output %+v", forged, next, out)
 			}
 		}
+	}
+}
+
+// Ensure the share buttons act only for the person's open case, say what sharing means
+// before anything is shared, and ask the caller to share or take back only on the person's
+// explicit press; the state stays as it was throughout.
+func TestShareScreens(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	s := flows.State{Lang: "en", Node: "home", Seq: 3}
+	open := &flows.Case{Tag: "c1", Org: "Casa Norte"}
+	offer := flows.ShareButton(e.Catalog(), "en", "c1")[0][0]
+	if offer.Label != "Share my username…" || !flows.CarriesUsername(offer.Token) {
+		t.Fatalf("offer %+v", offer)
+	}
+	step := func(c *flows.Case, tok, username string) flows.Output {
+		t.Helper()
+		next, out := e.Step(s, flows.Event{Kind: flows.EventButton, Token: tok, Case: c, Username: username, Now: now})
+		if !reflect.DeepEqual(next, s) || !out.Fresh {
+			t.Fatalf("%q: state %+v, output %+v", tok, next, out)
+		}
+		return out
+	}
+	ask := step(open, offer.Token, "zoraida_q77")
+	if got := ask.Replies[0].Text; !strings.Contains(got, "Casa Norte will see your Telegram username @zoraida_q77") || ask.Share {
+		t.Fatalf("ask: %+v", ask)
+	}
+	var labels []string
+	for _, row := range ask.Replies[0].Buttons {
+		for _, b := range row {
+			labels = append(labels, b.Label)
+		}
+	}
+	yes, no := ask.Replies[0].Buttons[0][0], ask.Replies[0].Buttons[1][0]
+	if want := []string{"Yes, share it", "No, thanks", "Menu", "Exit and erase"}; !slices.Equal(labels, want) {
+		t.Fatalf("ask buttons %q, want %q", labels, want)
+	}
+	if out := step(open, no.Token, ""); out.Share || !strings.Contains(out.Replies[0].Text, "was not shared") {
+		t.Errorf("no: %+v", out)
+	}
+	if out := step(open, yes.Token, "zoraida_q77"); !out.Share || len(out.Replies) != 0 {
+		t.Errorf("yes: %+v", out)
+	}
+	if out := step(open, yes.Token, ""); out.Share || !strings.Contains(out.Replies[0].Text, "no Telegram username") {
+		t.Errorf("yes without a username: %+v", out)
+	}
+	stop := flows.StopSharing(e.Catalog(), "en", "c1")[0][0]
+	if out := step(open, stop.Token, ""); out.Unshare || !strings.Contains(out.Replies[0].Text, "not shared with anyone") {
+		t.Errorf("stop while not shared: %+v", out)
+	}
+	shared := &flows.Case{Tag: "c1", Org: "Casa Norte", Shared: true}
+	if out := step(shared, stop.Token, ""); !out.Unshare || !strings.Contains(out.Replies[0].Text, "removed from Casa Norte's group") {
+		t.Errorf("stop: %+v", out)
+	}
+	if out := step(shared, yes.Token, "zoraida_q77"); out.Share || !strings.Contains(out.Replies[0].Text, "already shared") {
+		t.Errorf("yes while shared: %+v", out)
+	}
+	// Another case's buttons, or none open: refused, nothing shared or taken back.
+	for _, c := range []*flows.Case{nil, {Tag: "c2", Org: "Rede Sul"}} {
+		for _, tok := range []string{offer.Token, yes.Token, stop.Token} {
+			if out := step(c, tok, "zoraida_q77"); out.Share || out.Unshare || out.Replies[0].Text != "This button is no longer active." {
+				t.Errorf("case %+v, %q: %+v", c, tok, out)
+			}
+		}
+	}
+	if flows.CarriesUsername(no.Token) || flows.CarriesUsername(stop.Token) || flows.CarriesUsername("1.0") {
+		t.Error("a button that shares nothing carries the username")
 	}
 }

@@ -140,12 +140,12 @@ type session struct {
 	out flows.Output
 	// takers and inCase are what the caller tells the engine of cases, with every event.
 	takers flows.Takers
-	inCase bool
+	inCase *flows.Case
 }
 
 func (ss *session) step(ev flows.Event) {
 	ss.t.Helper()
-	ev.Now, ev.Takers, ev.InCase = now, ss.takers, ss.inCase
+	ev.Now, ev.Takers, ev.Case = now, ss.takers, ss.inCase
 	ss.s, ss.out = ss.e.Step(ss.s, ev)
 }
 
