@@ -466,7 +466,7 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	send := func(id string) {
 		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
 	}
-	if b.handoffStep(ctx, j, in, lang) {
+	if b.handoffStep(j, in, lang) {
 		return
 	}
 	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), Case: b.caseFor(j.h.cs), Username: in.username}
@@ -537,6 +537,9 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		b.share(ctx, j, in.username, lang)
 	case out.Unshare && j.h.cs != nil:
 		b.unshare(j)
+	case out.End && j.h.cs != nil:
+		b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
+		j.h.cs = nil
 	}
 }
 

@@ -177,24 +177,13 @@ func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
 		Keyboard: kb, Silent: j.sess.Silent, Track: true})
 }
 
-// handoffStep handles what belongs to a case: its buttons, /end, and what the person sends
-// while it is open. It reports whether it handled in. The screens before a case opens, and
-// the file warning, are the engine's.
-func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string) bool {
+// handoffStep handles what the person sends while a case is open: a message is relayed, a
+// location or contact is not. It reports whether it handled in. The handoff's screens and
+// buttons, and /end, are the engine's; step carries out what they ask.
+func (b *Bot) handoffStep(j *job, in incoming, lang string) bool {
 	switch in.kind {
 	case inText:
-		name := commandName(in.text)
-		if c, _ := b.sp.cat.Command(in.text); c == "end" {
-			if j.h.cs == nil {
-				b.say(j, lang, "handoff.end.none", nil, nil)
-				return true
-			}
-			b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
-			b.say(j, lang, "handoff.end.done", nil, rateKeyboard(b.sp.cat, lang, j.h.cs.ID))
-			j.h.cs = nil
-			return true
-		}
-		if j.h.cs == nil || name != "" {
+		if j.h.cs == nil || commandName(in.text) != "" {
 			return false
 		}
 		b.relayFromPerson(j, in.msgID, lang)

@@ -22,7 +22,7 @@ func (b *Bot) caseFor(c *store.Case) *flows.Case {
 	if l := b.listing(c.ListingID); l != nil {
 		org = l.Name
 	}
-	return &flows.Case{Tag: caseTag(*c), Org: org, Shared: c.Shared != 0}
+	return &flows.Case{ID: c.ID, Tag: caseTag(*c), Org: org, Shared: c.Shared != 0}
 }
 
 // share shares the person's username with the organisation of their open case, as the

@@ -124,6 +124,8 @@ type Output struct {
 	// Share shares the person's username with the organisation of their case, then says
 	// how it went; Unshare takes it back.
 	Share, Unshare bool
+	// End ends the person's open case: the organisation is told, and the topic closed.
+	End bool
 }
 
 // Reply is one message.
@@ -300,6 +302,10 @@ func (e *Engine) begin(s State, ev Event) (State, Output) {
 }
 
 func (e *Engine) command(s State, c cmd, ev Event) (State, Output) {
+	if c == cmdEnd {
+		// A case outlives the session: it can be ended from a session that expired.
+		return e.end(s, ev)
+	}
 	if fresh(s) && c != cmdExit {
 		return e.begin(s, ev)
 	}

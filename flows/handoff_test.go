@@ -290,3 +290,23 @@ func TestShareScreens(t *testing.T) {
 		t.Error("a button that shares nothing carries the username")
 	}
 }
+
+// Ensure /end asks the caller to end the open case and asks whether it helped, in any
+// state (a case outlives its session), and says so when there is none.
+func TestEnd(t *testing.T) {
+	e := newEngine(t, flows.Config{})
+	id := strings.Repeat("cd", 16)
+	for _, s := range []flows.State{{}, {Lang: "en", Node: "home", Seq: 5}} {
+		next, out := e.Step(s, flows.Event{Kind: flows.EventText, Text: "/end", Case: &flows.Case{ID: id, Tag: id[:8]}, Now: now})
+		if !out.End || !reflect.DeepEqual(next, s) || len(out.Replies) != 1 || !strings.Contains(out.Replies[0].Text, "The conversation has ended") {
+			t.Fatalf("from %+v: state %+v, output %+v", s, next, out)
+		}
+		if got, want := out.Replies[0].Buttons, flows.RateButtons(e.Catalog(), "en", id); !reflect.DeepEqual(got, want) {
+			t.Errorf("buttons %+v, want the rating %+v", got, want)
+		}
+		next, out = e.Step(s, flows.Event{Kind: flows.EventText, Text: "/end", Now: now})
+		if out.End || !reflect.DeepEqual(next, s) || !strings.Contains(out.Replies[0].Text, "not talking to any organisation") {
+			t.Fatalf("no case, from %+v: state %+v, output %+v", s, next, out)
+		}
+	}
+}

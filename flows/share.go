@@ -27,6 +27,7 @@ const (
 // random id that tells it from the person's others), the organisation's name, and whether
 // the person's username is shared with it.
 type Case struct {
+	ID     string // the case's random id, which its rating buttons carry
 	Tag    string
 	Org    string
 	Shared bool
@@ -67,6 +68,16 @@ func StopSharing(cat *locales.Catalog, lang, tag string) [][]Button {
 func ShareData(lang string, c *Case, username string) map[string]any {
 	iso := locales.BidiFor(lang)
 	return map[string]any{"Org": iso.FSI(c.Org), "Username": iso.LTR("@" + username)}
+}
+
+// end answers /end: the caller ends the open case, and the person is asked whether it
+// helped.
+func (e *Engine) end(s State, ev Event) (State, Output) {
+	if ev.Case == nil {
+		return e.notice(s, ev, "handoff.end.none")
+	}
+	lang := e.lang(s, ev)
+	return s, Output{End: true, Fresh: true, Replies: []Reply{{Text: e.cat.Text(lang, "handoff.end.done", e.cfg.Vars), Buttons: RateButtons(e.cat, lang, ev.Case.ID), Lang: lang}}}
 }
 
 // share answers a share button. Its answers are new messages, and leave the state as it was.
