@@ -212,10 +212,18 @@ func renderHandoff(s State, r *renderer) {
 	}
 }
 
-// org is the name of the organisation offered under id, as the event's Takers give it.
+// orgNames names the organisations a handoff screen offers, as the event's Takers give them.
+// (A value, not a closure over the state: that would move every state to the heap.)
+type orgNames struct {
+	takers Takers
+	p      directory.Profile
+	now    time.Time
+}
+
+// org is the name of the organisation offered under id.
 func (r *renderer) org(id string) string {
-	if r.taker != nil {
-		if l := r.taker(id); l != nil {
+	if r.orgs.takers != nil {
+		if l := r.orgs.takers.Taker(r.orgs.p, r.orgs.now, id); l != nil {
 			return l.Name
 		}
 	}

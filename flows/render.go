@@ -7,7 +7,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/locales"
 )
 
@@ -124,7 +123,7 @@ func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 	r := renderer{cat: e.cat, lang: e.lang(s, ev), hint: ev.LangHint, vars: e.cfg.Vars, names: e.names}
 	switch {
 	case handoffView(s.View):
-		r.taker = func(id string) *directory.Listing { return e.taker(s, ev, id) }
+		r.orgs = orgNames{takers: ev.Takers, p: e.profile(s, ev), now: ev.Now}
 	case s.Orgs != nil || s.Org != "" || s.File != 0:
 		s = leaveHandoff(s)
 	}
@@ -154,9 +153,9 @@ type renderer struct {
 	errs     []error
 	fellBack bool
 	b        strings.Builder
-	scratch  map[string]any                     // template data, reused (see with)
-	names    map[string]string                  // listing names with a local form (see Engine.names)
-	taker    func(id string) *directory.Listing // the organisations a handoff screen names
+	scratch  map[string]any    // template data, reused (see with)
+	names    map[string]string // listing names with a local form (see Engine.names)
+	orgs     orgNames          // the organisations a handoff screen names
 }
 
 func (r *renderer) text(id string, data map[string]any) string {
