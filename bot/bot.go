@@ -472,7 +472,6 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, "ui.notice.error"), Silent: before.Silent, Track: true})
 		}
 	}()
-	in = navCommand(in)
 	if in.kind == inBlocked {
 		// The outbox forgets the chat's messages when it reaches this request: after every
 		// result before it is recorded, so none comes back after the forgetting.
@@ -492,14 +491,20 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	send := func(id string) {
 		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
 	}
-	if b.handoffStep(ctx, j, in, lang) {
+	if b.handoffStep(j, in, lang) {
 		return
 	}
-	var ev flows.Event
+	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), Case: b.caseFor(j.h.cs), Username: in.username}
+	if b.cfg.Directory != nil && j.h.links != nil {
+		ev.Takers = takers{dir: b.cfg.Directory, links: j.h.links}
+	}
 	switch in.kind {
 	case inMedia:
-		send("bot.input.media")
-		return
+		if j.h.cs == nil {
+			send("bot.input.media")
+			return
+		}
+		ev.Kind, ev.File = flows.EventFile, in.msgID
 	case inPersonal:
 		send("bot.input.personal")
 		return
@@ -513,9 +518,9 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			}
 			return
 		}
-		ev = flows.Event{Kind: flows.EventText, Text: in.text, LangHint: in.hint, Now: b.cfg.Now()}
+		ev.Kind, ev.Text = flows.EventText, in.text
 	case inButton:
-		ev = flows.Event{Kind: flows.EventButton, Token: in.token, LangHint: in.hint, Now: b.cfg.Now()}
+		ev.Kind, ev.Token = flows.EventButton, in.token
 	}
 	next, out := b.engine.Step(j.sess.Flow, ev)
 	j.counted = append(j.counted, countsFor(j.sess.Flow, next, b.cfg.Referral)...)
@@ -542,12 +547,24 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	}
 	j.sess.Flow = next
 	editID := 0
-	if in.kind == inButton {
+	if in.kind == inButton && !out.Fresh {
 		editID = in.msgID
 	}
 	j.reqs = append(j.reqs, replyRequests(j.chat, out.Replies, editID, j.sess.Silent, true)...)
-	if out.Handoff != nil {
-		b.offerHandoff(j, out.Handoff, lang)
+	switch {
+	case out.Open != "":
+		b.openCase(ctx, j, out.Open, lang)
+	case out.SendFile != 0:
+		b.relayFromPerson(j, out.SendFile, lang)
+	case out.Rate != nil:
+		j.h.rated = append(j.h.rated, rating{caseID: out.Rate.Case, helpful: out.Rate.Helpful})
+	case out.Share && j.h.cs != nil:
+		b.share(j, in.username, lang)
+	case out.Unshare && j.h.cs != nil:
+		b.unshare(j)
+	case out.End && j.h.cs != nil:
+		b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
+		j.h.cs = nil
 	}
 }
 

@@ -19,12 +19,11 @@ type Engine interface {
 type session struct {
 	Flow   flows.State `json:"f"`
 	Silent bool        `json:"s,omitempty"`
-	H      *handoffUI  `json:"h,omitempty"` // a handoff screen waiting for a button
 }
 
 // empty reports a session with nothing worth keeping.
 func (s session) empty() bool {
-	return s.Flow.Lang == "" && s.Flow.Node == "" && s.Flow.View == "" && !s.Silent && s.H == nil
+	return s.Flow.Lang == "" && s.Flow.Node == "" && s.Flow.View == "" && !s.Silent
 }
 
 // counted is an anonymous count to add: no person, only the week, language and need.

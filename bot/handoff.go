@@ -3,11 +3,9 @@ package bot
 import (
 	"context"
 	"crypto/rand"
-	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -27,26 +25,6 @@ type Directory interface {
 // orgLang is the language of what the bot writes in organisations' groups.
 const orgLang = "en"
 
-// maxChoices is how many organisations a person may choose from at once.
-const maxChoices = 3
-
-// Steps of the handoff screens.
-const (
-	stepChoose  = "choose"  // which organisation
-	stepConsent = "consent" // what they will see: yes or no
-	stepFile    = "file"    // a file's hidden details: send it or not
-)
-
-// handoffUI is the handoff screen a person has in front of them, in their sealed session.
-// N is drawn afresh for every such screen, so the buttons of an older one are stale.
-type handoffUI struct {
-	N       uint32   `json:"n"`
-	Step    string   `json:"s"`
-	Options []string `json:"o,omitempty"` // stepChoose: listing ids, in the order shown
-	Listing string   `json:"l,omitempty"` // stepConsent: the listing chosen
-	File    int      `json:"f,omitempty"` // stepFile: the person's message holding the file
-}
-
 // Why a case closed.
 const (
 	closedByOrg    = "org"     // /close in the topic
@@ -56,37 +34,6 @@ const (
 	closedIdle     = "idle"    // nothing for CaseIdle
 	closedUnlinked = "unlink"  // the group was unlinked, or removed the bot
 )
-
-// Callback data of handoff's buttons starts with one of these.
-const (
-	tokenPrefixUI   = "H" // buttons of the handoff screens
-	tokenPrefixRate = "R" // the rating buttons after a case closed
-)
-
-// Handoff's screens have Menu and Exit buttons like every screen; they act as the commands.
-const (
-	tokenNavMenu = "Xm"
-	tokenNavExit = "Xe"
-)
-
-// navRow is the Menu and Exit buttons of a handoff screen.
-func navRow(cat *locales.Catalog, lang string) []button {
-	return []button{{Text: cat.Text(lang, "ui.nav.menu", nil), Data: tokenNavMenu}, {Text: cat.Text(lang, "ui.nav.exit", nil), Data: tokenNavExit}}
-}
-
-// navCommand turns a press of a handoff screen's Menu or Exit button into the command.
-func navCommand(in incoming) incoming {
-	if in.kind != inButton {
-		return in
-	}
-	switch in.token {
-	case tokenNavMenu:
-		in.kind, in.text = inText, "/menu"
-	case tokenNavExit:
-		in.kind, in.text = inText, "/exit"
-	}
-	return in
-}
 
 // keyed is a request for another chat than the job's own: an organisation's group, or the
 // person of a case. With a case set, a request to a person goes only while it is open.
@@ -224,76 +171,22 @@ func (b *Bot) openChat(sealed, key []byte) (int64, error) {
 	return chatFromBytes(plain), nil
 }
 
-// uiToken is the callback data of a handoff screen's button.
-func uiToken(n uint32, act string) string {
-	return tokenPrefixUI + strconv.FormatUint(uint64(n), 10) + "." + act
-}
-
-// nextUI starts a new handoff screen in the session. Its number is random, never the last
-// one again, so the buttons of every earlier screen are stale, even after the session forgot
-// them.
-func nextUI(j *job, ui handoffUI) {
-	var last uint32
-	if j.sess.H != nil {
-		last = j.sess.H.N
-	}
-	for ui.N == 0 || ui.N == last {
-		var b [4]byte
-		rand.Read(b[:])
-		ui.N = binary.BigEndian.Uint32(b[:])
-	}
-	j.sess.H = &ui
-}
-
 // say queues a text to the person, with buttons.
 func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
 	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.cat.Text(lang, id, data),
 		Keyboard: kb, Silent: j.sess.Silent, Track: true})
 }
 
-// handoffStep handles what belongs to handoff: its buttons, /end, and what the person sends
-// while a case is open. It reports whether it handled in.
-func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string) bool {
+// handoffStep handles what the person sends while a case is open: a message is relayed, a
+// location or contact is not. It reports whether it handled in. The handoff's screens and
+// buttons, and /end, are the engine's; step carries out what they ask.
+func (b *Bot) handoffStep(j *job, in incoming, lang string) bool {
 	switch in.kind {
-	case inButton:
-		if b.shareStep(ctx, j, in, lang) {
-			return true
-		}
-		switch {
-		case strings.HasPrefix(in.token, tokenPrefixUI):
-			b.uiButton(ctx, j, in, lang)
-			return true
-		case strings.HasPrefix(in.token, tokenPrefixRate):
-			b.rateButton(j, in, lang)
-			return true
-		}
 	case inText:
-		name := commandName(in.text)
-		if c, _ := b.sp.cat.Command(in.text); c == "end" {
-			if j.h.cs == nil {
-				b.say(j, lang, "handoff.end.none", nil, nil)
-				return true
-			}
-			b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
-			b.say(j, lang, "handoff.end.done", nil, rateKeyboard(b.sp.cat, lang, j.h.cs.ID))
-			j.h.cs = nil
-			return true
-		}
-		if j.h.cs == nil || name != "" {
+		if j.h.cs == nil || commandName(in.text) != "" {
 			return false
 		}
 		b.relayFromPerson(j, in.msgID, lang)
-		return true
-	case inMedia:
-		if j.h.cs == nil {
-			return false
-		}
-		nextUI(j, handoffUI{Step: stepFile, File: in.msgID})
-		b.say(j, lang, "handoff.file.warning", nil, [][]button{
-			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_send", nil), Data: uiToken(j.sess.H.N, "fy")}},
-			{{Text: b.sp.cat.Text(lang, "handoff.btn.file_cancel", nil), Data: uiToken(j.sess.H.N, "fn")}},
-			navRow(b.sp.cat, lang),
-		})
 		return true
 	case inPersonal:
 		if j.h.cs == nil {
@@ -305,74 +198,34 @@ func (b *Bot) handoffStep(ctx context.Context, j *job, in incoming, lang string)
 	return false
 }
 
-// uiButton handles a button of a handoff screen; a stale or forged one gets a short notice.
-func (b *Bot) uiButton(ctx context.Context, j *job, in incoming, lang string) {
-	ui := j.sess.H
-	n, act, _ := strings.Cut(strings.TrimPrefix(in.token, tokenPrefixUI), ".")
-	if ui == nil || n != strconv.FormatUint(uint64(ui.N), 10) {
-		b.say(j, lang, "handoff.expired", nil, nil)
-		return
-	}
-	j.sess.H = nil
-	switch {
-	case ui.Step == stepChoose && strings.HasPrefix(act, "c"):
-		i, err := strconv.Atoi(act[1:])
-		if err != nil || i < 0 || i >= len(ui.Options) {
-			b.say(j, lang, "handoff.expired", nil, nil)
-			return
-		}
-		b.consent(j, ui.Options[i], lang)
-	case ui.Step == stepConsent && act == "ok":
-		b.openCase(ctx, j, ui.Listing, lang)
-	case (ui.Step == stepChoose || ui.Step == stepConsent) && act == "no":
-		b.say(j, lang, "handoff.declined", nil, nil)
-	case ui.Step == stepFile && act == "fy" && j.h.cs != nil:
-		b.relayFromPerson(j, ui.File, lang)
-		b.say(j, lang, "handoff.file.sent", nil, nil)
-	case ui.Step == stepFile && act == "fn":
-		b.say(j, lang, "handoff.file.not_sent", nil, nil)
-	default:
-		b.say(j, lang, "handoff.expired", nil, nil)
-	}
+// takers are the organisations of a person's referral that can take a case now: those
+// that accept handoffs and had linked a group as the batch began.
+type takers struct {
+	dir   Directory
+	links *linkSet
 }
 
-// offerHandoff answers the person asking to talk to an organisation: the organisations of
-// their referral that take handoffs and have linked a group, to choose from.
-func (b *Bot) offerHandoff(j *job, p *directory.Profile, lang string) {
-	if b.cfg.Directory == nil {
-		b.say(j, lang, "ui.notice.handoff_unavailable", nil, nil)
-		return
+// Taker is the organisation id while it is in the directory and its group is linked.
+func (t takers) Taker(_ directory.Profile, _ time.Time, id string) *directory.Listing {
+	if _, linked := t.links.byListing[id]; !linked {
+		return nil
 	}
-	if j.h.cs != nil {
-		b.say(j, lang, "handoff.already", nil, nil)
-		return
-	}
-	var ids []string
-	var names []string
-	for _, m := range b.cfg.Directory.Rank(*p, b.cfg.Now()) {
-		if len(ids) == maxChoices {
-			break
-		}
-		if _, linked := j.h.links.byListing[m.Listing.ID]; linked && m.Listing.AcceptsHandoff {
-			ids = append(ids, m.Listing.ID)
-			names = append(names, m.Listing.Name)
+	for _, l := range t.dir.Listings() {
+		if l.ID == id {
+			return l
 		}
 	}
-	switch len(ids) {
-	case 0:
-		b.say(j, lang, "handoff.none", nil, nil)
-	case 1:
-		b.consent(j, ids[0], lang)
-	default:
-		nextUI(j, handoffUI{Step: stepChoose, Options: ids})
-		var kb [][]button
-		for i, name := range names {
-			kb = append(kb, []button{{Text: cutRunes(name, 60), Data: uiToken(j.sess.H.N, "c"+strconv.Itoa(i))}})
+	return nil
+}
+
+func (t takers) Takers(p directory.Profile, now time.Time) []*directory.Listing {
+	var out []*directory.Listing
+	for _, m := range t.dir.Rank(p, now) {
+		if _, linked := t.links.byListing[m.Listing.ID]; linked && m.Listing.AcceptsHandoff {
+			out = append(out, m.Listing)
 		}
-		kb = append(kb, []button{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
-			navRow(b.sp.cat, lang))
-		b.say(j, lang, "handoff.choose", nil, kb)
 	}
+	return out
 }
 
 // listing finds a listing of the directory by id.
@@ -386,21 +239,6 @@ func (b *Bot) listing(id string) *directory.Listing {
 		}
 	}
 	return nil
-}
-
-// consent shows exactly what the organisation will see, with yes and no.
-func (b *Bot) consent(j *job, listingID, lang string) {
-	l := b.listing(listingID)
-	if l == nil {
-		b.say(j, lang, "handoff.gone", nil, nil)
-		return
-	}
-	nextUI(j, handoffUI{Step: stepConsent, Listing: listingID})
-	b.say(j, lang, "handoff.consent", map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name)}, [][]button{
-		{{Text: b.sp.cat.Text(lang, "handoff.btn.yes", nil), Data: uiToken(j.sess.H.N, "ok")}},
-		{{Text: b.sp.cat.Text(lang, "handoff.btn.no", nil), Data: uiToken(j.sess.H.N, "no")}},
-		navRow(b.sp.cat, lang),
-	})
 }
 
 // openCase opens a case with the listing's organisation: a topic named by a new case code
@@ -435,7 +273,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 		keyed{key: c.GroupKey, req: request{Kind: kindTopic, Chat: group, Group: true, Lane: c.Code, Case: c.ID, Text: code}},
 		keyed{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: b.card(c, f)})})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
-	b.say(j, lang, "handoff.opened", data, shareButton(b.sp.cat, lang, c))
+	b.say(j, lang, "handoff.opened", data, keyboardOf(flows.ShareButton(b.sp.cat, lang, caseTag(c))))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
 	}
@@ -492,20 +330,7 @@ func newCaseID() string {
 
 // rateKeyboard asks whether the case helped; the answer only adds to a weekly count.
 func rateKeyboard(cat *locales.Catalog, lang, caseID string) [][]button {
-	return [][]button{{
-		{Text: cat.Text(lang, "handoff.btn.helpful", nil), Data: tokenPrefixRate + caseID + ".1"},
-		{Text: cat.Text(lang, "handoff.btn.not_helpful", nil), Data: tokenPrefixRate + caseID + ".0"},
-	}}
-}
-
-func (b *Bot) rateButton(j *job, in incoming, lang string) {
-	id, v, ok := strings.Cut(strings.TrimPrefix(in.token, tokenPrefixRate), ".")
-	if !ok || (v != "0" && v != "1") || len(id) != 32 {
-		b.say(j, lang, "handoff.expired", nil, nil)
-		return
-	}
-	j.h.rated = append(j.h.rated, rating{caseID: id, helpful: v == "1"})
-	j.reqs = append(j.reqs, request{Kind: kindEdit, Chat: j.chat, MessageID: in.msgID, Text: b.sp.cat.Text(lang, "handoff.rated", nil)})
+	return keyboardOf(flows.RateButtons(cat, lang, caseID))
 }
 
 // endCase closes the person's case from their side (end, exit or blocking): the

@@ -379,9 +379,17 @@ func TestFileNeedsConfirmation(t *testing.T) {
 	if got := h.topicTexts(groupA, thread)[1]; got != "voice" {
 		t.Errorf("topic got %q, want the voice note", got)
 	}
-	// The first warning's buttons are stale now.
-	fake.Press(person, warning.ID, uiToken(1, "fy"))
-	h.screen(person, "no longer active")
+	// The first warning's buttons are stale now: a button of the conversation's first screen
+	// ("1.0", the engine's token for it) is refused where the warning was.
+	fake.Press(person, warning.ID, "1.0")
+	fake.Wait(t, "the stale button to be refused", func() bool {
+		for _, m := range fake.Visible(person.ID) {
+			if m.ID == warning.ID {
+				return strings.Contains(m.Text, "no longer active") && fake.Unanswered(person.ID) == 0
+			}
+		}
+		return false
+	})
 	if n := len(h.topicTexts(groupA, thread)); n != 2 {
 		t.Errorf("topic has %d messages after a stale button, want 2", n)
 	}
@@ -741,7 +749,7 @@ func TestShareUsername(t *testing.T) {
 	fake.SendText(person, "/end")
 	h.screen(person, "The conversation has ended")
 	fake.Wait(t, "the case to close", func() bool { return h.count("cases WHERE closed_at IS NOT NULL") == 1 })
-	fake.Press(person, 1, tokenShareAsk+".00000000")
+	fake.Press(person, 1, "Sa.00000000") // the share button of a case that is not theirs
 	h.screen(person, "no longer active")
 
 	rec.mu.Lock()

@@ -5,6 +5,8 @@ import (
 	"unicode/utf16"
 
 	"github.com/go-telegram/bot/models"
+
+	"github.com/puente-bot/puente/flows"
 )
 
 // inKind is what an update asks of the bot.
@@ -64,7 +66,7 @@ func read(u *models.Update) incoming {
 			tok = ""
 		}
 		in := incoming{kind: inButton, chat: chat.ID, token: tok, callback: q.ID, msgID: msgID, hint: q.From.LanguageCode}
-		if carriesUsername(tok) {
+		if flows.CarriesUsername(tok) {
 			// Only the buttons by which a person chooses to share their username carry it.
 			in.username = q.From.Username
 		}

@@ -262,12 +262,71 @@ func Check(set *Set, cat *locales.Catalog, rank directory.Ranker, cfg Config, no
 	if err != nil {
 		return append(out, locales.Defect{File: "flows", Line: 1, Msg: err.Error()})
 	}
-	for _, sc := range e.Screens() {
+	for _, sc := range append(e.Screens(), e.handoffScreens()...) {
 		reply, err := e.Render(sc.State, now)
 		if err != nil {
 			out = append(out, sc.defect("%s: %v", sc.State.Lang, err))
 		}
 		out = append(out, sc.checkReply(reply)...)
+	}
+	return append(out, checkHandoffMessages(cat)...)
+}
+
+// sampleOrg is an organisation's name as long as the directory's long ones, for measuring
+// the screens that name one.
+const sampleOrg = "Latin American Women's Rights Service (LAWRS)"
+
+// handoffScreens are the handoff's screens in every shipped language, over the first
+// referral node, offering two organisations (named by short ids: organisations' names are
+// the directory's, not the catalogue's).
+func (e *Engine) handoffScreens() []Screen {
+	i := slices.IndexFunc(e.set.order, func(n *Node) bool { return n.Do == DoShowReferrals })
+	if i < 0 {
+		return nil
+	}
+	var out []Screen
+	for _, lang := range e.cat.Tags() {
+		for _, v := range []struct{ view, id string }{{ViewChoose, "handoff.choose"}, {ViewConsent, "handoff.consent"}, {ViewFile, "handoff.file.warning"}} {
+			sc := Screen{State: State{Lang: lang, Node: e.set.order[i].ID, View: v.view, Orgs: []string{"Org A", "Org B"}, Org: sampleOrg, File: 1}}
+			if m, ok := e.cat.Message(lang, v.id); ok {
+				sc.file, sc.line = m.File, m.Line
+			}
+			out = append(out, sc)
+		}
+	}
+	return out
+}
+
+// handoffSample fills the placeholders of the handoff's messages with values as long as
+// real ones, for measuring them.
+var handoffSample = map[string]any{"Org": sampleOrg, "Hours": "Mon–Fri 10:00–17:00, Sat 10:00–13:00", "Code": "K7Q2-94",
+	"Username": "@a_username_of_thirty_two_chars", "Count": 20}
+
+// checkHandoffMessages holds every handoff message a person or an organisation reads, in
+// every shipped language, to the limits of a screen, and its button labels to MaxLabel:
+// most are said apart from any flow screen (when a case opens, closes, or a file is sent).
+func checkHandoffMessages(cat *locales.Catalog) []locales.Defect {
+	var out []locales.Defect
+	for _, lang := range cat.Tags() {
+		for _, id := range cat.IDs(locales.Default) {
+			if !strings.HasPrefix(id, "handoff.") {
+				continue
+			}
+			m, ok := cat.Message(lang, id)
+			if !ok {
+				continue // cat.Check names it
+			}
+			text := cat.Text(lang, id, handoffSample)
+			bad := func(format string, args ...any) {
+				out = append(out, locales.Defect{File: m.File, Line: m.Line, Msg: fmt.Sprintf("message %q (%s): ", id, lang) + fmt.Sprintf(format, args...)})
+			}
+			switch n := readable(text); {
+			case strings.HasPrefix(id, "handoff.btn.") && n > MaxLabel:
+				bad("button %q has %d characters, over %d", text, n, MaxLabel)
+			case n > MaxReading:
+				bad("the message has %d characters, over %d: split it", n, MaxReading)
+			}
+		}
 	}
 	return out
 }
@@ -293,7 +352,7 @@ func (sc Screen) checkReply(r Reply) []locales.Defect {
 	if n := utf8.RuneCountInString(r.Text); n > MaxText {
 		out = append(out, sc.defect("%s: the screen has %d characters, over %d", r.Lang, n, MaxText))
 	}
-	if n := readable(r.Text); sc.Node != nil && sc.Node.Do != DoShowReferrals && n > MaxReading {
+	if n := readable(r.Text); (sc.Node != nil && sc.Node.Do != DoShowReferrals || handoffView(sc.State.View)) && n > MaxReading {
 		out = append(out, sc.defect("%s: the screen has %d characters, over %d: split it", r.Lang, n, MaxReading))
 	}
 	if strings.Contains(r.Text, "<no value>") {

@@ -129,6 +129,19 @@ func TestCheck(t *testing.T) {
 			want: []string{`help.toml:15: node "witness": no_emergency is set but the screen names neither the police nor the Home Office`},
 		},
 		{
+			name: "handoff label too long",
+			locales: fstest.MapFS{"handoff.es.json": file(strings.Replace(readFile(t, "../locales/handoff.es.json"),
+				`"other": "Sí, empezar"`, `"other": "Sí, empezar la conversación ahora"`, 1))},
+			want: []string{`es: button "Sí, empezar la conversación ahora" has 33 characters, over 30`,
+				`message "handoff.btn.yes" (es): button "Sí, empezar la conversación ahora" has 33 characters, over 30`},
+		},
+		{
+			name: "handoff message too long",
+			locales: fstest.MapFS{"handoff.es.json": file(strings.Replace(readFile(t, "../locales/handoff.es.json"),
+				`"other": "Enviado."`, `"other": "`+strings.Repeat("Enviado. ", 70)+`"`, 1))},
+			want: []string{`message "handoff.file.sent" (es): the message has 630 characters, over 600: split it`},
+		},
+		{
 			name:    "screen too long to read",
 			locales: fstest.MapFS{"content.es.json": file(strings.Replace(readFile(t, "testdata/locales/content.es.json"), `"¿Dónde estás?"`, `"`+strings.Repeat("¿Dónde estás? ", 50)+`"`, 1))},
 			want:    []string{`help.toml:5: node "region": es: the screen has 700 characters, over 600: split it`},

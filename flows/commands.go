@@ -10,12 +10,13 @@ const (
 	cmdBack
 	cmdLanguage
 	cmdPrivacy
+	cmdEnd
 )
 
 // commands are the engine's commands by their English names; the words
 // people type, in every language, come from the catalogue (bot.cmd.*).
 var commands = map[string]cmd{
-	"start": cmdStart, "exit": cmdExit, "menu": cmdMenu, "back": cmdBack, "language": cmdLanguage, "privacy": cmdPrivacy,
+	"start": cmdStart, "exit": cmdExit, "menu": cmdMenu, "back": cmdBack, "language": cmdLanguage, "privacy": cmdPrivacy, "end": cmdEnd,
 }
 
 // parseCommand reads "/salir", "/Salir@puente_bot" or "/start payload".

@@ -70,6 +70,12 @@ type State struct {
 	// Told is the language the person was told has not been checked by a
 	// reviewer yet, so that it is said once.
 	Told string `json:"told,omitempty"`
+	// The handoff's screens (View ViewChoose, ViewConsent or ViewFile) hold
+	// the organisations offered, in the order shown, the one chosen, and the
+	// person's message holding a file they were asked about.
+	Orgs []string `json:"orgs,omitempty"`
+	Org  string   `json:"org,omitempty"`
+	File int      `json:"file,omitempty"`
 }
 
 // Kind is what happened.
@@ -80,6 +86,7 @@ const (
 	EventStart  Kind = iota + 1 // first contact, or /start
 	EventText                   // a typed message or command; never stored
 	EventButton                 // a button press, with its token
+	EventFile                   // a photo, voice note or file, with the message holding it
 )
 
 // Event is one thing a person did.
@@ -89,13 +96,36 @@ type Event struct {
 	Token    string
 	LangHint string // a guess at the language, such as Telegram's language_code
 	Now      time.Time
+	// Takers are the organisations that can take a case now; nil where no
+	// case can be opened.
+	Takers Takers
+	Case   *Case // the person's open case, if any
+	File   int   // EventFile: the person's message holding the file, as the caller names it
+	// Username is the presser's username, with the share buttons that carry it
+	// (CarriesUsername) only; never stored.
+	Username string
 }
 
 // Output is what to show and do after an event.
 type Output struct {
 	Replies []Reply
-	Exit    bool               // leave: erase the conversation and forget the session
-	Handoff *directory.Profile // the person asked to be handed to an organisation: what it would be told, never who
+	Exit    bool // leave: erase the conversation and forget the session
+	// Fresh says the replies are new messages: the screen whose button was
+	// pressed stays as it is.
+	Fresh bool
+	// Open is a listing's id: open a case with its organisation, then tell the
+	// person how it went. The engine has no reply of its own for it.
+	Open string
+	// SendFile is the message holding a file the person chose to send to their case.
+	SendFile int
+	// Rate is the person's answer to whether a closed case helped: count it. The reply
+	// replaces the question.
+	Rate *Rating
+	// Share shares the person's username with the organisation of their case, then says
+	// how it went; Unshare takes it back.
+	Share, Unshare bool
+	// End ends the person's open case: the organisation is told, and the topic closed.
+	End bool
 }
 
 // Reply is one message.
@@ -222,14 +252,33 @@ func (e *Engine) Step(s State, ev Event) (State, Output) {
 		}
 		return e.screen(s, ev, "ui.notice.buttons_only")
 	case EventButton:
+		if strings.HasPrefix(ev.Token, ratePrefix) {
+			return e.rate(s, ev)
+		}
+		if act, tag, ok := readShareToken(ev.Token); ok {
+			return e.share(s, ev, act, tag)
+		}
+		switch ev.Token {
+		case tokenMenu:
+			return e.fresh(e.command(s, cmdMenu, ev))
+		case tokenExit:
+			return e.fresh(e.command(s, cmdExit, ev))
+		}
 		if fresh(s) {
 			return e.begin(s, ev)
 		}
-		a, ok := e.press(s, ev.Token)
-		if !ok {
-			return e.screen(s, ev, "ui.notice.expired")
+		var next State
+		var out Output
+		if a, ok := e.press(s, ev.Token); ok {
+			next, out = e.act(s, a, ev)
+		} else {
+			next, out = e.screen(s, ev, "ui.notice.expired")
 		}
-		return e.act(s, a, ev)
+		// A handoff screen stays as it was, like the screen the handoff was asked from.
+		out.Fresh = out.Fresh || handoffView(s.View)
+		return next, out
+	case EventFile:
+		return e.file(s, ev)
 	default:
 		return e.begin(s, ev)
 	}
@@ -253,6 +302,10 @@ func (e *Engine) begin(s State, ev Event) (State, Output) {
 }
 
 func (e *Engine) command(s State, c cmd, ev Event) (State, Output) {
+	if c == cmdEnd {
+		// A case outlives the session: it can be ended from a session that expired.
+		return e.end(s, ev)
+	}
 	if fresh(s) && c != cmdExit {
 		return e.begin(s, ev)
 	}
@@ -292,6 +345,8 @@ func (e *Engine) act(s State, a action, ev Event) (State, Output) {
 		s.View = ViewPicker
 	case actNode:
 		return e.node(s, a.btn, ev)
+	case actOrg, actYes, actDecline, actSendFile, actKeepFile:
+		return e.handoffAct(s, a, ev)
 	}
 	return e.screen(s, ev, "")
 }
@@ -318,7 +373,7 @@ func (e *Engine) node(s State, b *NodeButton, ev Event) (State, Output) {
 	case DoMenu:
 		return e.screen(e.menu(s), ev, "")
 	case DoHandoff:
-		return s, Output{Handoff: &directory.Profile{Lang: e.lang(s, ev), Need: directory.Need(s.Need), Region: directory.Region(s.Region), WomenOnly: s.WomenOnly, Community: s.Community}}
+		return e.offer(s, ev)
 	}
 	return e.screen(e.enter(s, b.Next, ev.Now), ev, "")
 }
@@ -402,6 +457,11 @@ func (e *Engine) goTo(s State, next string) State {
 
 func (e *Engine) back(s State) State {
 	switch {
+	case s.View == ViewConsent && len(s.Orgs) > 1:
+		// Back from what one organisation will see is the choice of another.
+		s.View, s.Org = ViewChoose, ""
+	case handoffView(s.View):
+		s = leaveHandoff(s)
 	case s.View != "" && s.Node != "":
 		s.View = ""
 	case s.Page > 0 && e.Referral(s.Node):

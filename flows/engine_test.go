@@ -158,11 +158,11 @@ func TestActions(t *testing.T) {
 				t.Fatalf("exit %v, state %+v", ss.out.Exit, ss.s)
 			}
 		}},
-		{"handoff seam", "en", []string{"At home", "Get help", "London", "Contact them for me"}, func(t *testing.T, ss *session) {
-			want := directory.Profile{Lang: "en", Need: directory.DomesticAbuse, Region: directory.London}
-			if ss.out.Handoff == nil || *ss.out.Handoff != want || len(ss.out.Replies) != 0 {
-				t.Fatalf("output %+v, want handoff %+v", ss.out, want)
+		{"handoff where no case can open", "en", []string{"At home", "Get help", "London", "Contact them for me"}, func(t *testing.T, ss *session) {
+			if ss.s.View != "" || ss.s.Node != "referral" || !ss.out.Fresh || ss.out.Open != "" || len(ss.out.Replies) != 1 {
+				t.Fatalf("state %+v, output %+v", ss.s, ss.out)
 			}
+			ss.wantText("not available here")
 		}},
 		{"fallback is marked", "pt-BR", []string{"Vi um crime"}, func(t *testing.T, ss *session) {
 			ss.wantText("You saw a crime.", "Parte desta tela ainda não foi traduzida")
@@ -359,7 +359,7 @@ func TestConcurrentSteps(t *testing.T) {
 			start := flows.Event{Kind: flows.EventStart, LangHint: hint, Now: now}
 			s, out := e.Step(flows.State{}, start)
 			for i := range 20 {
-				if len(out.Replies) == 0 || out.Exit {
+				if len(out.Replies) == 0 || out.Exit || out.Fresh {
 					s, out = e.Step(s, start) // after a handoff or an exit, start again
 				}
 				rows := out.Replies[len(out.Replies)-1].Buttons
@@ -384,7 +384,7 @@ func FuzzStep(f *testing.F) {
 	f.Fuzz(func(t *testing.T, input string, kind uint8, seq uint32) {
 		s := flows.State{Lang: "es", Node: "home", Back: []string{"start"}, Seq: seq}
 		next, out := e.Step(s, flows.Event{Kind: flows.Kind(kind % 4), Text: input, Token: input, Now: now})
-		if !out.Exit && out.Handoff == nil && (len(out.Replies) == 0 || next.Seq == s.Seq) {
+		if !out.Exit && out.Open == "" && !out.Fresh && out.Rate == nil && (len(out.Replies) == 0 || next.Seq == s.Seq) {
 			t.Fatalf("input %q kind %d: no new screen: %+v", input, kind, out)
 		}
 	})

@@ -138,11 +138,14 @@ type session struct {
 	e   *flows.Engine
 	s   flows.State
 	out flows.Output
+	// takers and inCase are what the caller tells the engine of cases, with every event.
+	takers flows.Takers
+	inCase *flows.Case
 }
 
 func (ss *session) step(ev flows.Event) {
 	ss.t.Helper()
-	ev.Now = now
+	ev.Now, ev.Takers, ev.Case = now, ss.takers, ss.inCase
 	ss.s, ss.out = ss.e.Step(ss.s, ev)
 }
 

@@ -18,6 +18,11 @@ const (
 	actMore                    // next page of the referral list
 	actFirst                   // from the last page of the list, the first again
 	actLang                    // a language of the picker
+	actOrg                     // an organisation to hand the case to
+	actYes                     // yes, open the case
+	actDecline                 // no, open no case
+	actSendFile                // send the file to the case
+	actKeepFile                // do not send it
 	actLanguage                // open the picker
 	actBack
 	actMenu
@@ -29,6 +34,7 @@ type action struct {
 	kind actKind
 	btn  *NodeButton
 	lang string
+	org  string // actOrg: the listing's id
 }
 
 // current returns the node s is on; a node that no longer exists (the flows
@@ -53,6 +59,9 @@ func (e *Engine) actions(s State, buf []action) []action {
 			return append(buf, action{kind: actExit})
 		}
 		return append(buf, action{kind: actBack}, action{kind: actMenu}, action{kind: actExit})
+	}
+	if handoffView(s.View) {
+		return handoffActions(s, buf)
 	}
 	n := e.current(s)
 	for i := range n.Buttons {
@@ -112,6 +121,12 @@ func (e *Engine) press(s State, tok string) (action, bool) {
 func (e *Engine) screen(s State, ev Event, notice string) (State, Output) {
 	s.Seq++
 	r := renderer{cat: e.cat, lang: e.lang(s, ev), hint: ev.LangHint, vars: e.cfg.Vars, names: e.names}
+	switch {
+	case handoffView(s.View):
+		r.orgs = orgNames{takers: ev.Takers, p: e.profile(s, ev), now: ev.Now}
+	case s.Orgs != nil || s.Org != "" || s.File != 0:
+		s = leaveHandoff(s)
+	}
 	s, reply := e.render(s, ev.Now, &r)
 	if notice == "" {
 		return s, Output{Replies: []Reply{reply}}
@@ -140,6 +155,7 @@ type renderer struct {
 	b        strings.Builder
 	scratch  map[string]any    // template data, reused (see with)
 	names    map[string]string // listing names with a local form (see Engine.names)
+	orgs     orgNames          // the organisations a handoff screen names
 }
 
 func (r *renderer) text(id string, data map[string]any) string {
@@ -204,6 +220,8 @@ func (e *Engine) render(s State, now time.Time, r *renderer) (State, Reply) {
 			r.b.WriteString(line)
 			n += utf8.RuneCountInString(line)
 		}
+	case ViewChoose, ViewConsent, ViewFile:
+		renderHandoff(s, r)
 	default:
 		n := e.current(s)
 		data := r.vars
@@ -335,6 +353,16 @@ func (e *Engine) label(a action, r *renderer) string {
 		return r.text("ui.nav.back", r.vars)
 	case actMenu:
 		return r.text("ui.nav.menu", r.vars)
+	case actOrg:
+		return orgLabel(a, r)
+	case actYes:
+		return r.text("handoff.btn.yes", r.vars)
+	case actDecline:
+		return r.text("handoff.btn.no", r.vars)
+	case actSendFile:
+		return r.text("handoff.btn.file_send", r.vars)
+	case actKeepFile:
+		return r.text("handoff.btn.file_cancel", r.vars)
 	default:
 		return r.text("ui.nav.exit", r.vars)
 	}

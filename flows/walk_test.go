@@ -92,7 +92,7 @@ func TestEveryPath(t *testing.T) {
 					for _, b := range row {
 						labels = append(labels, b.Label)
 						next, out := e.Step(v.s, flows.Event{Kind: flows.EventButton, Token: b.Token, Now: now})
-						if out.Exit || out.Handoff != nil || next.View != "" || seen[next.Node] {
+						if out.Exit || out.Fresh || next.View != "" || seen[next.Node] {
 							continue
 						}
 						if len(out.Replies) != 1 {

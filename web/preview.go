@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/puente-bot/puente/directory"
 	"github.com/puente-bot/puente/flows"
@@ -17,6 +18,8 @@ const maxPreviewState = 8 << 10
 // directory the bot ranks with, so volunteers see exactly what a person sees.
 type Conversation interface {
 	Step(s flows.State, ev flows.Event) (flows.State, flows.Output)
+	// Render renders the screen of s as it stands.
+	Render(s flows.State, now time.Time) (flows.Reply, error)
 	// Referral reports whether node is a screen that lists organisations.
 	Referral(node string) bool
 }
@@ -33,7 +36,7 @@ type previewData struct {
 	Answers flows.State
 	Replies []previewReply
 	Exit    bool
-	Handoff bool
+	Handoff bool // here a real case would open
 	// Why explains the order of a referral screen's listings, best first; empty elsewhere.
 	Why []whyRow
 }
@@ -74,7 +77,9 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 	q := r.URL.Query()
 	var (
 		st flows.State
-		ev = flows.Event{Now: s.now()}
+		// The preview opens no case: every organisation that accepts handoffs is offered,
+		// as if each had linked a group.
+		ev = flows.Event{Now: s.now(), Takers: flows.Accepting{Ranker: s.rank}}
 	)
 	raw := q.Get("state")
 	switch {
@@ -98,7 +103,17 @@ func (s *Server) preview(w http.ResponseWriter, r *http.Request, v *viewer) {
 		s.internal(w, r, v, err)
 		return
 	}
-	d := previewData{Langs: s.cat.Languages(), Lang: st.Lang, State: string(state), Answers: st, Exit: out.Exit, Handoff: out.Handoff != nil, Why: s.why(v, st)}
+	d := previewData{Langs: s.cat.Languages(), Lang: st.Lang, State: string(state), Answers: st, Exit: out.Exit, Handoff: out.Open != "", Why: s.why(v, st)}
+	if out.Open != "" {
+		lang := s.cat.Speaking(st.Lang, "")
+		out.Replies = append(out.Replies, flows.Reply{Text: s.cat.Text(lang, "handoff.preview.opens", nil), Lang: lang})
+	}
+	if !out.Exit && !slices.ContainsFunc(out.Replies, func(r flows.Reply) bool { return len(r.Buttons) > 0 }) {
+		// A notice alone (after the handoff) is followed by the screen under it, so the walk
+		// goes on from its buttons. A missing message falls back, as in Step.
+		screen, _ := s.conv.Render(st, ev.Now)
+		out.Replies = append(out.Replies, screen)
+	}
 	for _, rep := range out.Replies {
 		dir := "ltr"
 		if locales.IsRTL(rep.Lang) {

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -60,7 +61,9 @@ func runChat(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return err
 	}
-	c := &chat{db: a.db, keys: a.keys, eng: eng, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
+	// The terminal opens no case: every organisation that accepts handoffs is offered, as if
+	// each had linked a group, up to where a real case would start.
+	c := &chat{db: a.db, keys: a.keys, eng: eng, takers: flows.Accepting{Ranker: a.dir}, out: e.stdout, key: a.keys.Lookup("terminal", terminalID)}
 	return c.run(ctx, e.stdin, choice, cfg.LangHint)
 }
 
@@ -110,12 +113,13 @@ func engineVars(operator, contact string, sessionIdle, deleteAfter time.Duration
 }
 
 type chat struct {
-	db   *store.DB
-	keys *store.Keys
-	eng  *flows.Engine
-	out  io.Writer
-	key  []byte
-	last flows.Reply // the screen whose buttons the numbers press
+	db     *store.DB
+	keys   *store.Keys
+	eng    *flows.Engine
+	takers flows.Takers
+	out    io.Writer
+	key    []byte
+	last   flows.Reply // the screen whose buttons the numbers press
 }
 
 func (c *chat) run(ctx context.Context, in io.Reader, choice, hint string) error {
@@ -169,14 +173,20 @@ func (c *chat) event(line string) flows.Event {
 }
 
 func (c *chat) step(ctx context.Context, s flows.State, ev flows.Event) error {
-	ev.Now = time.Now()
+	ev.Now, ev.Takers = time.Now(), c.takers
 	s, out := c.eng.Step(s, ev)
 	for _, r := range out.Replies {
 		c.print(r)
 	}
-	if out.Handoff != nil {
-		fmt.Fprintf(c.out, "%s\n\n", c.eng.Catalog().Text(c.last.Lang, "ui.notice.handoff_unavailable", nil))
-		c.print(c.last)
+	if out.Open != "" {
+		cat := c.eng.Catalog()
+		fmt.Fprintf(c.out, "%s\n\n", cat.Text(cat.Speaking(s.Lang, ev.LangHint), "handoff.preview.opens", nil))
+	}
+	if !out.Exit && !slices.ContainsFunc(out.Replies, func(r flows.Reply) bool { return len(r.Buttons) > 0 }) {
+		// A notice alone (after the handoff) is followed by the screen under it, so its
+		// numbers go on pressing buttons that work. A missing message falls back, as in Step.
+		screen, _ := c.eng.Render(s, ev.Now)
+		c.print(screen)
 	}
 	if out.Exit {
 		if err := c.db.DeleteSession(ctx, c.key); err != nil {
