@@ -201,10 +201,15 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
 	name := dir + file
-	// The bundle parses the file (file-name tag, nested IDs, reserved keys)
-	// and refuses languages that have no CLDR plural rule.
-	mf, err := c.bundle.ParseMessageFileBytes(buf, name)
+	// go-i18n parses the file (file-name tag, nested IDs, reserved keys); the
+	// bundle refuses languages that have no CLDR plural rule. The messages are
+	// kept once, as c.msgs, not also as the bundle's templates: the bundle
+	// holds only the plural probe (probePlurals).
+	mf, err := i18n.ParseMessageFileBytes(buf, name, nil)
 	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := c.bundle.AddMessages(mf.Tag); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	lang := mf.Tag.String()
