@@ -48,23 +48,38 @@ type Message struct {
 	File        string // path of the file it came from
 	Line        int    // line of its ID in that file
 	Plural      bool   // it has plural forms beyond "other"
-	forms       map[string]*text
+	forms       formTexts
 	reviewed    bool // a stamp holds for it (see ReviewState)
 	rtl         bool // of a right-to-left language: values it inserts are isolated
 }
 
-// text is one template, parsed once; tmpl is nil when the source has no
-// actions, so rendering it costs nothing (out is the text shown). In a
+// formTexts are a message's texts by plural form, in the order of Forms, nil
+// where it has none: an array rather than a map, as nearly all of the
+// thousands of messages have only "other".
+type formTexts [6]*text
+
+// get returns the text of a form, by its name in Forms.
+func (f *formTexts) get(form string) (*text, bool) {
+	i := slices.Index(Forms, form)
+	if i < 0 || f[i] == nil {
+		return nil, false
+	}
+	return f[i], true
+}
+
+// text is one template, parsed once; tmpl and parts are nil when the source
+// has no actions, so rendering it costs nothing (out is the text shown). In a
 // right-to-left language the template is parsed from the source with its
 // numbers, links and Latin-script runs isolated (isolateLiterals), once;
 // src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
-// plain fields ({{.Phone}}), as nearly all are, is also kept as parts and
-// rendered without text/template's reflection.
+// plain fields ({{.Phone}}), as nearly all are, is kept only as parts and
+// rendered without text/template's reflection; the parsed template, ten times
+// their size, is dropped.
 type text struct {
 	src   string
 	out   string
-	tmpl  *template.Template
-	parts []part // nil when the template needs text/template
+	tmpl  *template.Template // nil when parts render it, or it has no actions
+	parts []part             // nil when the template needs text/template
 }
 
 // part is a run of literal text, or the name of a field of the data.
@@ -98,7 +113,7 @@ func plainParts(t *template.Template) []part {
 
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
-func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error {
+func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl bool) error {
 	for _, p := range t.parts {
 		if p.field == "" {
 			b.WriteString(p.lit)
@@ -106,7 +121,7 @@ func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error 
 		}
 		v, ok := data[p.field]
 		if !ok {
-			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", t.tmpl.Name(), p.field, p.field)
+			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", name, p.field, p.field)
 		}
 		if rtl {
 			v = isolateValue(v)
@@ -232,7 +247,7 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 }
 
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
-	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
+	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
@@ -244,7 +259,7 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
-		msg.forms[Forms[i]] = t
+		msg.forms[i] = t
 		if Forms[i] != "other" {
 			msg.Plural = true
 		}
@@ -265,8 +280,9 @@ func (m *Message) parse(src string) (*text, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.tmpl = tmpl
-		t.parts = plainParts(tmpl)
+		if t.parts = plainParts(tmpl); t.parts == nil {
+			t.tmpl = tmpl
+		}
 	}
 	return t, nil
 }
@@ -401,7 +417,7 @@ func (c *Catalog) RenderPlural(lang, id string, n int, data map[string]any) (out
 	if err != nil {
 		return "", m.Lang, err
 	}
-	if _, ok := m.forms[form]; !ok {
+	if _, ok := m.forms.get(form); !ok {
 		out, _ = m.render("other", d)
 		return out, m.Lang, fmt.Errorf("%s: message %q has no plural form %q", m.Lang, id, form)
 	}
@@ -410,17 +426,17 @@ func (c *Catalog) RenderPlural(lang, id string, n int, data map[string]any) (out
 }
 
 func (m *Message) render(form string, data map[string]any) (string, error) {
-	t, ok := m.forms[form]
+	t, ok := m.forms.get(form)
 	if !ok {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
-	if t.tmpl == nil {
+	if t.tmpl == nil && t.parts == nil {
 		return t.out, nil
 	}
 	var b strings.Builder
 	if t.parts != nil {
 		b.Grow(len(t.out))
-		if err := t.execute(&b, data, m.rtl); err != nil {
+		if err := t.execute(&b, m.ID, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
 		}
 		return b.String(), nil
@@ -466,7 +482,7 @@ func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
 	if m == nil {
 		return id
 	}
-	t, ok := m.forms[form]
+	t, ok := m.forms.get(form)
 	if !ok {
 		return id
 	}

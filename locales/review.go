@@ -45,7 +45,7 @@ const (
 func (m *Message) Hash() string {
 	h := sha256.New()
 	for _, f := range Forms {
-		if t, ok := m.forms[f]; ok {
+		if t, ok := m.forms.get(f); ok {
 			fmt.Fprintf(h, "%s\x00%s\x00", f, t.src)
 		}
 	}
