@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 )
@@ -34,6 +35,21 @@ type config struct {
 	OperatorContact string        // PUENTE_OPERATOR_CONTACT
 	LogLevel        slog.Level    // PUENTE_LOG_LEVEL
 	LogFormat       string        // PUENTE_LOG_FORMAT: text or json
+}
+
+// defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT is unset. puente
+// at rest holds a few MB; two volunteers signing in at once hash with 19 MiB each (web's
+// argon2 parameters), and an export of a large directory takes some more. Above the limit the
+// collector works harder rather than letting the heap grow, so a small server shared with
+// other programs keeps its memory; it is soft, so the program never fails for it.
+const defaultMemoryLimit = 64 << 20
+
+// limitMemory sets the runtime's memory limit to defaultMemoryLimit unless GOMEMLIMIT is set:
+// the runtime has applied that one itself (GOMEMLIMIT=off lifts the limit).
+func limitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 }
 
 // Telegram deletes messages in private chats for bots only within 48 hours.

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -25,6 +26,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
+	limitMemory(e.getenv)
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -80,6 +82,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	watch("bot", waitBot)
+	// Start-up parsed every message file, flow, template and the starter directory, and kept
+	// only what lookups use: the rest is garbage that would otherwise stay in the process's
+	// memory until the runtime's next forced collection (every two minutes) and the slow
+	// return of pages to the system after it. Hand it back now, once.
+	debug.FreeOSMemory()
 	wg.Go(func() { a.janitor(ctx, o.metrics) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
 	wg.Wait()
