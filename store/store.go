@@ -10,7 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync/atomic"
+	"sync"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -30,12 +30,12 @@ type DB struct {
 	wrote *commits
 }
 
-// commits counts the write transactions committed through a DB (and its WithClock copies),
-// and signals each on a channel of one, so the one goroutine that waits for writes (serve's
-// janitor, which must empty the write-ahead log soon after one) sleeps while nothing is written.
+// commits tells those waiting for a write (serve's janitor, which must empty the write-ahead
+// log soon after one, and the live directory) that one was committed through a DB or its
+// WithClock copies, so they sleep while nothing is written.
 type commits struct {
-	n      atomic.Uint64
-	signal chan struct{}
+	mu   sync.Mutex
+	next chan struct{} // closed at the next commit; nil while nobody waits
 }
 
 // Tx is one write transaction: the store's operations are its methods, so a caller can
@@ -105,7 +105,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database for reading: %w", err)
 	}
 	read.SetMaxOpenConns(4)
-	return &DB{write: write, read: read, path: path, now: time.Now, wrote: &commits{signal: make(chan struct{}, 1)}}, nil
+	return &DB{write: write, read: read, path: path, now: time.Now, wrote: &commits{}}, nil
 }
 
 // Close closes both pools.
@@ -144,20 +144,25 @@ func (db *DB) writeAt(ctx context.Context, now time.Time, fn func(tx *Tx) error)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
-	db.wrote.n.Add(1)
-	select {
-	case db.wrote.signal <- struct{}{}:
-	default:
+	db.wrote.mu.Lock()
+	if db.wrote.next != nil {
+		close(db.wrote.next)
+		db.wrote.next = nil
 	}
+	db.wrote.mu.Unlock()
 	return nil
 }
 
-// Commits is how many write transactions have been committed since Open.
-func (db *DB) Commits() uint64 { return db.wrote.n.Load() }
-
-// Committed receives after a write transaction commits; signals of commits made while
-// nobody received are merged into one. Only one goroutine may receive from it.
-func (db *DB) Committed() <-chan struct{} { return db.wrote.signal }
+// Committed returns a channel that is closed when the next write transaction through this
+// process's DB commits: a write made by another process (puente import) does not close it.
+func (db *DB) Committed() <-chan struct{} {
+	db.wrote.mu.Lock()
+	defer db.wrote.mu.Unlock()
+	if db.wrote.next == nil {
+		db.wrote.next = make(chan struct{})
+	}
+	return db.wrote.next
+}
 
 // Inspect runs one read-only query and returns its rows as plain values. It lets tests and
 // diagnostics outside the store look at what is kept without holding SQL types; the read

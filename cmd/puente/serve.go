@@ -129,8 +129,8 @@ func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 			}
 			m.Forgotten.WithLabelValues(what).Add(float64(n))
 		}
-		// Every commit counted so far, the round's own included, is in the checkpoint.
-		written := a.db.Commits()
+		// Every commit before this is in the checkpoint; any later one closes committed.
+		committed := a.db.Committed()
 		checkpointErr := a.db.Checkpoint(ctx)
 		if checkpointErr != nil && ctx.Err() == nil {
 			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", checkpointErr)
@@ -144,7 +144,6 @@ func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 		}
 		timer.Reset(sleep)
 		wake := time.Now().Add(sleep)
-		committed := a.db.Committed()
 	sleeping:
 		for {
 			select {
@@ -153,9 +152,6 @@ func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 			case <-timer.C:
 				break sleeping
 			case <-committed:
-				if a.db.Commits() == written {
-					continue // the round's own writes
-				}
 				committed = nil
 				if time.Until(wake) > checkpointAfter {
 					timer.Reset(checkpointAfter)
