@@ -5,6 +5,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"fmt"
+	"runtime/debug"
 	"strings"
 
 	"golang.org/x/crypto/argon2"
@@ -28,14 +29,20 @@ const hashSlots = 2
 // hashGate holds the hashing slots.
 type hashGate chan struct{}
 
-// try runs hash in a free slot and reports whether there was one.
+// try runs hash in a free slot and reports whether there was one. The last hash to finish
+// hands argon2's memory back to the system: sign-ins are rare, and without this the process
+// kept the pages of the last one (and the heap goal it raised) long after.
 func (g hashGate) try(hash func()) bool {
 	select {
 	case g <- struct{}{}:
 	default:
 		return false
 	}
-	defer func() { <-g }()
+	defer func() {
+		if <-g; len(g) == 0 {
+			debug.FreeOSMemory()
+		}
+	}()
 	hash()
 	return true
 }
