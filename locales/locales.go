@@ -233,11 +233,12 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		c.areas[lang] = map[string]bool{}
 	}
 	c.areas[lang][areaOf(name)] = true
+	lines := quotedLines(buf)
 	for _, m := range mf.Messages {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
-			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(buf, m.ID), m.ID, prev.File)
+			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(buf, m.ID))
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID))
 		if err != nil {
 			return err
 		}
@@ -287,12 +288,43 @@ func (m *Message) parse(src string) (*text, error) {
 	return t, nil
 }
 
-// lineOf finds the line of a message ID in a JSON file: the quoted full ID,
-// else the quoted last segment of a nested ID.
-func lineOf(buf []byte, id string) int {
+// quotedLines maps each quoted string of a JSON file, as written between its
+// quotes, to the line it first appears on: one pass over the file, rather
+// than a search of it for every message.
+func quotedLines(buf []byte) map[string]int {
+	out := map[string]int{}
+	line := 1
+	for i := 0; i < len(buf); i++ {
+		switch buf[i] {
+		case '\n':
+			line++
+		case '"':
+			j := i + 1
+			for j < len(buf) && buf[j] != '"' {
+				if buf[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(buf) {
+				return out
+			}
+			if s := string(buf[i+1 : j]); out[s] == 0 {
+				out[s] = line
+			}
+			line += bytes.Count(buf[i+1:j], []byte("\n"))
+			i = j
+		}
+	}
+	return out
+}
+
+// lineOf finds the line of a message ID in a JSON file by its quotedLines: the
+// quoted full ID, else the quoted last segment of a nested ID.
+func lineOf(lines map[string]int, id string) int {
 	for _, key := range []string{id, id[strings.LastIndexByte(id, '.')+1:]} {
-		if i := bytes.Index(buf, []byte(`"`+key+`"`)); i >= 0 {
-			return bytes.Count(buf[:i], []byte("\n")) + 1
+		if n, ok := lines[key]; ok {
+			return n
 		}
 	}
 	return 1

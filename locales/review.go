@@ -193,9 +193,10 @@ func (c *Catalog) checkReviews() []Defect {
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
+		lines := quotedLines(f.buf)
 		for _, id := range ids {
 			s := c.stamps[lang][id]
-			line := lineOf(f.buf, id)
+			line := lineOf(lines, id)
 			if _, ok := c.msgs[Default][id]; !ok {
 				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q, which does not exist", id)})
 				continue
