@@ -74,8 +74,18 @@ func (l *liveDirectory) refresh(ctx context.Context) (bool, error) {
 func (l *liveDirectory) follow(ctx context.Context, log *slog.Logger) {
 	t := time.NewTimer(directoryCap)
 	defer t.Stop()
-	committed := l.db.Committed()
 	for {
+		// Taken before the look, so a write made during it, or since the directory was
+		// loaded, brings the next one.
+		committed := l.db.Committed()
+		changed, err := l.refresh(ctx)
+		switch {
+		case err != nil && ctx.Err() == nil:
+			log.Error("Reloading the directory failed; the bot keeps the listings it had", "err", err)
+		case changed:
+			log.Info("Reloaded the directory")
+		}
+		t.Reset(directoryCap)
 		select {
 		case <-ctx.Done():
 			return
@@ -87,16 +97,6 @@ func (l *liveDirectory) follow(ctx context.Context, log *slog.Logger) {
 			case <-t.C:
 			}
 		case <-t.C:
-		}
-		// Taken before the look, so a write during it brings the next one.
-		committed = l.db.Committed()
-		t.Reset(directoryCap)
-		changed, err := l.refresh(ctx)
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error("Reloading the directory failed; the bot keeps the listings it had", "err", err)
-		case changed:
-			log.Info("Reloaded the directory")
 		}
 	}
 }
