@@ -124,7 +124,7 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 	}
 	if en.Plural {
 		for _, f := range c.forms[m.Lang] {
-			if _, ok := m.forms[f]; !ok {
+			if _, ok := m.forms.get(f); !ok {
 				bad("message %q (%s) lacks the plural form %q", m.ID, m.Lang, f)
 			}
 		}
@@ -134,7 +134,7 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 		data[p] = "x"
 	}
 	for _, f := range Forms {
-		if _, ok := m.forms[f]; !ok {
+		if _, ok := m.forms.get(f); !ok {
 			continue
 		}
 		if _, err := m.render(f, data); err != nil {
@@ -171,13 +171,13 @@ func numbers(s string) (written, compared []string) {
 func missingNumbers(en, m *Message) []string {
 	var out []string
 	for _, f := range Forms {
-		t, ok := m.forms[f]
+		t, ok := m.forms.get(f)
 		if !ok {
 			continue
 		}
-		src, ok := en.forms[f]
+		src, ok := en.forms.get(f)
 		if !ok {
-			src = en.forms["other"]
+			src, _ = en.forms.get("other")
 		}
 		if src == nil {
 			continue
@@ -198,6 +198,14 @@ func missingNumbers(en, m *Message) []string {
 func (m *Message) Placeholders() []string {
 	var names []string
 	for _, t := range m.forms {
+		if t == nil {
+			continue
+		}
+		for _, p := range t.parts {
+			if p.field != "" {
+				names = append(names, p.field)
+			}
+		}
 		if t.tmpl != nil {
 			walkFields(t.tmpl.Tree.Root, &names)
 		}

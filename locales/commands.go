@@ -45,7 +45,7 @@ func (c *Catalog) CommandWords(lang, command string) []string {
 	var out []string
 	for _, suffix := range []string{commandName, commandAlias} {
 		if m, ok := c.msgs[lang][commandPrefix+command+suffix]; ok {
-			if t, ok := m.forms["other"]; ok {
+			if t, ok := m.forms.get("other"); ok {
 				out = append(out, strings.Fields(t.src)...)
 			}
 		}
@@ -112,7 +112,10 @@ func (c *Catalog) commandTable() (map[string]string, error) {
 func (c *Catalog) commandMessage(lang, command, word string) *Message {
 	for _, suffix := range []string{commandName, commandAlias} {
 		m, ok := c.msgs[lang][commandPrefix+command+suffix]
-		if ok && m.forms["other"] != nil && slices.Contains(strings.Fields(m.forms["other"].src), word) {
+		if !ok {
+			continue
+		}
+		if t, has := m.forms.get("other"); has && slices.Contains(strings.Fields(t.src), word) {
 			return m
 		}
 	}

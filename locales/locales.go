@@ -48,23 +48,38 @@ type Message struct {
 	File        string // path of the file it came from
 	Line        int    // line of its ID in that file
 	Plural      bool   // it has plural forms beyond "other"
-	forms       map[string]*text
+	forms       formTexts
 	reviewed    bool // a stamp holds for it (see ReviewState)
 	rtl         bool // of a right-to-left language: values it inserts are isolated
 }
 
-// text is one template, parsed once; tmpl is nil when the source has no
-// actions, so rendering it costs nothing (out is the text shown). In a
+// formTexts are a message's texts by plural form, in the order of Forms, nil
+// where it has none: an array rather than a map, as nearly all of the
+// thousands of messages have only "other".
+type formTexts [6]*text
+
+// get returns the text of a form, by its name in Forms.
+func (f *formTexts) get(form string) (*text, bool) {
+	i := slices.Index(Forms, form)
+	if i < 0 || f[i] == nil {
+		return nil, false
+	}
+	return f[i], true
+}
+
+// text is one template, parsed once; tmpl and parts are nil when the source
+// has no actions, so rendering it costs nothing (out is the text shown). In a
 // right-to-left language the template is parsed from the source with its
 // numbers, links and Latin-script runs isolated (isolateLiterals), once;
 // src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
-// plain fields ({{.Phone}}), as nearly all are, is also kept as parts and
-// rendered without text/template's reflection.
+// plain fields ({{.Phone}}), as nearly all are, is kept only as parts and
+// rendered without text/template's reflection; the parsed template, ten times
+// their size, is dropped.
 type text struct {
 	src   string
 	out   string
-	tmpl  *template.Template
-	parts []part // nil when the template needs text/template
+	tmpl  *template.Template // nil when parts render it, or it has no actions
+	parts []part             // nil when the template needs text/template
 }
 
 // part is a run of literal text, or the name of a field of the data.
@@ -98,7 +113,7 @@ func plainParts(t *template.Template) []part {
 
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
-func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error {
+func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl bool) error {
 	for _, p := range t.parts {
 		if p.field == "" {
 			b.WriteString(p.lit)
@@ -106,7 +121,7 @@ func (t *text) execute(b *strings.Builder, data map[string]any, rtl bool) error 
 		}
 		v, ok := data[p.field]
 		if !ok {
-			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", t.tmpl.Name(), p.field, p.field)
+			return fmt.Errorf("executing %q at <.%s>: map has no entry for key %q", name, p.field, p.field)
 		}
 		if rtl {
 			v = isolateValue(v)
@@ -201,10 +216,15 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		return fmt.Errorf("read %s: %w", file, err)
 	}
 	name := dir + file
-	// The bundle parses the file (file-name tag, nested IDs, reserved keys)
-	// and refuses languages that have no CLDR plural rule.
-	mf, err := c.bundle.ParseMessageFileBytes(buf, name)
+	// go-i18n parses the file (file-name tag, nested IDs, reserved keys); the
+	// bundle refuses languages that have no CLDR plural rule. The messages are
+	// kept once, as c.msgs, not also as the bundle's templates: the bundle
+	// holds only the plural probe (probePlurals).
+	mf, err := i18n.ParseMessageFileBytes(buf, name, nil)
 	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	if err := c.bundle.AddMessages(mf.Tag); err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	lang := mf.Tag.String()
@@ -213,11 +233,12 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		c.areas[lang] = map[string]bool{}
 	}
 	c.areas[lang][areaOf(name)] = true
+	lines := quotedLines(buf)
 	for _, m := range mf.Messages {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
-			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(buf, m.ID), m.ID, prev.File)
+			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(buf, m.ID))
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID))
 		if err != nil {
 			return err
 		}
@@ -227,7 +248,7 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 }
 
 func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
-	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line, forms: map[string]*text{}}
+	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line}
 	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
@@ -239,7 +260,7 @@ func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) 
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
-		msg.forms[Forms[i]] = t
+		msg.forms[i] = t
 		if Forms[i] != "other" {
 			msg.Plural = true
 		}
@@ -260,18 +281,50 @@ func (m *Message) parse(src string) (*text, error) {
 		if err != nil {
 			return nil, err
 		}
-		t.tmpl = tmpl
-		t.parts = plainParts(tmpl)
+		if t.parts = plainParts(tmpl); t.parts == nil {
+			t.tmpl = tmpl
+		}
 	}
 	return t, nil
 }
 
-// lineOf finds the line of a message ID in a JSON file: the quoted full ID,
-// else the quoted last segment of a nested ID.
-func lineOf(buf []byte, id string) int {
+// quotedLines maps each quoted string of a JSON file, as written between its
+// quotes, to the line it first appears on: one pass over the file, rather
+// than a search of it for every message.
+func quotedLines(buf []byte) map[string]int {
+	out := map[string]int{}
+	line := 1
+	for i := 0; i < len(buf); i++ {
+		switch buf[i] {
+		case '\n':
+			line++
+		case '"':
+			j := i + 1
+			for j < len(buf) && buf[j] != '"' {
+				if buf[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(buf) {
+				return out
+			}
+			if s := string(buf[i+1 : j]); out[s] == 0 {
+				out[s] = line
+			}
+			line += bytes.Count(buf[i+1:j], []byte("\n"))
+			i = j
+		}
+	}
+	return out
+}
+
+// lineOf finds the line of a message ID in a JSON file by its quotedLines: the
+// quoted full ID, else the quoted last segment of a nested ID.
+func lineOf(lines map[string]int, id string) int {
 	for _, key := range []string{id, id[strings.LastIndexByte(id, '.')+1:]} {
-		if i := bytes.Index(buf, []byte(`"`+key+`"`)); i >= 0 {
-			return bytes.Count(buf[:i], []byte("\n")) + 1
+		if n, ok := lines[key]; ok {
+			return n
 		}
 	}
 	return 1
@@ -396,7 +449,7 @@ func (c *Catalog) RenderPlural(lang, id string, n int, data map[string]any) (out
 	if err != nil {
 		return "", m.Lang, err
 	}
-	if _, ok := m.forms[form]; !ok {
+	if _, ok := m.forms.get(form); !ok {
 		out, _ = m.render("other", d)
 		return out, m.Lang, fmt.Errorf("%s: message %q has no plural form %q", m.Lang, id, form)
 	}
@@ -405,17 +458,17 @@ func (c *Catalog) RenderPlural(lang, id string, n int, data map[string]any) (out
 }
 
 func (m *Message) render(form string, data map[string]any) (string, error) {
-	t, ok := m.forms[form]
+	t, ok := m.forms.get(form)
 	if !ok {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
-	if t.tmpl == nil {
+	if t.tmpl == nil && t.parts == nil {
 		return t.out, nil
 	}
 	var b strings.Builder
 	if t.parts != nil {
 		b.Grow(len(t.out))
-		if err := t.execute(&b, data, m.rtl); err != nil {
+		if err := t.execute(&b, m.ID, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
 		}
 		return b.String(), nil
@@ -461,7 +514,7 @@ func (c *Catalog) lenient(lang, id, form string, data map[string]any) string {
 	if m == nil {
 		return id
 	}
-	t, ok := m.forms[form]
+	t, ok := m.forms.get(form)
 	if !ok {
 		return id
 	}

@@ -1,6 +1,7 @@
 package locales_test
 
 import (
+	"io/fs"
 	"slices"
 	"strings"
 	"testing"
@@ -329,6 +330,32 @@ func TestPluralFormCache(t *testing.T) {
 		got, err := cat.PluralForm(tt.lang, tt.n)
 		if err != nil || got != tt.want {
 			t.Errorf("PluralForm(%s, %d) = %q, %v; want %q", tt.lang, tt.n, got, err, tt.want)
+		}
+	}
+}
+
+// Ensure every loaded message knows the line of its ID in its file, as check's defects name
+// it: the line holds the ID, or the last segment of a nested one, as a quoted key.
+func TestMessagesKnowTheirLine(t *testing.T) {
+	c, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, lang := range c.Tags() {
+		for _, id := range c.IDs(lang) {
+			m, _ := c.Message(lang, id)
+			buf, err := fs.ReadFile(locales.Files(), strings.TrimPrefix(m.File, "locales/"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			lines := strings.Split(string(buf), "\n")
+			if m.Line < 1 || m.Line > len(lines) {
+				t.Fatalf("%s %s: line %d of %d", m.File, id, m.Line, len(lines))
+			}
+			line := lines[m.Line-1]
+			if !strings.Contains(line, `"`+id+`"`) && !strings.Contains(line, `"`+id[strings.LastIndexByte(id, '.')+1:]+`"`) {
+				t.Errorf("%s:%d does not hold the ID %s: %s", m.File, m.Line, id, line)
+			}
 		}
 	}
 }

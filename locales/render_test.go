@@ -3,6 +3,7 @@ package locales
 import (
 	"strings"
 	"testing"
+	"text/template"
 )
 
 // Ensure every shipped message that renders without text/template renders exactly as
@@ -16,11 +17,17 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 	plain := 0
 	for lang, msgs := range c.msgs {
 		for id, m := range msgs {
-			for form, tx := range m.forms {
-				if tx.parts == nil {
+			for i, tx := range m.forms {
+				form := Forms[i]
+				if tx == nil || tx.parts == nil {
 					continue
 				}
 				plain++
+				// The template the parts stand for, parsed as Load parses it.
+				tmpl, err := template.New(id).Option("missingkey=error").Parse(tx.out)
+				if err != nil {
+					t.Fatal(err)
+				}
 				for _, v := range values {
 					data := map[string]any{}
 					for _, p := range tx.parts {
@@ -29,14 +36,14 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 						}
 					}
 					var want, got strings.Builder
-					wantErr := tx.tmpl.Execute(&want, data)
-					gotErr := tx.execute(&got, data, false)
+					wantErr := tmpl.Execute(&want, data)
+					gotErr := tx.execute(&got, id, data, false)
 					if got.String() != want.String() || (gotErr == nil) != (wantErr == nil) {
 						t.Errorf("%s %s %s with %v: got %q (%v), want %q (%v)", lang, id, form, v, got.String(), gotErr, want.String(), wantErr)
 					}
 				}
 				var got strings.Builder
-				if err := tx.execute(&got, map[string]any{}, false); err == nil {
+				if err := tx.execute(&got, id, map[string]any{}, false); err == nil {
 					t.Errorf("%s %s %s: a missing field rendered without an error", lang, id, form)
 				}
 			}

@@ -45,7 +45,7 @@ const (
 func (m *Message) Hash() string {
 	h := sha256.New()
 	for _, f := range Forms {
-		if t, ok := m.forms[f]; ok {
+		if t, ok := m.forms.get(f); ok {
 			fmt.Fprintf(h, "%s\x00%s\x00", f, t.src)
 		}
 	}
@@ -193,9 +193,10 @@ func (c *Catalog) checkReviews() []Defect {
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
+		lines := quotedLines(f.buf)
 		for _, id := range ids {
 			s := c.stamps[lang][id]
-			line := lineOf(f.buf, id)
+			line := lineOf(lines, id)
 			if _, ok := c.msgs[Default][id]; !ok {
 				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q, which does not exist", id)})
 				continue

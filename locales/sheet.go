@@ -51,7 +51,7 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 		for _, f := range forms {
 			row := SheetRow{ID: id, Form: f, Note: en.Description, English: en.source(f), State: state}
 			if m != nil {
-				if t, ok := m.forms[f]; ok {
+				if t, ok := m.forms.get(f); ok {
 					row.Text = t.src
 				}
 			}
@@ -63,10 +63,10 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 
 // source is a form's text, or the "other" form's where the message lacks it.
 func (m *Message) source(form string) string {
-	if t, ok := m.forms[form]; ok {
+	if t, ok := m.forms.get(form); ok {
 		return t.src
 	}
-	if t, ok := m.forms["other"]; ok {
+	if t, ok := m.forms.get("other"); ok {
 		return t.src
 	}
 	return ""
@@ -256,14 +256,14 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 			bad(first, "some plural forms are translated and some are empty: translate all of them")
 			continue
 		}
-		m := &Message{ID: id, Lang: lang, File: areaFile(en.File, lang), forms: map[string]*text{}, rtl: IsRTL(lang)}
+		m := &Message{ID: id, Lang: lang, File: areaFile(en.File, lang), rtl: IsRTL(lang)}
 		for f, src := range e.forms {
 			t, err := m.parse(src)
 			if err != nil {
 				bad(first, "form %q does not parse: %v", f, err)
 				continue
 			}
-			m.forms[f] = t
+			m.forms[slices.Index(Forms, f)] = t
 			if f != "other" {
 				m.Plural = true
 			}
@@ -384,7 +384,7 @@ func (c *Catalog) writeLang(fsys fs.FS, lang string, msgs map[string]*Message) (
 				fields++
 			}
 			for _, f := range Forms {
-				t, ok := m.forms[f]
+				t, ok := m.forms.get(f)
 				if !ok {
 					continue
 				}

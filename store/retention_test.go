@@ -20,41 +20,7 @@ var testPeriods = store.Periods{SessionIdle: 24 * time.Hour, CaseForget: 7 * 24 
 func TestRetentionForgetsEveryRowPastItsLimit(t *testing.T) {
 	ctx := context.Background()
 	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
-	// put writes one row the rule is about at t0, and says when the rule starts counting.
-	puts := map[string]func(tx *store.Tx, keys *store.Keys) (time.Time, error){
-		"sessions": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
-			return t0, tx.PutSessions(ctx, []store.SessionRow{{Key: []byte("k"), State: []byte("s")}})
-		},
-		"update_ids": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
-			return t0, tx.MarkUpdates(ctx, []int64{1})
-		},
-		"closed_cases": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
-			c := store.Case{ID: "c", Code: "K7Q2-94", ListingID: "l", GroupKey: []byte("g"), ThreadID: 1, OpenedAt: t0}
-			if err := tx.OpenCase(ctx, c); err != nil {
-				return t0, err
-			}
-			_, err := tx.CloseCase(ctx, c.ID)
-			return t0, err
-		},
-		"link_codes": func(tx *store.Tx, keys *store.Keys) (time.Time, error) {
-			_, err := tx.CreateLinkCode(ctx, keys, "l")
-			return t0.Add(store.LinkCodeTTL), err
-		},
-		"web_sessions": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
-			u, err := tx.CreateUser(ctx, "ana@example.org", store.RoleEditor)
-			if err != nil {
-				return t0, err
-			}
-			return t0, tx.CreateWebSession(ctx, hash("browser"), u.ID)
-		},
-		"invites": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
-			u, err := tx.CreateUser(ctx, "bo@example.org", store.RoleEditor)
-			if err != nil {
-				return t0, err
-			}
-			return t0.Add(24 * time.Hour), tx.CreateInvite(ctx, hash("link"), u.ID, t0, t0.Add(24*time.Hour))
-		},
-	}
+	puts := retentionRows(ctx, t0)
 	keys, err := store.NewKeys([]byte("a secret of at least thirty-two bytes, for tests"))
 	if err != nil {
 		t.Fatal(err)
@@ -90,6 +56,91 @@ func TestRetentionForgetsEveryRowPastItsLimit(t *testing.T) {
 				}
 				if got := count(); got != step.want {
 					t.Errorf("%s rows at %s past the start: %d, want %d (janitor forgot %v)", r.Table, now.Sub(from), got, step.want, gone)
+				}
+			}
+		})
+	}
+}
+
+// retentionRows writes, for each rule of the retention table by name, one row the rule is
+// about at t0, and says when the rule starts counting for it.
+func retentionRows(ctx context.Context, t0 time.Time) map[string]func(tx *store.Tx, keys *store.Keys) (time.Time, error) {
+	return map[string]func(tx *store.Tx, keys *store.Keys) (time.Time, error){
+		"sessions": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
+			return t0, tx.PutSessions(ctx, []store.SessionRow{{Key: []byte("k"), State: []byte("s")}})
+		},
+		"update_ids": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
+			return t0, tx.MarkUpdates(ctx, []int64{1})
+		},
+		"closed_cases": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
+			c := store.Case{ID: "c", Code: "K7Q2-94", ListingID: "l", GroupKey: []byte("g"), ThreadID: 1, OpenedAt: t0}
+			if err := tx.OpenCase(ctx, c); err != nil {
+				return t0, err
+			}
+			_, err := tx.CloseCase(ctx, c.ID)
+			return t0, err
+		},
+		"link_codes": func(tx *store.Tx, keys *store.Keys) (time.Time, error) {
+			_, err := tx.CreateLinkCode(ctx, keys, "l")
+			return t0.Add(store.LinkCodeTTL), err
+		},
+		"web_sessions": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
+			u, err := tx.CreateUser(ctx, "ana@example.org", store.RoleEditor)
+			if err != nil {
+				return t0, err
+			}
+			return t0, tx.CreateWebSession(ctx, hash("browser"), u.ID)
+		},
+		"invites": func(tx *store.Tx, _ *store.Keys) (time.Time, error) {
+			u, err := tx.CreateUser(ctx, "bo@example.org", store.RoleEditor)
+			if err != nil {
+				return t0, err
+			}
+			return t0.Add(24 * time.Hour), tx.CreateInvite(ctx, hash("link"), u.ID, t0, t0.Add(24*time.Hour))
+		},
+	}
+}
+
+// Ensure NextExpiry says, for each rule of the retention table, the first moment at which
+// Prune forgets the row it is about (a second earlier it keeps it), and nothing when no row
+// is stored.
+func TestNextExpiryIsWhenPruneForgets(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 12, 6, 9, 0, 0, 0, time.UTC)
+	puts := retentionRows(ctx, t0)
+	keys, rules := mustKeys(t, "a secret of at least thirty-two bytes, for tests"), store.Retention(testPeriods)
+	for _, r := range rules {
+		t.Run(r.Name, func(t *testing.T) {
+			now := t0
+			db := MustOpen(t).WithClock(func() time.Time { return now })
+			if _, ok, err := db.NextExpiry(ctx, rules); err != nil || ok {
+				t.Fatalf("NextExpiry of an empty database = %v, %v; want nothing", ok, err)
+			}
+			var from time.Time
+			if err := db.Write(ctx, func(tx *store.Tx) (err error) { from, err = puts[r.Name](tx, keys); return err }); err != nil {
+				t.Fatal(err)
+			}
+			next, ok, err := db.NextExpiry(ctx, rules)
+			if err != nil || !ok {
+				t.Fatalf("NextExpiry = %v, %v; want a time", ok, err)
+			}
+			if d := next.Sub(from.Add(r.Keep)); d <= 0 || d > time.Second {
+				t.Errorf("NextExpiry = from + Keep + %s, want within the second after", d)
+			}
+			for _, step := range []struct {
+				at   time.Time
+				want int64
+			}{{next.Add(-time.Second), 1}, {next, 0}} {
+				now = step.at
+				if _, err := db.Prune(ctx, rules); err != nil {
+					t.Fatal(err)
+				}
+				rows, err := db.Inspect(ctx, `SELECT count(*) FROM `+r.Table)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got := rows[0][0].(int64); got != step.want {
+					t.Errorf("%s rows at NextExpiry%+v: %d, want %d", r.Table, now.Sub(next), got, step.want)
 				}
 			}
 		})

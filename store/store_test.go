@@ -264,3 +264,25 @@ func TestCheckpointEmptiesTheLog(t *testing.T) {
 		}
 	}
 }
+
+// Ensure every connection, the writer's and the readers', has the page cache the DSN sets.
+func TestPageCacheSize(t *testing.T) {
+	ctx := context.Background()
+	db := MustOpen(t)
+	rows, err := db.Inspect(ctx, `PRAGMA cache_size`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rows[0][0]; got != int64(-1024) {
+		t.Errorf("readers' cache_size = %v, want -1024 (1 MiB)", got)
+	}
+	var got int64
+	if err := db.Write(ctx, func(tx *store.Tx) error {
+		return tx.SQL().QueryRowContext(ctx, `PRAGMA cache_size`).Scan(&got)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got != -1024 {
+		t.Errorf("writer's cache_size = %v, want -1024 (1 MiB)", got)
+	}
+}

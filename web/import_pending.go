@@ -50,6 +50,13 @@ func (p *pendingImports) put(pi pendingImport, now time.Time) string {
 	}
 	token := rand.Text()
 	p.m[token] = pi
+	// An upload nobody imports goes at its expiry, though no later upload comes to prune it:
+	// it may hold a file of 10 MB.
+	time.AfterFunc(pi.expires.Sub(now), func() {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		delete(p.m, token)
+	})
 	return token
 }
 

@@ -11,6 +11,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/puente-bot/puente/directory"
@@ -21,13 +22,35 @@ import (
 //go:embed templates/*.html static
 var assets embed.FS
 
-// pages are the parsed templates, one per page, each with the layout.
-type pages map[string]*template.Template
+// pages are the page templates, each with the layout, parsed at a page's first use and kept:
+// the page is for a few volunteers, so a server nobody has opened it on holds none of them.
+type pages map[string]func() (*template.Template, error)
 
-// parsePages parses every page once at start. The "t", "has" and "msg" functions are placeholders
-// here; render binds them to the viewer's language on a clone, so one request's language
-// never leaks into another's.
+// parsePages parses every page once, only to refuse a broken one at start, and returns the
+// pages to parse again when first used.
 func parsePages() (pages, error) {
+	names, err := fs.Glob(assets, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := pages{}
+	for _, name := range names {
+		base := path.Base(name)
+		if base == "layout.html" {
+			continue
+		}
+		if _, err := parsePage(name); err != nil {
+			return nil, err
+		}
+		out[strings.TrimSuffix(base, ".html")] = sync.OnceValues(func() (*template.Template, error) { return parsePage(name) })
+	}
+	return out, nil
+}
+
+// parsePage parses the layout and the page of file name. The "t", "has" and "msg" functions
+// are placeholders here; render binds them to the viewer's language on a clone, so one
+// request's language never leaks into another's.
+func parsePage(name string) (*template.Template, error) {
 	funcs := template.FuncMap{
 		"t":           func(string, ...any) string { return "" },
 		"tn":          func(string, int, ...any) string { return "" },
@@ -53,23 +76,11 @@ func parsePages() (pages, error) {
 	if err != nil {
 		return nil, fmt.Errorf("parse layout: %w", err)
 	}
-	names, err := fs.Glob(assets, "templates/*.html")
+	t, err := layout.ParseFS(assets, name)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("parse %s: %w", name, err)
 	}
-	out := pages{}
-	for _, name := range names {
-		base := path.Base(name)
-		if base == "layout.html" {
-			continue
-		}
-		t, err := template.Must(layout.Clone()).ParseFS(assets, name)
-		if err != nil {
-			return nil, fmt.Errorf("parse %s: %w", name, err)
-		}
-		out[strings.TrimSuffix(base, ".html")] = t
-	}
-	return out, nil
+	return t, nil
 }
 
 // navItem is one entry of the menu; Label is a message id.
@@ -160,13 +171,16 @@ type page struct {
 // render writes the named page with status. The page is rendered into a buffer first, so a
 // template error becomes a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, v *viewer, status int, name string, p page) {
-	t, ok := s.pages[name]
+	parsed, ok := s.pages[name]
 	if !ok {
 		s.log.Error("No such page template", "page", name)
 		http.Error(w, http.StatusText(http.StatusInternalServerError), http.StatusInternalServerError)
 		return
 	}
-	t, err := t.Clone()
+	t, err := parsed()
+	if err == nil {
+		t, err = t.Clone()
+	}
 	if err == nil {
 		t.Funcs(template.FuncMap{"t": v.t, "tn": v.tn, "has": v.has, "msg": v.msg, "langchoices": v.languageChoices, "digest": v.digest})
 		p.V = v

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -49,6 +50,21 @@ const (
 	defaultDeleteAfter = 24 * time.Hour
 	defaultCaseForget  = 7 * 24 * time.Hour
 )
+
+// defaultMemoryLimit is the Go runtime's soft memory limit when GOMEMLIMIT is unset. puente
+// at rest holds a few MB; two volunteers signing in at once hash with 19 MiB each (web's
+// argon2 parameters), and an export of a large directory takes some more. Above the limit the
+// collector works harder rather than letting the heap grow, so a small server shared with
+// other programs keeps its memory; it is soft, so the program never fails for it.
+const defaultMemoryLimit = 64 << 20
+
+// limitMemory sets the runtime's memory limit to defaultMemoryLimit unless GOMEMLIMIT is set:
+// the runtime has applied that one itself (GOMEMLIMIT=off lifts the limit).
+func limitMemory(getenv func(string) string) {
+	if getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
+}
 
 // parts names the groups of settings a command uses, so its -h lists only its own flags and
 // a bad value for a setting it does not use cannot stop it.

@@ -10,9 +10,14 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// directoryPoll is how often a running puente looks for changes to the directory. The look
-// is one row read; a change is seen by the bot within this time.
+// directoryPoll is how long after a write of its own (the web page's edits and imports) a
+// running puente looks for changes to the directory: the look is one row read, and writes in
+// a row are looked at once. A change is seen by the bot within this time.
 const directoryPoll = 5 * time.Second
+
+// directoryCap is how often it looks when it writes nothing itself, for a change another
+// process made (puente import), which it is not told of.
+const directoryCap = time.Minute
 
 // liveDirectory is the directory the bot and the preview rank with. It is reloaded from the
 // database when listings change, while people keep being answered from the copy in hand.
@@ -65,22 +70,33 @@ func (l *liveDirectory) refresh(ctx context.Context) (bool, error) {
 	return true, nil
 }
 
-// follow keeps the directory fresh until ctx ends.
+// follow keeps the directory fresh until ctx ends. It sleeps while nothing is written.
 func (l *liveDirectory) follow(ctx context.Context, log *slog.Logger) {
-	t := time.NewTicker(directoryPoll)
+	t := time.NewTimer(directoryCap)
 	defer t.Stop()
 	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+		// Taken before the look, so a write made during it, or since the directory was
+		// loaded, brings the next one.
+		committed := l.db.Committed()
 		changed, err := l.refresh(ctx)
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error("Reloading the directory failed; the bot keeps the listings it had", "err", err)
 		case changed:
 			log.Info("Reloaded the directory")
+		}
+		t.Reset(directoryCap)
+		select {
+		case <-ctx.Done():
+			return
+		case <-committed:
+			t.Reset(directoryPoll)
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		case <-t.C:
 		}
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"log/slog"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -14,15 +15,7 @@ import (
 // Ensure a running puente picks up listings that volunteers change, and reloads only then.
 func TestLiveDirectoryFollowsChanges(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "puente.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	live, err := openDirectory(ctx, db)
-	if err != nil {
-		t.Fatal(err)
-	}
+	db, live := openLiveDirectory(t)
 	names := func() []string {
 		var out []string
 		for _, l := range live.cur.Load().Listings() {
@@ -49,4 +42,47 @@ func TestLiveDirectoryFollowsChanges(t *testing.T) {
 	if !changed || !slices.Contains(names(), "Renamed by a volunteer") {
 		t.Errorf("after a change: changed=%v, names %q, want the new name", changed, names())
 	}
+}
+
+// Ensure a running puente, which looks at the directory when it starts following it and then
+// only after a write of its own (or after directoryCap), sees a listing changed in this
+// process within directoryPoll.
+func TestLiveDirectoryLooksAfterAWrite(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	db, live := openLiveDirectory(t)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		live.follow(ctx, slog.New(slog.DiscardHandler))
+	}()
+	defer func() { cancel(); <-done }()
+	l := *live.Listings()[0]
+	// The first rename may be written before follow first looks, which then sees it; the
+	// second is written after a look, so only the write itself can bring the next one.
+	for _, name := range []string{"Renamed on the web page", "Renamed again"} {
+		l.Name = name
+		if _, err := db.ImportDirectory(ctx, []*directory.Listing{&l}, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the listing renamed "+name, func() bool {
+			return slices.ContainsFunc(live.Listings(), func(l *directory.Listing) bool { return l.Name == name })
+		})
+	}
+}
+
+// openLiveDirectory opens a new database, with the starter directory, closed when t ends.
+func openLiveDirectory(t *testing.T) (*store.DB, *liveDirectory) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := store.Open(ctx, filepath.Join(t.TempDir(), "puente.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	live, err := openDirectory(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, live
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"runtime/debug"
 	"sync"
 	"time"
 
@@ -12,8 +13,13 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// janitorEvery is how often expired data is forgotten.
-const janitorEvery = 5 * time.Minute
+// janitorCap is the longest the janitor sleeps, even with nothing stored: another process
+// (puente import, adduser, link) may have written rows that expire, and it does not signal.
+const janitorCap = time.Hour
+
+// checkpointAfter is how soon after a write the janitor empties the write-ahead log, so
+// that what was forgotten does not stay on disk in it.
+const checkpointAfter = 5 * time.Minute
 
 func runServe(ctx context.Context, e env, args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
@@ -25,6 +31,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	if err := parseFlags(fs, e, args, validate); err != nil {
 		return err
 	}
+	limitMemory(e.getenv)
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -80,6 +87,11 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	watch("bot", waitBot)
+	// Start-up parsed every message file, flow, template and the starter directory, and kept
+	// only what lookups use: the rest is garbage that would otherwise stay in the process's
+	// memory until the runtime's next forced collection (every two minutes) and the slow
+	// return of pages to the system after it. Hand it back now, once.
+	debug.FreeOSMemory()
 	wg.Go(func() { a.janitor(ctx, o.metrics) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
 	wg.Wait()
@@ -93,10 +105,18 @@ func runServe(ctx context.Context, e env, args []string) error {
 // janitor deletes what the retention table (store.Retention) says has been kept long enough,
 // and empties the database's write-ahead log of what was forgotten since the last round,
 // until ctx ends. It is the one janitor: the bot's sweeps only delete what needs Telegram.
+// It sleeps until the next row expires (janitorCap at most), or until checkpointAfter past
+// a write, so an idle server is not woken for nothing.
 func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 	rules := store.Retention(store.Periods{SessionIdle: a.cfg.SessionIdle, CaseForget: a.cfg.CaseForget})
-	t := time.NewTicker(janitorEvery)
-	defer t.Stop()
+	// A row written while the janitor sleeps is kept at least the shortest period, so it
+	// never has to wake early for one: sleeping no longer than that forgets none late.
+	longest := janitorCap
+	for _, r := range rules {
+		longest = min(longest, r.Keep)
+	}
+	timer := time.NewTimer(longest)
+	defer timer.Stop()
 	for {
 		m.JanitorRuns.Inc()
 		gone, err := a.db.Prune(ctx, rules)
@@ -109,13 +129,44 @@ func (a *app) janitor(ctx context.Context, m *metrics.Metrics) {
 			}
 			m.Forgotten.WithLabelValues(what).Add(float64(n))
 		}
-		if err := a.db.Checkpoint(ctx); err != nil && ctx.Err() == nil {
-			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", err)
+		// Every commit before this is in the checkpoint; any later one closes committed.
+		committed := a.db.Committed()
+		checkpointErr := a.db.Checkpoint(ctx)
+		if checkpointErr != nil && ctx.Err() == nil {
+			a.log.Warn("Emptying the database's write-ahead log failed; trying again later", "err", checkpointErr)
 		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
+		sleep, err := janitorSleep(ctx, a.db, rules, longest, time.Now())
+		if err != nil && ctx.Err() == nil {
+			a.log.Error("Finding when the next row expires failed; trying again later", "err", err)
+		}
+		if checkpointErr != nil {
+			sleep = min(sleep, checkpointAfter)
+		}
+		timer.Reset(sleep)
+		wake := time.Now().Add(sleep)
+	sleeping:
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-timer.C:
+				break sleeping
+			case <-committed:
+				committed = nil
+				if time.Until(wake) > checkpointAfter {
+					timer.Reset(checkpointAfter)
+				}
+			}
 		}
 	}
+}
+
+// janitorSleep is how long the janitor sleeps at now: until the next row of rules expires,
+// or longest when that is later or nothing is stored (or the store cannot say).
+func janitorSleep(ctx context.Context, db *store.DB, rules []store.Rule, longest time.Duration, now time.Time) (time.Duration, error) {
+	next, ok, err := db.NextExpiry(ctx, rules)
+	if err != nil || !ok {
+		return longest, err
+	}
+	return min(max(next.Sub(now), 0), longest), nil
 }
