@@ -37,17 +37,21 @@ func BenchmarkPaced(b *testing.B) {
 		return f
 	}
 	b.Run("echo", func(b *testing.B) {
-		fake := telegramtest.New(b)
+		run := &scope{TB: b}
+		defer run.close()
+		fake := telegramtest.New(run)
 		fake.Lean()
-		startEcho(b, fake)
+		startEcho(run, fake)
 		for range b.N {
 			drivePaced(b, fake, next())
 		}
 	})
 	b.Run("puente", func(b *testing.B) {
-		fake := telegramtest.New(b)
+		run := &scope{TB: b}
+		defer run.close()
+		fake := telegramtest.New(run)
 		fake.Lean()
-		h := newHarness(b, fake)
+		h := newHarness(run, fake)
 		h.cfg.Limits = TelegramLimits
 		startQuiet(h)
 		for range b.N {
