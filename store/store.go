@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
@@ -26,6 +27,9 @@ type DB struct {
 	read  *sql.DB
 	path  string
 	now   func() time.Time
+	// commits counts committed write transactions, shared by every DB WithClock makes, so
+	// tests can hold a path of the bot to the number of commits it promises.
+	commits *atomic.Int64
 }
 
 // Tx is one write transaction: the store's operations are its methods, so a caller can
@@ -92,7 +96,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, fmt.Errorf("open database for reading: %w", err)
 	}
 	read.SetMaxOpenConns(4)
-	return &DB{write: write, read: read, path: path, now: time.Now}, nil
+	return &DB{write: write, read: read, path: path, now: time.Now, commits: new(atomic.Int64)}, nil
 }
 
 // Close closes both pools.
@@ -131,8 +135,12 @@ func (db *DB) writeAt(ctx context.Context, now time.Time, fn func(tx *Tx) error)
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit transaction: %w", err)
 	}
+	db.commits.Add(1)
 	return nil
 }
+
+// Commits is how many transactions Write has committed since the database was opened.
+func (db *DB) Commits() int64 { return db.commits.Load() }
 
 // Inspect runs one read-only query and returns its rows as plain values. It lets tests and
 // diagnostics outside the store look at what is kept without holding SQL types; the read
