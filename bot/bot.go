@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -68,6 +69,10 @@ type Bot struct {
 	stopped chan struct{}   // closed when Run has returned
 	pending []*item         // what Prepare found in the outbox
 	polled  atomic.Int64    // when long polling last heard from Telegram (Unix seconds)
+	// handled is the highest update id recorded as handled, as far as this process knows
+	// (math.MaxInt64 until Prepare has read it): an update above it is new without asking the
+	// database, which at a real rate is every update.
+	handled atomic.Int64
 }
 
 // New prepares the bot; Run starts it.
@@ -109,6 +114,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		sp:    speaker{cat: cat},
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
+	b.handled.Store(math.MaxInt64)
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
 	b.out.deleteAfter, b.out.briefFor = cfg.DeleteAfter, cfg.ExitNoteFor
 	b.ho = newHandoff(cfg.Limits.GroupChat)
@@ -122,6 +128,11 @@ func (b *Bot) Prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	last, err := b.db.LastUpdate(ctx)
+	if err != nil {
+		return err
+	}
+	b.handled.Store(last)
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
@@ -237,11 +248,16 @@ type job struct {
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
 // they change committed in one transaction together with their update ids.
 func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
-	ids := make([]int64, 0, len(updates))
+	// Only an id at or below the highest one recorded can have been handled before: after a
+	// restart, or when Telegram sends a webhook update again.
+	handled := b.handled.Load()
+	var maybe []int64
 	for _, u := range updates {
-		ids = append(ids, u.ID)
+		if u.ID <= handled {
+			maybe = append(maybe, u.ID)
+		}
 	}
-	seen, err := b.db.SeenUpdates(ctx, ids)
+	seen, err := b.db.SeenUpdates(ctx, maybe)
 	if err != nil {
 		return err
 	}
@@ -310,6 +326,9 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	})
 	if err != nil {
 		return err
+	}
+	if last := slices.Max(fresh); last > handled {
+		b.handled.CompareAndSwap(handled, last)
 	}
 	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
 	b.countCases(jobs, &w)

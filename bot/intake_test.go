@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"log/slog"
+	"slices"
 	"testing"
 
 	"github.com/go-telegram/bot/models"
@@ -23,13 +24,23 @@ func textUpdate(id, chat int64, msgID int, text string) models.Update {
 
 // TestOneCommitPerBatch holds the intake to one transaction per batch: a batch from several
 // people commits its update ids, their sessions, their replies' outbox rows and their tracked
-// messages together, and the same batch delivered again commits nothing and changes nothing.
+// messages together, and the same batch delivered again, to the same bot or to one started
+// afterwards on the same database, commits nothing and changes nothing.
 func TestOneCommitPerBatch(t *testing.T) {
 	fake := telegramtest.New(t)
 	h := newHarness(t, fake)
-	b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
+	ctx := context.Background()
+	newBot := func(prepare bool) *Bot {
+		b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if prepare {
+			if err := b.Prepare(ctx); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return b
 	}
 	const people = 5
 	var batch []models.Update
@@ -37,18 +48,28 @@ func TestOneCommitPerBatch(t *testing.T) {
 		batch = append(batch, textUpdate(int64(100+i), benchBase+int64(i), 1, "/start"))
 	}
 	batch = append(batch, textUpdate(200, benchBase, 2, "hola"))
-	ctx := context.Background()
+	first := newBot(false)
+	same := func() *Bot { return first }
+	restarted := func() *Bot { return newBot(true) }
 	tables := []string{"updates", "sessions", "messages", "outbox"}
 	for _, delivery := range []struct {
 		name    string
+		bot     func() *Bot
+		batch   []models.Update
 		commits int64
-	}{{"first", 1}, {"again", 0}} {
+	}{
+		{"first", same, batch, 1},
+		{"again", same, batch, 0},
+		{"again after a restart", restarted, batch, 0},
+		{"one new among old ones after a restart", restarted, append(slices.Clone(batch), textUpdate(300, benchBase+1, 2, "hola")), 1},
+	} {
+		b := delivery.bot()
 		before := h.db.Commits()
 		counts := map[string]int{}
 		for _, table := range tables {
 			counts[table] = h.count(table)
 		}
-		if err := b.handle(ctx, batch); err != nil {
+		if err := b.handle(ctx, delivery.batch); err != nil {
 			t.Fatalf("%s delivery: %v", delivery.name, err)
 		}
 		if got := h.db.Commits() - before; got != delivery.commits {
@@ -62,12 +83,12 @@ func TestOneCommitPerBatch(t *testing.T) {
 			}
 		}
 	}
-	for table, want := range map[string]int{"updates": len(batch), "sessions": people, "messages": len(batch)} {
+	for table, want := range map[string]int{"updates": len(batch) + 1, "sessions": people, "messages": len(batch) + 1} {
 		if got := h.count(table); got != want {
 			t.Errorf("%s: %d rows, want %d", table, got, want)
 		}
 	}
-	if got := h.count("outbox"); got < len(batch) {
-		t.Errorf("outbox: %d rows, want a reply to each of %d updates", got, len(batch))
+	if got := h.count("outbox"); got < len(batch)+1 {
+		t.Errorf("outbox: %d rows, want a reply to each of %d updates", got, len(batch)+1)
 	}
 }
