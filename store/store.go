@@ -55,8 +55,10 @@ func (tx *Tx) Now() time.Time { return tx.now }
 
 // pragmas go in the DSN rather than through Exec so that every pooled connection has them.
 // secure_delete overwrites what a deleted row held: a forgotten person's lookup key and
-// sealed values must not stay readable in free pages.
-const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_secure_delete=on"
+// sealed values must not stay readable in free pages. _stmt_cache_size keeps each
+// connection's recent statements prepared (their bindings cleared) for the next transaction:
+// preparing costs more than running most of the bot's statements.
+const pragmas = "_journal_mode=WAL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_secure_delete=on&_stmt_cache_size=32"
 
 // Open opens (creating if needed) the database file at path and applies every migration
 // that has not been applied yet.
