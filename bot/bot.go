@@ -248,6 +248,11 @@ type job struct {
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
 // they change committed in one transaction together with their update ids.
 func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
+	// The store's calls run to their end even when ctx ends: the driver runs a statement that
+	// a context could cancel on a goroutine of its own, and database/sql watches each such
+	// query from another, several goroutines and wakeups per update for the milliseconds of
+	// work a batch is, which is better committed at a stop than handled again after it.
+	sctx := context.WithoutCancel(ctx)
 	// Only an id at or below the highest one recorded can have been handled before: after a
 	// restart, or when Telegram sends a webhook update again.
 	handled := b.handled.Load()
@@ -257,7 +262,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			maybe = append(maybe, u.ID)
 		}
 	}
-	seen, err := b.db.SeenUpdates(ctx, maybe)
+	seen, err := b.db.SeenUpdates(sctx, maybe)
 	if err != nil {
 		return err
 	}
@@ -293,11 +298,11 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			keys = append(keys, j.key)
 		}
 	}
-	sealed, err := b.db.SessionsIn(ctx, keys)
+	sealed, err := b.db.SessionsIn(sctx, keys)
 	if err != nil {
 		return err
 	}
-	cases, err := b.db.OpenCasesOf(ctx, keys)
+	cases, err := b.db.OpenCasesOf(sctx, keys)
 	if err != nil {
 		return err
 	}
@@ -307,13 +312,13 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	var items []*item
 	var forget []string
 	var w batchWrite
-	err = b.db.Write(ctx, func(tx *store.Tx) error {
+	err = b.db.Write(sctx, func(tx *store.Tx) error {
 		items, forget, w = items[:0], forget[:0], batchWrite{}
-		if err := tx.MarkUpdates(ctx, fresh); err != nil {
+		if err := tx.MarkUpdates(sctx, fresh); err != nil {
 			return err
 		}
 		for _, j := range jobs {
-			if err := b.commitJob(ctx, tx, j, &w); err != nil {
+			if err := b.commitJob(sctx, tx, j, &w); err != nil {
 				return err
 			}
 			if j.exit || j.forget {
@@ -321,7 +326,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			}
 		}
 		var err error
-		items, err = w.flush(ctx, tx)
+		items, err = w.flush(sctx, tx)
 		return err
 	})
 	if err != nil {
