@@ -120,6 +120,7 @@ type Server struct {
 	chats      map[int64]*chat
 	users      map[int64]User
 	calls      []Call
+	requests   int // every request, kept also when lean
 	lean       bool
 	faults     FaultFunc
 	onSend     func(Message)
@@ -517,6 +518,13 @@ func (s *Server) Unanswered(chatID int64) int {
 	return len(c.callback)
 }
 
+// Requests is how many requests the fake has answered, of any method, lean or not.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
 // Calls returns the calls of method received so far (all calls if method is empty).
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
@@ -671,6 +679,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status = aerr.status
 	}
 	s.mu.Lock()
+	s.requests++
 	if !s.lean {
 		s.calls = append(s.calls, Call{Method: method, Params: p, Status: status})
 	}
