@@ -139,8 +139,9 @@ func startEcho(b testing.TB, fake *telegramtest.Server) {
 	})
 }
 
-// startQuiet is harness.start with logs discarded.
-func startQuiet(h *harness) {
+// startQuiet is harness.start with logs discarded. The bot stops when the test ends, or
+// before when stop is called.
+func startQuiet(h *harness) (stop func()) {
 	h.t.Helper()
 	b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -155,10 +156,12 @@ func startQuiet(h *harness) {
 		defer close(done)
 		b.Run(ctx)
 	}()
-	h.t.Cleanup(func() {
+	stop = sync.OnceFunc(func() {
 		cancel()
 		<-done
 	})
+	h.t.Cleanup(stop)
+	return stop
 }
 
 // BenchmarkLiveSessions has 10,000 people start a conversation and reports the heap in use
