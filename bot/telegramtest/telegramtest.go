@@ -159,7 +159,8 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Lean makes the fake keep neither calls nor the text of messages, nor look for other people
+// Lean makes the fake keep neither calls nor the text of messages (of a message the bot sent,
+// nor its keyboard: an edit that changes nothing is not refused), nor look for other people
 // in requests to a person, so a long benchmark measures the bot rather than the fake.
 func (s *Server) Lean() {
 	s.mu.Lock()
@@ -910,6 +911,11 @@ func (s *Server) call(method string, p map[string]string) (any, *Message, *apiEr
 		m.Protected = p["protect_content"] == "true"
 		m.Silent = p["disable_notification"] == "true"
 		sent := *m
+		if s.lean {
+			// Kept for every chat, a bot's screens and keyboards would make the fake's memory
+			// grow with the size of what a bot sends, and count as the bot's.
+			m.Text, m.Keyboard = "", nil
+		}
 		return map[string]any{"message_id": m.ID, "date": m.Date.Unix(), "chat": c.json(s), "text": text,
 			"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}}, &sent, nil
 	case "editMessageText":
