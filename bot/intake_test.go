@@ -92,3 +92,41 @@ func TestOneCommitPerBatch(t *testing.T) {
 		t.Errorf("outbox: %d rows, want a reply to each of %d updates", got, len(batch)+1)
 	}
 }
+
+// BenchmarkIntake is the intake's own work for one update from a new person, as at 20 a
+// second: a batch of one, from reading the update to committing its effects (dedupe,
+// session, reply and tracked message), without the fake's or the outbox's part.
+func BenchmarkIntake(b *testing.B) {
+	fake := telegramtest.New(b)
+	fake.Lean()
+	h := newHarness(b, fake)
+	bot, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	if err := bot.Prepare(ctx); err != nil {
+		b.Fatal(err)
+	}
+	// Nothing sends: the outbox is told of each batch's requests and drops them.
+	go func() {
+		for {
+			select {
+			case <-bot.out.add:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	b.ReportAllocs()
+	cpu := cpuTime()
+	id := int64(1)
+	for b.Loop() {
+		id++
+		if err := bot.handle(ctx, []models.Update{textUpdate(id, benchBase+id, 1, "/start")}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64((cpuTime()-cpu).Microseconds())/float64(b.N), "cpu-µs/update")
+}
