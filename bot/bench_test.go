@@ -116,7 +116,7 @@ func BenchmarkUpdates(b *testing.B) {
 
 // startEcho runs a bare go-telegram/bot echo bot (library defaults, Start) against fake until
 // the benchmark ends: each text message gets one reply.
-func startEcho(b *testing.B, fake *telegramtest.Server) {
+func startEcho(b testing.TB, fake *telegramtest.Server) {
 	b.Helper()
 	echo, err := tg.New(fake.Token, tg.WithServerURL(fake.URL),
 		tg.WithDefaultHandler(func(ctx context.Context, bot *tg.Bot, u *models.Update) {
@@ -139,8 +139,9 @@ func startEcho(b *testing.B, fake *telegramtest.Server) {
 	})
 }
 
-// startQuiet is harness.start with logs discarded.
-func startQuiet(h *harness) {
+// startQuiet is harness.start with logs discarded. The bot stops when the test ends, or
+// before when stop is called.
+func startQuiet(h *harness) (stop func()) {
 	h.t.Helper()
 	b, err := New(h.cfg, h.db, h.keys, h.engine, h.cat, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	if err != nil {
@@ -155,10 +156,12 @@ func startQuiet(h *harness) {
 		defer close(done)
 		b.Run(ctx)
 	}()
-	h.t.Cleanup(func() {
+	stop = sync.OnceFunc(func() {
 		cancel()
 		<-done
 	})
+	h.t.Cleanup(stop)
+	return stop
 }
 
 // BenchmarkLiveSessions has 10,000 people start a conversation and reports the heap in use
@@ -166,10 +169,11 @@ func startQuiet(h *harness) {
 func BenchmarkLiveSessions(b *testing.B) {
 	const people = 10000
 	for range b.N {
-		fake := telegramtest.New(b)
+		run := &scope{TB: b}
+		fake := telegramtest.New(run)
 		fake.Lean()
 		c := newCrowd(fake, people)
-		h := newHarness(b, fake)
+		h := newHarness(run, fake)
 		h.cfg.Limits = benchLimits
 		startQuiet(h)
 		c.talk(b, people, "/start")
@@ -185,6 +189,27 @@ func BenchmarkLiveSessions(b *testing.B) {
 		if mb >= 40 {
 			b.Errorf("heap with %d live sessions = %.1f MB, want under 40", people, mb)
 		}
+		run.close()
 		b.StartTimer()
 	}
+}
+
+// scope is a testing.TB whose cleanups run when close is called rather than when the
+// benchmark ends. The testing package keeps a benchmark's first run's cleanup functions
+// reachable after running them (it shortens the slice that holds them), and with them
+// everything they close over: without a scope, the second run of a benchmark in one process
+// measures the heap of the first run's bot, fake and people as well as its own.
+type scope struct {
+	testing.TB
+	cleanups []func()
+}
+
+func (s *scope) Cleanup(f func()) { s.cleanups = append(s.cleanups, f) }
+
+// close runs the cleanups, last registered first, and lets go of them.
+func (s *scope) close() {
+	for i := len(s.cleanups) - 1; i >= 0; i-- {
+		s.cleanups[i]()
+	}
+	s.cleanups = nil
 }

@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"runtime"
 	"slices"
 	"strconv"
@@ -77,6 +78,10 @@ type Bot struct {
 	pending []*item         // what Prepare found in the outbox
 	polled  atomic.Int64    // when long polling last heard from Telegram (Unix seconds)
 	me      atomic.Int64    // the bot's own user id, read once at the start (0: not known yet)
+	// handled is the highest update id recorded as handled, as far as this process knows
+	// (math.MaxInt64 until Prepare has read it): an update above it is new without asking the
+	// database, which at a real rate is every update.
+	handled atomic.Int64
 }
 
 // New prepares the bot; Run starts it.
@@ -118,6 +123,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 		sp:    speaker{cat: cat},
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
+	b.handled.Store(math.MaxInt64)
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
 	b.out.deleteAfter, b.out.briefFor = cfg.DeleteAfter, cfg.ExitNoteFor
 	b.out.caseFailed = b.caseFailedTx
@@ -132,6 +138,11 @@ func (b *Bot) Prepare(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	last, err := b.db.LastUpdate(ctx)
+	if err != nil {
+		return err
+	}
+	b.handled.Store(last)
 	if err := b.setup(ctx); err != nil {
 		return err
 	}
@@ -261,11 +272,21 @@ type job struct {
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
 // they change committed in one transaction together with their update ids.
 func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
-	ids := make([]int64, 0, len(updates))
+	// The store's calls run to their end even when ctx ends: the driver runs a statement that
+	// a context could cancel on a goroutine of its own, and database/sql watches each such
+	// query from another, several goroutines and wakeups per update for the milliseconds of
+	// work a batch is, which is better committed at a stop than handled again after it.
+	sctx := context.WithoutCancel(ctx)
+	// Only an id at or below the highest one recorded can have been handled before: after a
+	// restart, or when Telegram sends a webhook update again.
+	handled := b.handled.Load()
+	var maybe []int64
 	for _, u := range updates {
-		ids = append(ids, u.ID)
+		if u.ID <= handled {
+			maybe = append(maybe, u.ID)
+		}
 	}
-	seen, err := b.db.SeenUpdates(ctx, ids)
+	seen, err := b.db.SeenUpdates(sctx, maybe)
 	if err != nil {
 		return err
 	}
@@ -301,11 +322,11 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			keys = append(keys, j.key)
 		}
 	}
-	sealed, err := b.db.SessionsIn(ctx, keys)
+	sealed, err := b.db.SessionsIn(sctx, keys)
 	if err != nil {
 		return err
 	}
-	cases, err := b.db.OpenCasesOf(ctx, keys)
+	cases, err := b.db.OpenCasesOf(sctx, keys)
 	if err != nil {
 		return err
 	}
@@ -316,13 +337,13 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	var items []*item
 	var forget []string
 	var w batchWrite
-	err = b.db.Write(ctx, func(tx *store.Tx) error {
+	err = b.db.Write(sctx, func(tx *store.Tx) error {
 		items, forget, w = items[:0], forget[:0], batchWrite{}
-		if err := tx.MarkUpdates(ctx, fresh); err != nil {
+		if err := tx.MarkUpdates(sctx, fresh); err != nil {
 			return err
 		}
 		for _, j := range jobs {
-			if err := b.commitJob(ctx, tx, j, &w); err != nil {
+			if err := b.commitJob(sctx, tx, j, &w); err != nil {
 				return err
 			}
 			if j.exit || j.forget {
@@ -330,11 +351,14 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 			}
 		}
 		var err error
-		items, err = w.flush(ctx, tx)
+		items, err = w.flush(sctx, tx)
 		return err
 	})
 	if err != nil {
 		return err
+	}
+	if last := slices.Max(fresh); last > handled {
+		b.handled.CompareAndSwap(handled, last)
 	}
 	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
 	b.countCases(jobs, &w)
@@ -367,6 +391,11 @@ func (b *Bot) safeRead(u *models.Update) (in incoming, ok bool) {
 // run works out every job's effects, in parallel across chats. Handoff reads cases on the
 // way, so a job can fail; the batch then comes again. It asks Telegram nothing.
 func (b *Bot) run(ctx context.Context, jobs []*job, sealed map[string][]byte, cases map[string]store.Case) error {
+	if len(jobs) == 1 {
+		// At a real rate a batch is one person's update: another goroutine would only add a
+		// wakeup.
+		return b.runJob(ctx, jobs[0], sealed[string(jobs[0].key)], cases)
+	}
 	// Jobs wait on the database as much as they compute: run more than there are CPUs.
 	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
 	errs := make([]error, len(jobs))

@@ -69,6 +69,26 @@ func TestResolve(t *testing.T) {
 	}
 }
 
+// Ensure Resolve answers for the languages it is given each time, not for the ones it was
+// given before.
+func TestResolveFollowsShipped(t *testing.T) {
+	for range 2 {
+		for _, tt := range []struct {
+			shipped       []string
+			want          string
+			wantConfident bool
+		}{
+			{[]string{"en", "es"}, "es", true},
+			{[]string{"en", "pt-BR"}, "en", false},
+			{[]string{"pt-BR", "es"}, "es", true},
+		} {
+			if got, confident := locales.Resolve("", "es-MX", tt.shipped); got != tt.want || confident != tt.wantConfident {
+				t.Errorf("Resolve(es-MX) shipping %q = %q, %v; want %q, %v", tt.shipped, got, confident, tt.want, tt.wantConfident)
+			}
+		}
+	}
+}
+
 var fallbackFS = fstest.MapFS{
 	"ui.en.json":    {Data: []byte(`{"ui.a": {"description": "d", "other": "A en"}, "ui.b": {"description": "d", "other": "B en {{.N}}"}}`)},
 	"ui.pt-BR.json": {Data: []byte(`{"ui.a": {"other": "A br"}}`)},
@@ -357,5 +377,14 @@ func TestMessagesKnowTheirLine(t *testing.T) {
 				t.Errorf("%s:%d does not hold the ID %s: %s", m.File, m.Line, id, line)
 			}
 		}
+	}
+}
+
+// BenchmarkResolve is the guess the bot makes from Telegram's language code on every update
+// of a person who has not chosen a language.
+func BenchmarkResolve(b *testing.B) {
+	shipped := []string{"en", "es", "pt-BR", "ar", "bn", "pl", "ro", "sq", "ur", "vi"}
+	for b.Loop() {
+		locales.Resolve("", "es-MX", shipped)
 	}
 }

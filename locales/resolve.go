@@ -1,6 +1,9 @@
 package locales
 
 import (
+	"slices"
+	"sync/atomic"
+
 	"golang.org/x/text/language"
 )
 
@@ -17,13 +20,7 @@ func Resolve(choice, hint string, shipped []string) (lang string, confident bool
 	if len(shipped) == 0 {
 		return Default, false
 	}
-	tags := make([]language.Tag, len(shipped))
-	for i, s := range shipped {
-		tags[i] = language.Make(s)
-	}
-	// PreferSameScript(false): otherwise Farsi matches Arabic and Russian
-	// matches Ukrainian, with confidence No that go-i18n would ignore.
-	m := language.NewMatcher(tags, language.PreferSameScript(false))
+	m := matcherFor(shipped)
 	if choice != "" {
 		if best, ok := sameLanguage(m, shipped, choice); ok {
 			return best, true
@@ -33,6 +30,34 @@ func Resolve(choice, hint string, shipped []string) (lang string, confident bool
 		return shipped[0], false
 	}
 	return sameLanguage(m, shipped, hint)
+}
+
+// shippedMatcher is a matcher and the shipped languages it was made for.
+type shippedMatcher struct {
+	shipped []string
+	m       language.Matcher
+}
+
+// lastMatcher is the matcher made for the shipped languages Resolve was last
+// given. A program ships one list, and making a matcher costs many times
+// more than a match, which the bot would otherwise pay for every update.
+var lastMatcher atomic.Pointer[shippedMatcher]
+
+// matcherFor returns a matcher of shipped, made once for a list Resolve keeps
+// being given. A matcher only reads itself once made, so it is safe to share.
+func matcherFor(shipped []string) language.Matcher {
+	if last := lastMatcher.Load(); last != nil && slices.Equal(last.shipped, shipped) {
+		return last.m
+	}
+	tags := make([]language.Tag, len(shipped))
+	for i, s := range shipped {
+		tags[i] = language.Make(s)
+	}
+	// PreferSameScript(false): otherwise Farsi matches Arabic and Russian
+	// matches Ukrainian, with confidence No that go-i18n would ignore.
+	m := language.NewMatcher(tags, language.PreferSameScript(false))
+	lastMatcher.Store(&shippedMatcher{shipped: slices.Clone(shipped), m: m})
+	return m
 }
 
 // sameLanguage matches code against the shipped languages; ok reports a

@@ -35,9 +35,15 @@ func TestUpdates(t *testing.T) {
 	if !seen[1] || !seen[2] || seen[3] {
 		t.Fatalf("seen = %v, want 1 and 2", seen)
 	}
+	if last, err := db.LastUpdate(ctx); err != nil || last != 2 {
+		t.Fatalf("last handled update = %d (%v), want 2", last, err)
+	}
 	n, err := db.PruneUpdates(ctx, now.Add(time.Second))
 	if err != nil || n != 2 {
 		t.Fatalf("pruned %d (%v), want 2", n, err)
+	}
+	if last, err := db.LastUpdate(ctx); err != nil || last != 0 {
+		t.Fatalf("last handled update with none kept = %d (%v), want 0", last, err)
 	}
 }
 

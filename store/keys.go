@@ -101,8 +101,11 @@ func (k *Keys) Lookup(channel, id string) []byte {
 // Seal encrypts and authenticates plain with AES-GCM. aad binds the result to its context
 // (say, the row's lookup key) so a sealed value copied to another row does not open.
 func (k *Keys) Seal(plain, aad []byte) []byte {
-	nonce := randomBytes(k.aead.NonceSize())
-	return k.aead.Seal(nonce, nonce, plain, aad)
+	// One allocation holds the nonce and, after it, the sealed text.
+	n := k.aead.NonceSize()
+	out := make([]byte, n, n+len(plain)+k.aead.Overhead())
+	rand.Read(out) // never returns an error since Go 1.24; it crashes the program instead
+	return k.aead.Seal(out, out, plain, aad)
 }
 
 // Open reverses Seal. It fails with ErrSealBroken if sealed was changed or aad differs.

@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"encoding/hex"
 	"errors"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,37 @@ func TestSealOpen(t *testing.T) {
 				t.Errorf("Open err = %v, want ErrSealBroken", err)
 			}
 		})
+	}
+}
+
+// Ensure a value sealed by an earlier build, as every row in a database is, still opens.
+func TestSealedEarlierOpens(t *testing.T) {
+	sealed, err := hex.DecodeString("b2e85d8f148197e419adf51f040cd8f02f7326d3922cd3233a26076e33b47b99b14286f5b93efedcf7fcb52c4a60ad3c6a45b2e6a96864ce")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := mustKeys(t, testSecret).Open(sealed, []byte("row-1"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"f":{"l":"es","n":"start"}}`; string(got) != want {
+		t.Errorf("Open = %q, want %q", got, want)
+	}
+}
+
+// BenchmarkSealOpen seals and opens a session-sized value, as the bot does for each update.
+func BenchmarkSealOpen(b *testing.B) {
+	k, err := store.NewKeys([]byte(testSecret))
+	if err != nil {
+		b.Fatal(err)
+	}
+	plain := bytes.Repeat([]byte("s"), 200)
+	aad := bytes.Repeat([]byte("k"), 32)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := k.Open(k.Seal(plain, aad), aad); err != nil {
+			b.Fatal(err)
+		}
 	}
 }
 

@@ -113,6 +113,16 @@ func TestWriteRollsBackOnError(t *testing.T) {
 	if _, err := db.Session(ctx, []byte("k")); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("session after rollback: err = %v, want ErrNotFound", err)
 	}
+	if got := db.Commits(); got != 0 {
+		t.Errorf("commits after a rollback = %d, want 0", got)
+	}
+	clocked := db.WithClock(time.Now)
+	if err := clocked.Write(ctx, func(tx *store.Tx) error { return tx.PutSession(ctx, []byte("k"), []byte("s")) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.Commits(); got != 1 {
+		t.Errorf("commits after one through a clocked copy = %d, want 1", got)
+	}
 }
 
 func TestSessions(t *testing.T) {

@@ -36,6 +36,16 @@ func (db *DB) SeenUpdates(ctx context.Context, ids []int64) (map[int64]bool, err
 	return seen, nil
 }
 
+// LastUpdate is the highest update id recorded as handled (0 when none is): SeenUpdates finds
+// no id above it until MarkUpdates records one.
+func (db *DB) LastUpdate(ctx context.Context) (int64, error) {
+	var id int64
+	if err := db.read.QueryRowContext(ctx, `SELECT coalesce(max(update_id), 0) FROM updates`).Scan(&id); err != nil {
+		return 0, fmt.Errorf("read last handled update: %w", err)
+	}
+	return id, nil
+}
+
 // MarkUpdatesTx records ids as handled, in the transaction that holds their effects.
 func (tx *Tx) MarkUpdates(ctx context.Context, ids []int64) error {
 	now := tx.now

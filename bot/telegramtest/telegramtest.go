@@ -120,6 +120,7 @@ type Server struct {
 	chats      map[int64]*chat
 	users      map[int64]User
 	calls      []Call
+	requests   int // every request, kept also when lean
 	lean       bool
 	faults     FaultFunc
 	onSend     func(Message)
@@ -158,7 +159,8 @@ func (s *Server) Close() {
 	s.srv.Close()
 }
 
-// Lean makes the fake keep neither calls nor the text of messages, nor look for other people
+// Lean makes the fake keep neither calls nor the text of messages (of a message the bot sent,
+// nor its keyboard: an edit that changes nothing is not refused), nor look for other people
 // in requests to a person, so a long benchmark measures the bot rather than the fake.
 func (s *Server) Lean() {
 	s.mu.Lock()
@@ -517,6 +519,13 @@ func (s *Server) Unanswered(chatID int64) int {
 	return len(c.callback)
 }
 
+// Requests is how many requests the fake has answered, of any method, lean or not.
+func (s *Server) Requests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.requests
+}
+
 // Calls returns the calls of method received so far (all calls if method is empty).
 func (s *Server) Calls(method string) []Call {
 	s.mu.Lock()
@@ -671,6 +680,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		status = aerr.status
 	}
 	s.mu.Lock()
+	s.requests++
 	if !s.lean {
 		s.calls = append(s.calls, Call{Method: method, Params: p, Status: status})
 	}
@@ -901,6 +911,11 @@ func (s *Server) call(method string, p map[string]string) (any, *Message, *apiEr
 		m.Protected = p["protect_content"] == "true"
 		m.Silent = p["disable_notification"] == "true"
 		sent := *m
+		if s.lean {
+			// Kept for every chat, a bot's screens and keyboards would make the fake's memory
+			// grow with the size of what a bot sends, and count as the bot's.
+			m.Text, m.Keyboard = "", nil
+		}
 		return map[string]any{"message_id": m.ID, "date": m.Date.Unix(), "chat": c.json(s), "text": text,
 			"from": map[string]any{"id": BotID, "is_bot": true, "first_name": "Bot"}}, &sent, nil
 	case "editMessageText":
