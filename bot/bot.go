@@ -5,6 +5,7 @@
 package bot
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -68,7 +69,7 @@ type Bot struct {
 	db      *store.DB
 	keys    *store.Keys
 	engine  Engine
-	sp      speaker
+	cat     *locales.Catalog
 	log     *slog.Logger
 	api     *api
 	out     *outbox
@@ -120,7 +121,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	}
 	b := &Bot{
 		cfg: cfg, db: db.WithClock(cfg.Now), keys: keys, engine: engine, log: log, api: a,
-		sp:    speaker{cat: cat},
+		cat:   cat,
 		hooks: make(chan submission), stopped: make(chan struct{}),
 	}
 	b.handled.Store(math.MaxInt64)
@@ -293,7 +294,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	var jobs []*job
 	byChat := map[int64]*job{}
 	fresh := make([]int64, 0, len(updates))
-	slices.SortStableFunc(updates, func(x, y models.Update) int { return compareInt(x.ID, y.ID) })
+	slices.SortStableFunc(updates, func(x, y models.Update) int { return cmp.Compare(x.ID, y.ID) })
 	for i := range updates {
 		u := &updates[i]
 		if seen[u.ID] {
@@ -364,16 +365,6 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	b.countCases(jobs, &w)
 	b.out.enqueue(ctx, addition{forget: forget, items: items})
 	return nil
-}
-
-func compareInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // safeRead reads an update, treating one that makes the reader panic as needing nothing:
@@ -497,8 +488,8 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 			if in.msgID != 0 && in.kind != inButton {
 				j.track = append(j.track, in.msgID)
 			}
-			lang := b.sp.lang(before.Flow, in.hint)
-			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, "ui.notice.error"), Silent: before.Silent, Track: true})
+			lang := b.cat.Speaking(before.Flow.Lang, in.hint)
+			j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.cat.Text(lang, "ui.notice.error", nil), Silent: before.Silent, Track: true})
 		}
 	}()
 	if in.kind == inBlocked {
@@ -516,9 +507,9 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	if in.msgID != 0 && in.kind != inButton {
 		j.track = append(j.track, in.msgID)
 	}
-	lang := b.sp.lang(j.sess.Flow, in.hint)
+	lang := b.cat.Speaking(j.sess.Flow.Lang, in.hint)
 	send := func(id string) {
-		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.text(lang, id), Silent: j.sess.Silent, Track: true})
+		j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.cat.Text(lang, id, nil), Silent: j.sess.Silent, Track: true})
 	}
 	if b.handoffStep(j, in, lang) {
 		return
@@ -538,7 +529,7 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 		send("bot.input.personal")
 		return
 	case inText:
-		if c, _ := b.sp.cat.Command(in.text); c == "silent" {
+		if c, _ := b.cat.Command(in.text); c == "silent" {
 			j.sess.Silent = !j.sess.Silent
 			if j.sess.Silent {
 				send("bot.silent.on")

@@ -5,7 +5,6 @@ import (
 	"unicode/utf16"
 
 	"github.com/puente-bot/puente/flows"
-	"github.com/puente-bot/puente/locales"
 	"github.com/puente-bot/puente/store"
 )
 
@@ -48,15 +47,6 @@ func countsFor(before, after flows.State, referral func(node string) bool) []cou
 	}
 	return out
 }
-
-// speaker renders the bot's own texts in a person's language.
-type speaker struct {
-	cat *locales.Catalog
-}
-
-func (sp speaker) lang(s flows.State, hint string) string { return sp.cat.Speaking(s.Lang, hint) }
-
-func (sp speaker) text(lang, id string) string { return sp.cat.Text(lang, id, nil) }
 
 // replyRequests turns the engine's replies into requests. After a button press the first
 // reply replaces the pressed message, so the chat reads as one screen that changes.

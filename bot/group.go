@@ -48,7 +48,7 @@ func (b *Bot) runGroup(ctx context.Context, j *job) error {
 
 // say in a group, in the general chat.
 func (b *Bot) groupSay(j *job, id string, data map[string]any) {
-	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Group: true, Text: b.sp.cat.Text(orgLang, id, data)})
+	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Group: true, Text: b.cat.Text(orgLang, id, data)})
 }
 
 // strangerStep handles an update of a group that is not linked and says whether to leave.
@@ -204,7 +204,7 @@ func (b *Bot) commitLink(ctx context.Context, tx *store.Tx, j *job) ([]request, 
 	if err == nil {
 		b.relinked()
 	}
-	text := b.sp.cat.Text(orgLang, id, map[string]any{"Org": name})
+	text := b.cat.Text(orgLang, id, map[string]any{"Org": name})
 	return []request{{Kind: kindSend, Chat: j.chat, Group: true, Text: text}}, nil
 }
 
@@ -327,7 +327,7 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 			}
 			if group != 0 {
 				for _, r := range []request{
-					{Kind: kindSend, Chat: group, Group: true, Text: b.sp.cat.Text(orgLang, "handoff.unlink.done", nil)},
+					{Kind: kindSend, Chat: group, Group: true, Text: b.cat.Text(orgLang, "handoff.unlink.done", nil)},
 					{Kind: kindLeave, Chat: group, Group: true},
 				} {
 					if err := w.queue(b.keys, l.ChatKey, r); err != nil {

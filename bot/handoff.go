@@ -173,7 +173,7 @@ func (b *Bot) openChat(sealed, key []byte) (int64, error) {
 
 // say queues a text to the person, with buttons.
 func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
-	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.sp.cat.Text(lang, id, data),
+	j.reqs = append(j.reqs, request{Kind: kindSend, Chat: j.chat, Text: b.cat.Text(lang, id, data),
 		Keyboard: kb, Silent: j.sess.Silent, Track: true})
 }
 
@@ -273,7 +273,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 		keyed{key: c.GroupKey, req: request{Kind: kindTopic, Chat: group, Group: true, Lane: c.Code, Case: c.ID, Text: code}},
 		keyed{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: b.card(c, f)})})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
-	b.say(j, lang, "handoff.opened", data, keyboardOf(flows.ShareButton(b.sp.cat, lang, caseTag(c))))
+	b.say(j, lang, "handoff.opened", data, keyboardOf(flows.ShareButton(b.cat, lang, caseTag(c))))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
 		b.say(j, lang, "handoff.closed_now", nil, nil)
 	}
@@ -281,7 +281,7 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 
 // card is the first message of a case's topic: what the person chose to tell, nothing else.
 func (b *Bot) card(c store.Case, f flows.State) string {
-	t := func(id string, data map[string]any) string { return b.sp.cat.Text(orgLang, id, data) }
+	t := func(id string, data map[string]any) string { return b.cat.Text(orgLang, id, data) }
 	notSaid := t("handoff.card.not_said", nil)
 	need, region := notSaid, notSaid
 	if f.Need != "" {
@@ -347,7 +347,7 @@ func (b *Bot) endCase(j *job, c store.Case, group int64, by string) {
 
 // topicNote is a note in the case's topic followed by closing the topic.
 func (b *Bot) topicNote(c store.Case, group int64, id string) []keyed {
-	text := b.sp.cat.Text(orgLang, id, map[string]any{"Code": c.Code})
+	text := b.cat.Text(orgLang, id, map[string]any{"Code": c.Code})
 	return []keyed{
 		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: text})},
 		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindCloseTopic})},
@@ -376,7 +376,7 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 		}
 		// The person may not be looking: the text names neither the organisation nor the need.
 		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
-			Text: b.sp.cat.Text(c.Lang, id, nil), Keyboard: rateKeyboard(b.sp.cat, c.Lang, c.ID)}})
+			Text: b.cat.Text(c.Lang, id, nil), Keyboard: rateKeyboard(b.cat, c.Lang, c.ID)}})
 	}
 	switch {
 	case group == 0:
@@ -484,7 +484,7 @@ func (b *Bot) caseFailedTx(ctx context.Context, tx *store.Tx, caseID, kind strin
 	var out []keyed
 	if chat, err := b.openChat(c.Person, c.PersonKey); err == nil && !c.Closed {
 		out = append(out, keyed{key: c.PersonKey, req: request{Kind: kindSend, Chat: chat, Track: true,
-			Silent: b.silent(ctx, c.PersonKey), Text: b.sp.cat.Text(c.Lang, id, nil)}})
+			Silent: b.silent(ctx, c.PersonKey), Text: b.cat.Text(c.Lang, id, nil)}})
 	}
 	if kind != kindTopic {
 		return b.queueTx(ctx, tx, out, w)

@@ -15,9 +15,9 @@ var dayIDs = [7]string{"handoff.day.sun", "handoff.day.mon", "handoff.day.tue", 
 func (b *Bot) hoursText(lang string, h directory.Hours) string {
 	switch {
 	case h.Always:
-		return b.sp.cat.Text(lang, "handoff.hours.always", nil)
+		return b.cat.Text(lang, "handoff.hours.always", nil)
 	case !h.Known():
-		return b.sp.cat.Text(lang, "handoff.hours.unknown", nil)
+		return b.cat.Text(lang, "handoff.hours.unknown", nil)
 	}
 	var byDay [7][]string
 	for _, s := range h.Weekly {
@@ -35,9 +35,9 @@ func (b *Bot) hoursText(lang string, h directory.Hours) string {
 		for k+1 < 7 && strings.Join(byDay[order[k+1]], ", ") == r {
 			k++
 		}
-		days := b.sp.cat.Text(lang, dayIDs[order[i]], nil)
+		days := b.cat.Text(lang, dayIDs[order[i]], nil)
 		if k > i {
-			days += "–" + b.sp.cat.Text(lang, dayIDs[order[k]], nil)
+			days += "–" + b.cat.Text(lang, dayIDs[order[k]], nil)
 		}
 		rules = append(rules, days+" "+r)
 		i = k + 1

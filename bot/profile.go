@@ -44,7 +44,7 @@ func (b *Bot) setup(ctx context.Context) error {
 		b.log.Warn("Could not set how Telegram delivers updates; check the Bot API server's address and the webhook URL")
 	}
 	failed := 0
-	for _, tag := range b.sp.cat.Tags() {
+	for _, tag := range b.cat.Tags() {
 		// Telegram's code is the base language ("pt" for pt-BR); English is also the
 		// default for every language that ships none.
 		codes := []string{locales.Base(tag)}
@@ -70,17 +70,17 @@ func (b *Bot) profile(ctx context.Context, tag, code string) int {
 			failed++
 		}
 	}
-	name := b.sp.text(tag, "bot.profile.name")
+	name := b.cat.Text(tag, "bot.profile.name", nil)
 	if got, err := b.api.tg.GetMyName(ctx, &tg.GetMyNameParams{LanguageCode: code}); err != nil || got.Name != name {
 		_, err := b.api.tg.SetMyName(ctx, &tg.SetMyNameParams{Name: name, LanguageCode: code})
 		check(err)
 	}
-	desc := b.sp.text(tag, "bot.profile.description")
+	desc := b.cat.Text(tag, "bot.profile.description", nil)
 	if got, err := b.api.tg.GetMyDescription(ctx, &tg.GetMyDescriptionParams{LanguageCode: code}); err != nil || got.Description != desc {
 		_, err := b.api.tg.SetMyDescription(ctx, &tg.SetMyDescriptionParams{Description: desc, LanguageCode: code})
 		check(err)
 	}
-	short := b.sp.text(tag, "bot.profile.short_description")
+	short := b.cat.Text(tag, "bot.profile.short_description", nil)
 	if got, err := b.api.tg.GetMyShortDescription(ctx, &tg.GetMyShortDescriptionParams{LanguageCode: code}); err != nil || got.ShortDescription != short {
 		_, err := b.api.tg.SetMyShortDescription(ctx, &tg.SetMyShortDescriptionParams{ShortDescription: short, LanguageCode: code})
 		check(err)
@@ -88,8 +88,8 @@ func (b *Bot) profile(ctx context.Context, tag, code string) int {
 	var cmds []models.BotCommand
 	for _, c := range menuCommands {
 		// Loading the catalogue refused any name Telegram would not accept.
-		n := b.sp.text(tag, "bot.cmd."+c+".name")
-		cmds = append(cmds, models.BotCommand{Command: n, Description: b.sp.text(tag, "bot.cmd."+c+".about")})
+		n := b.cat.Text(tag, "bot.cmd."+c+".name", nil)
+		cmds = append(cmds, models.BotCommand{Command: n, Description: b.cat.Text(tag, "bot.cmd."+c+".about", nil)})
 	}
 	_, err := b.api.tg.SetMyCommands(ctx, &tg.SetMyCommandsParams{Commands: cmds, LanguageCode: code})
 	check(err)

@@ -33,10 +33,10 @@ func (b *Bot) share(j *job, username, lang string) {
 	c.Shared = store.SharePending
 	j.h.shared = append(j.h.shared, *c)
 	req := toTopic(*c, j.h.group, request{Kind: kindTopicSend, Share: true,
-		Text: b.sp.cat.Text(orgLang, "handoff.org.shared", map[string]any{"Username": "@" + username})})
+		Text: b.cat.Text(orgLang, "handoff.org.shared", map[string]any{"Username": "@" + username})})
 	req.Case = c.ID
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: req})
-	b.say(j, lang, "handoff.share.done", flows.ShareData(lang, b.caseFor(c), username), keyboardOf(flows.StopSharing(b.sp.cat, lang, caseTag(*c))))
+	b.say(j, lang, "handoff.share.done", flows.ShareData(lang, b.caseFor(c), username), keyboardOf(flows.StopSharing(b.cat, lang, caseTag(*c))))
 }
 
 // unshare takes the username back from the organisation of the person's open case.
@@ -49,7 +49,7 @@ func (b *Bot) unshare(j *job) {
 	// A username still on its way is deleted as soon as it arrives: its completion finds
 	// the share taken back.
 	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: toTopic(*c, j.h.group, request{Kind: kindTopicSend,
-		Text: b.sp.cat.Text(orgLang, "handoff.org.unshared", nil)})})
+		Text: b.cat.Text(orgLang, "handoff.org.unshared", nil)})})
 	c.Shared = 0
 }
 
