@@ -74,9 +74,9 @@ type Bot struct {
 	api     *api
 	out     *outbox
 	hooks   chan submission // webhook updates waiting for the batcher
-	ho      *handoff        // what handoff keeps in memory
+	handoff *handoffMemory  // what handoff keeps in memory
 	stopped chan struct{}   // closed when Run has returned
-	pending []*item         // what Prepare found in the outbox
+	pending []*outboxItem   // what Prepare found in the outbox
 	polled  atomic.Int64    // when long polling last heard from Telegram (Unix seconds)
 	me      atomic.Int64    // the bot's own user id, read once at the start (0: not known yet)
 	// handled is the highest update id recorded as handled, as far as this process knows
@@ -128,7 +128,7 @@ func New(cfg Config, db *store.DB, keys *store.Keys, engine Engine, cat *locales
 	b.out = newOutbox(db, keys, a, cfg.Limits, log, cfg.Now, cfg.Metrics)
 	b.out.deleteAfter, b.out.briefFor = cfg.DeleteAfter, cfg.ExitNoteFor
 	b.out.caseFailed = b.caseFailedTx
-	b.ho = newHandoff(cfg.Limits.GroupChat)
+	b.handoff = newHandoff(cfg.Limits.GroupChat)
 	return b, nil
 }
 
@@ -255,19 +255,19 @@ func (b *Bot) backoff(prev time.Duration, err error) time.Duration {
 
 // job is one chat's share of a batch of updates, handled in order.
 type job struct {
-	key     []byte
-	chat    int64
-	ins     []incoming
-	group   bool
-	had     bool    // a session existed before the batch
-	sess    session // after the batch
-	reqs    []request
-	track   []int // the person's messages to delete later
-	exit    bool  // the person left: erase the conversation, forget the session
-	forget  bool  // the person blocked the bot
-	counted []counted
-	pre     presealed  // rows sealed in the parallel phase, so the transaction only writes
-	h       handoffJob // what the job does to cases and links
+	key        []byte
+	chat       int64
+	ins        []incoming
+	group      bool
+	hadSession bool    // a session existed before the batch
+	sess       session // after the batch
+	reqs       []request
+	track      []int // the person's messages to delete later
+	exit       bool  // the person left: erase the conversation, forget the session
+	forget     bool  // the person blocked the bot
+	counted    []counted
+	sealed     presealed  // rows sealed in the parallel phase, so the transaction only writes
+	handoff    handoffJob // what the job does to cases and links
 }
 
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
@@ -335,7 +335,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err := b.run(ctx, jobs, sealed, cases); err != nil {
 		return err
 	}
-	var items []*item
+	var items []*outboxItem
 	var forget []string
 	var w batchWrite
 	err = b.db.Write(sctx, func(tx *store.Tx) error {
@@ -363,7 +363,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	}
 	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
 	b.countCases(jobs, &w)
-	b.out.enqueue(ctx, addition{forget: forget, items: items})
+	b.out.enqueue(ctx, committedWork{forget: forget, items: items})
 	return nil
 }
 
@@ -408,7 +408,7 @@ func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte, cases map[strin
 		return b.safeGroup(ctx, j)
 	}
 	if sealed != nil {
-		j.had = true
+		j.hadSession = true
 		plain, err := b.keys.Open(sealed, j.key)
 		if err == nil {
 			err = json.Unmarshal(plain, &j.sess)
@@ -434,7 +434,7 @@ func (b *Bot) safeGroup(ctx context.Context, j *job) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("Handling a group update panicked", "panic", fmt.Sprintf("%T", r))
-			j.reqs, j.h, err = nil, handoffJob{}, nil
+			j.reqs, j.handoff, err = nil, handoffJob{}, nil
 		}
 	}()
 	return b.runGroup(ctx, j)
@@ -455,18 +455,18 @@ func (b *Bot) preseal(j *job) error {
 		if err != nil {
 			return fmt.Errorf("encode session: %w", err)
 		}
-		j.pre.session = b.keys.Seal(plain, j.key)
+		j.sealed.session = b.keys.Seal(plain, j.key)
 	}
 	if len(j.track) > 0 {
-		j.pre.chat = b.keys.Seal(chatBytes(j.chat), j.key)
+		j.sealed.chat = b.keys.Seal(chatBytes(j.chat), j.key)
 	}
-	j.pre.reqs = make([][]byte, len(j.reqs))
+	j.sealed.reqs = make([][]byte, len(j.reqs))
 	for i, r := range j.reqs {
 		plain, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("encode request: %w", err)
 		}
-		j.pre.reqs[i] = b.keys.Seal(plain, j.key)
+		j.sealed.reqs[i] = b.keys.Seal(plain, j.key)
 	}
 	return nil
 }
@@ -477,11 +477,11 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	before := j.sess
 	nreqs := len(j.reqs)
 	ntrack := len(j.track)
-	hBefore := j.h // its slices only grow, so the copy undoes what the step added
+	hBefore := j.handoff // its slices only grow, so the copy undoes what the step added
 	defer func() {
 		if r := recover(); r != nil {
 			b.log.Error("Handling an update panicked", "panic", fmt.Sprintf("%T", r))
-			j.sess, j.reqs, j.track, j.h = before, j.reqs[:nreqs], j.track[:ntrack], hBefore
+			j.sess, j.reqs, j.track, j.handoff = before, j.reqs[:nreqs], j.track[:ntrack], hBefore
 			if in.callback != "" {
 				j.reqs = append(j.reqs, request{Kind: kindAnswer, Chat: j.chat, Callback: in.callback})
 			}
@@ -514,13 +514,13 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	if b.handoffStep(j, in, lang) {
 		return
 	}
-	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), Case: b.caseFor(j.h.cs), Username: in.username}
-	if b.cfg.Directory != nil && j.h.links != nil {
-		ev.Takers = takers{dir: b.cfg.Directory, links: j.h.links}
+	ev := flows.Event{LangHint: in.hint, Now: b.cfg.Now(), Case: b.caseFor(j.handoff.openCase), Username: in.username}
+	if b.cfg.Directory != nil && j.handoff.links != nil {
+		ev.Takers = takers{dir: b.cfg.Directory, links: j.handoff.links}
 	}
 	switch in.kind {
 	case inMedia:
-		if j.h.cs == nil {
+		if j.handoff.openCase == nil {
 			send("bot.input.media")
 			return
 		}
@@ -577,14 +577,14 @@ func (b *Bot) step(ctx context.Context, j *job, in incoming) {
 	case out.SendFile != 0:
 		b.relayFromPerson(j, out.SendFile, lang)
 	case out.Rate != nil:
-		j.h.rated = append(j.h.rated, rating{caseID: out.Rate.Case, helpful: out.Rate.Helpful})
-	case out.Share && j.h.cs != nil:
+		j.handoff.rated = append(j.handoff.rated, rating{caseID: out.Rate.Case, helpful: out.Rate.Helpful})
+	case out.Share && j.handoff.openCase != nil:
 		b.share(j, in.username, lang)
-	case out.Unshare && j.h.cs != nil:
+	case out.Unshare && j.handoff.openCase != nil:
 		b.unshare(j)
-	case out.End && j.h.cs != nil:
-		b.endCase(j, *j.h.cs, j.h.group, closedByPerson)
-		j.h.cs = nil
+	case out.End && j.handoff.openCase != nil:
+		b.endCase(j, *j.handoff.openCase, j.handoff.group, closedByPerson)
+		j.handoff.openCase = nil
 	}
 }
 
@@ -600,13 +600,13 @@ type batchWrite struct {
 // countCases counts the cases a committed batch opened and closed.
 func (b *Bot) countCases(jobs []*job, w *batchWrite) {
 	for _, j := range jobs {
-		b.cfg.Metrics.HandoffsOpened.Add(float64(len(j.h.opened)))
+		b.cfg.Metrics.HandoffsOpened.Add(float64(len(j.handoff.opened)))
 	}
 	b.cfg.Metrics.HandoffsClosed.Add(float64(w.closed))
 }
 
 // flush writes the gathered rows and returns the outbox items, in queue order.
-func (w *batchWrite) flush(ctx context.Context, tx *store.Tx) ([]*item, error) {
+func (w *batchWrite) flush(ctx context.Context, tx *store.Tx) ([]*outboxItem, error) {
 	now := tx.Now()
 	if err := tx.PutSessions(ctx, w.sessions); err != nil {
 		return nil, err
@@ -618,9 +618,9 @@ func (w *batchWrite) flush(ctx context.Context, tx *store.Tx) ([]*item, error) {
 	if err != nil {
 		return nil, err
 	}
-	items := make([]*item, len(ids))
+	items := make([]*outboxItem, len(ids))
 	for i, id := range ids {
-		items[i] = &item{id: id, key: string(w.outbox[i].ChatKey), req: w.reqs[i]}
+		items[i] = &outboxItem{id: id, key: string(w.outbox[i].ChatKey), req: w.reqs[i]}
 	}
 	return items, nil
 }
@@ -674,16 +674,16 @@ func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite
 	}
 	if !j.group {
 		if j.sess.empty() {
-			if j.had && !j.exit {
+			if j.hadSession && !j.exit {
 				if err := tx.DeleteSession(ctx, j.key); err != nil {
 					return err
 				}
 			}
 		} else {
-			w.sessions = append(w.sessions, store.SessionRow{Key: j.key, State: j.pre.session})
+			w.sessions = append(w.sessions, store.SessionRow{Key: j.key, State: j.sealed.session})
 		}
 		for _, id := range j.track {
-			w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: j.pre.chat, MessageID: int64(id)})
+			w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: j.sealed.chat, MessageID: int64(id)})
 		}
 	}
 	for _, c := range j.counted {
@@ -693,8 +693,8 @@ func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite
 		}
 	}
 	for i, r := range j.reqs {
-		if i < len(j.pre.reqs) {
-			w.add(j.key, j.pre.reqs[i], r)
+		if i < len(j.sealed.reqs) {
+			w.add(j.key, j.sealed.reqs[i], r)
 			continue
 		}
 		// Added while committing (handoff): sealed now.

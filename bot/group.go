@@ -22,13 +22,13 @@ func (b *Bot) runGroup(ctx context.Context, j *job) error {
 	}
 	link, linked := links.byChat[string(j.key)]
 	for _, in := range j.ins {
-		g := in.grp
+		g := in.group
 		if g == nil || g.typ == models.ChatTypeChannel {
 			j.reqs = []request{{Kind: kindLeave, Chat: j.chat, Group: true}}
 			return nil
 		}
 		if !linked {
-			if j.h.linkCode != "" {
+			if j.handoff.linkCode != "" {
 				// The group may be linked once the batch commits: what its people wrote
 				// right after /link is no reason to leave.
 				continue
@@ -54,7 +54,7 @@ func (b *Bot) groupSay(j *job, id string, data map[string]any) {
 // strangerStep handles an update of a group that is not linked and says whether to leave.
 // Made an administrator, the bot waits for /link; anything else but /link sends it away.
 func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
-	g := in.grp
+	g := in.group
 	if g.isMember {
 		return g.member == models.ChatMemberTypeMember || g.member == models.ChatMemberTypeRestricted
 	}
@@ -78,7 +78,7 @@ func (b *Bot) strangerStep(ctx context.Context, j *job, in incoming) bool {
 		b.groupSay(j, "handoff.link.rights", nil)
 		return false
 	}
-	j.h.linkCode = g.arg
+	j.handoff.linkCode = g.arg
 	return false
 }
 
@@ -114,7 +114,7 @@ func (b *Bot) readAdmins(ctx context.Context, jobs []*job) {
 				}
 			}
 			list, err := b.api.tg.GetChatAdministrators(ctx, &tg.GetChatAdministratorsParams{ChatID: j.chat})
-			j.h.admins = &groupAdmins{list: list, err: err}
+			j.handoff.admins = &groupAdmins{list: list, err: err}
 		})
 	}
 	wg.Wait()
@@ -122,14 +122,14 @@ func (b *Bot) readAdmins(ctx context.Context, jobs []*job) {
 
 // asksAdmins says whether a group's update needs its administrators: /link and /unlink.
 func asksAdmins(in incoming) bool {
-	g := in.grp
+	g := in.group
 	return g != nil && !g.fromBot && !g.isMember && (g.command == "link" || g.command == "unlink")
 }
 
 // botCanManageTopics says whether the bot is an administrator of the job's group allowed to
 // manage topics, from what readAdmins read.
 func (b *Bot) botCanManageTopics(j *job) (bool, error) {
-	list, err := j.h.admins.read()
+	list, err := j.handoff.admins.read()
 	if err == nil && b.me.Load() == 0 {
 		err = errNoAdmins
 	}
@@ -161,7 +161,7 @@ func (b *Bot) isAdmin(j *job, g *groupIn) (bool, error) {
 	if g.from == 0 {
 		return true, nil // sent as the group itself: only administrators can
 	}
-	list, err := j.h.admins.read()
+	list, err := j.handoff.admins.read()
 	if err != nil {
 		return false, err
 	}
@@ -181,7 +181,7 @@ func (b *Bot) isAdmin(j *job, g *groupIn) (bool, error) {
 func (b *Bot) commitLink(ctx context.Context, tx *store.Tx, j *job) ([]request, error) {
 	now := tx.Now()
 	l := store.Link{ChatKey: j.key, Chat: b.keys.Seal(chatBytes(j.chat), j.key), LinkedAt: now}
-	listing, err := tx.LinkWithCode(ctx, b.keys, j.h.linkCode, l)
+	listing, err := tx.LinkWithCode(ctx, b.keys, j.handoff.linkCode, l)
 	id := ""
 	switch {
 	case err == nil:
@@ -211,7 +211,7 @@ func (b *Bot) commitLink(ctx context.Context, tx *store.Tx, j *job) ([]request, 
 // linkedStep handles an update of a linked group: /unlink, /close and caseworkers' messages
 // in case topics. Everything else (the general chat, other topics, other bots) is ignored.
 func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incoming) error {
-	g := in.grp
+	g := in.group
 	if g.isMember {
 		if g.member == models.ChatMemberTypeLeft || g.member == models.ChatMemberTypeBanned {
 			return b.unlink(ctx, j, link, false)
@@ -247,13 +247,13 @@ func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incomi
 	if err != nil {
 		return err
 	}
-	for _, cl := range j.h.closes {
+	for _, cl := range j.handoff.closes {
 		if cl.c.ID == c.ID {
 			return nil // closed earlier in this batch
 		}
 	}
 	if g.command == "close" {
-		j.h.closes = append(j.h.closes, b.personClosing(ctx, c, j.chat, closedByOrg))
+		j.handoff.closes = append(j.handoff.closes, b.personClosing(ctx, c, j.chat, closedByOrg))
 		return nil
 	}
 	if !g.relay {
@@ -263,8 +263,8 @@ func (b *Bot) linkedStep(ctx context.Context, j *job, link store.Link, in incomi
 	if err != nil {
 		return nil
 	}
-	j.h.touched = append(j.h.touched, c.ID)
-	j.h.out = append(j.h.out, keyed{key: c.PersonKey, caseID: c.ID,
+	j.handoff.touched = append(j.handoff.touched, c.ID)
+	j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.PersonKey, caseID: c.ID,
 		req: request{Kind: kindCopy, Chat: person, From: j.chat, MessageID: in.msgID, Track: true, Silent: b.silent(ctx, c.PersonKey)}})
 	return nil
 }
@@ -281,9 +281,9 @@ func (b *Bot) unlink(ctx context.Context, j *job, link store.Link, say bool) err
 		group = 0
 	}
 	for _, c := range cases {
-		j.h.closes = append(j.h.closes, b.personClosing(ctx, c, group, closedUnlinked))
+		j.handoff.closes = append(j.handoff.closes, b.personClosing(ctx, c, group, closedUnlinked))
 	}
-	j.h.unlink = link.ListingID
+	j.handoff.unlink = link.ListingID
 	if say {
 		b.groupSay(j, "handoff.unlink.done", nil)
 		j.reqs = append(j.reqs, request{Kind: kindLeave, Chat: j.chat, Group: true})
@@ -317,7 +317,7 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		var items []*item
+		var items []*outboxItem
 		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			var w batchWrite
 			for _, cl := range closes {
@@ -347,7 +347,7 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 		}
 		// Again after the commit: a batch running meanwhile may have read the old links.
 		b.relinked()
-		b.out.enqueue(ctx, addition{items: items})
+		b.out.enqueue(ctx, committedWork{items: items})
 		b.log.Info("Unlinked a group on request", "listing", id, "told", group != 0)
 	}
 	return nil

@@ -35,9 +35,10 @@ const (
 	closedUnlinked = "unlink"  // the group was unlinked, or removed the bot
 )
 
-// keyed is a request for another chat than the job's own: an organisation's group, or the
-// person of a case. With a case set, a request to a person goes only while it is open.
-type keyed struct {
+// otherChatRequest is a request for another chat than the job's own: an organisation's
+// group, or the person of a case. With a case set, a request to a person goes only while it
+// is open.
+type otherChatRequest struct {
 	key    []byte
 	req    request
 	caseID string
@@ -47,7 +48,7 @@ type keyed struct {
 type closing struct {
 	c      store.Case
 	forget bool // forget who the case belonged to at once
-	out    []keyed
+	out    []otherChatRequest
 }
 
 // rating is a person's answer to "did this help?".
@@ -60,13 +61,13 @@ type rating struct {
 // batch's transaction.
 type handoffJob struct {
 	links    *linkSet    // the linked groups, as the batch began
-	cs       *store.Case // the person's open case, read before the steps
+	openCase *store.Case // the person's open case, read before the steps
 	group    int64       // cs's organisation group
 	opened   []store.Case
 	touched  []string
 	closes   []closing
 	rated    []rating
-	out      []keyed
+	out      []otherChatRequest
 	linkCode string       // a /link that passed the checks the bot can make before the code
 	unlink   string       // a listing to unlink
 	shared   []store.Case // cases whose person shared their username (Shared set)
@@ -74,9 +75,9 @@ type handoffJob struct {
 	admins   *groupAdmins // a group's administrators, read before the batch (readAdmins)
 }
 
-// handoff is what handoff keeps in memory: the linked groups (so a batch needs no query to
-// find them) and the estimate of each group's budget.
-type handoff struct {
+// handoffMemory is what the handoff keeps in memory: the linked groups (so a batch needs no
+// query to find them) and the estimate of each group's budget.
+type handoffMemory struct {
 	mu    sync.Mutex
 	links *linkSet // nil until read from the database
 	pace  groupPace
@@ -89,16 +90,16 @@ type linkSet struct {
 	byChat    map[string]store.Link
 }
 
-func newHandoff(r Rate) *handoff {
-	return &handoff{pace: groupPace{rate: r, next: map[string]time.Time{}, told: map[string]time.Time{}}}
+func newHandoff(r Rate) *handoffMemory {
+	return &handoffMemory{pace: groupPace{rate: r, next: map[string]time.Time{}, told: map[string]time.Time{}}}
 }
 
 // linked returns the linked groups, reading them when a link changed (or at the start).
 func (b *Bot) linked(ctx context.Context) (*linkSet, error) {
-	b.ho.mu.Lock()
-	defer b.ho.mu.Unlock()
-	if b.ho.links != nil {
-		return b.ho.links, nil
+	b.handoff.mu.Lock()
+	defer b.handoff.mu.Unlock()
+	if b.handoff.links != nil {
+		return b.handoff.links, nil
 	}
 	ls, err := b.db.Links(ctx)
 	if err != nil {
@@ -108,7 +109,7 @@ func (b *Bot) linked(ctx context.Context) (*linkSet, error) {
 	for _, l := range ls {
 		set.byListing[l.ListingID], set.byChat[string(l.ChatKey)] = l, l
 	}
-	b.ho.links = set
+	b.handoff.links = set
 	return set, nil
 }
 
@@ -116,9 +117,9 @@ func (b *Bot) linked(ctx context.Context) (*linkSet, error) {
 // again by the next batch, after the transaction committed or failed. Batches run one after
 // another, and only they call linked, so nothing reads the links in between.
 func (b *Bot) relinked() {
-	b.ho.mu.Lock()
-	defer b.ho.mu.Unlock()
-	b.ho.links = nil
+	b.handoff.mu.Lock()
+	defer b.handoff.mu.Unlock()
+	b.handoff.links = nil
 }
 
 // loadCase finds the person's open case, if any, among those read for the batch, and its group.
@@ -127,7 +128,7 @@ func (b *Bot) loadCase(ctx context.Context, j *job, cases map[string]store.Case)
 	if err != nil {
 		return err
 	}
-	j.h.links = links
+	j.handoff.links = links
 	c, ok := cases[string(j.key)]
 	if !ok {
 		return nil
@@ -140,7 +141,7 @@ func (b *Bot) loadCase(ctx context.Context, j *job, cases map[string]store.Case)
 	if err != nil {
 		return nil
 	}
-	j.h.cs, j.h.group = &c, group
+	j.handoff.openCase, j.handoff.group = &c, group
 	return nil
 }
 
@@ -183,13 +184,13 @@ func (b *Bot) say(j *job, lang, id string, data map[string]any, kb [][]button) {
 func (b *Bot) handoffStep(j *job, in incoming, lang string) bool {
 	switch in.kind {
 	case inText:
-		if j.h.cs == nil || commandName(in.text) != "" {
+		if j.handoff.openCase == nil || commandName(in.text) != "" {
 			return false
 		}
 		b.relayFromPerson(j, in.msgID, lang)
 		return true
 	case inPersonal:
-		if j.h.cs == nil {
+		if j.handoff.openCase == nil {
 			return false
 		}
 		b.say(j, lang, "handoff.personal", nil, nil)
@@ -244,12 +245,12 @@ func (b *Bot) listing(id string) *directory.Listing {
 // openCase opens a case with the listing's organisation: a topic named by a new case code
 // in their group, the first card in it, and a note to the person with the hours.
 func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
-	if j.h.cs != nil {
+	if j.handoff.openCase != nil {
 		b.say(j, lang, "handoff.already", nil, nil)
 		return
 	}
 	l := b.listing(listingID)
-	link, ok := j.h.links.byListing[listingID]
+	link, ok := j.handoff.links.byListing[listingID]
 	if l == nil || !ok {
 		b.say(j, lang, "handoff.gone", nil, nil)
 		return
@@ -266,12 +267,12 @@ func (b *Bot) openCase(ctx context.Context, j *job, listingID, lang string) {
 	// its thread, and sends the card after it.
 	c := store.Case{ID: newCaseID(), Code: code, ListingID: listingID, Lang: lang, Need: f.Need,
 		GroupKey: link.ChatKey, PersonKey: j.key, Person: b.keys.Seal(chatBytes(j.chat), j.key), OpenedAt: now, ActiveAt: now}
-	j.h.opened = append(j.h.opened, c)
-	j.h.cs, j.h.group = &c, group
+	j.handoff.opened = append(j.handoff.opened, c)
+	j.handoff.openCase, j.handoff.group = &c, group
 	j.counted = append(j.counted, counted{lang, f.Need, store.EventHandoffOpened})
-	j.h.out = append(j.h.out,
-		keyed{key: c.GroupKey, req: request{Kind: kindTopic, Chat: group, Group: true, Lane: c.Code, Case: c.ID, Text: code}},
-		keyed{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: b.card(c, f)})})
+	j.handoff.out = append(j.handoff.out,
+		otherChatRequest{key: c.GroupKey, req: request{Kind: kindTopic, Chat: group, Group: true, Lane: c.Code, Case: c.ID, Text: code}},
+		otherChatRequest{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: b.card(c, f)})})
 	data := map[string]any{"Org": locales.BidiFor(lang).FSI(l.Name), "Hours": b.hoursText(lang, l.Hours)}
 	b.say(j, lang, "handoff.opened", data, keyboardOf(flows.ShareButton(b.cat, lang, caseTag(c))))
 	if a := l.Hours.At(now, directory.EnglandAndWales); a.Known && !a.Open {
@@ -342,13 +343,13 @@ func (b *Bot) endCase(j *job, c store.Case, group int64, by string) {
 		cl.out = append(cl.out, b.unsharedOnLeaving(c, group)...)
 	}
 	cl.out = append(cl.out, b.topicNote(c, group, note)...)
-	j.h.closes = append(j.h.closes, cl)
+	j.handoff.closes = append(j.handoff.closes, cl)
 }
 
 // topicNote is a note in the case's topic followed by closing the topic.
-func (b *Bot) topicNote(c store.Case, group int64, id string) []keyed {
+func (b *Bot) topicNote(c store.Case, group int64, id string) []otherChatRequest {
 	text := b.cat.Text(orgLang, id, map[string]any{"Code": c.Code})
-	return []keyed{
+	return []otherChatRequest{
 		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindTopicSend, Text: text})},
 		{key: c.GroupKey, req: toTopic(c, group, request{Kind: kindCloseTopic})},
 	}
@@ -356,11 +357,11 @@ func (b *Bot) topicNote(c store.Case, group int64, id string) []keyed {
 
 // personGone closes the person's case when they leave (exit) or block the bot.
 func (b *Bot) personGone(j *job, by string) {
-	if j.h.cs == nil {
+	if j.handoff.openCase == nil {
 		return
 	}
-	b.endCase(j, *j.h.cs, j.h.group, by)
-	j.h.cs = nil
+	b.endCase(j, *j.handoff.openCase, j.handoff.group, by)
+	j.handoff.openCase = nil
 }
 
 // personClosing closes a case from the organisation's side (close, idle, unlink): the person
@@ -375,7 +376,7 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 			id = unlinkedGone // the list cannot give their other contacts any more
 		}
 		// The person may not be looking: the text names neither the organisation nor the need.
-		cl.out = append(cl.out, keyed{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
+		cl.out = append(cl.out, otherChatRequest{key: c.PersonKey, caseID: c.ID, req: request{Kind: kindSend, Chat: chat, Track: true, Silent: b.silent(ctx, c.PersonKey),
 			Text: b.cat.Text(c.Lang, id, nil), Keyboard: rateKeyboard(b.cat, c.Lang, c.ID)}})
 	}
 	switch {
@@ -392,7 +393,7 @@ func (b *Bot) personClosing(ctx context.Context, c store.Case, group int64, by s
 // other chats than its own in w.
 func (b *Bot) commitHandoff(ctx context.Context, tx *store.Tx, j *job, w *batchWrite) error {
 	now := tx.Now()
-	h := &j.h
+	h := &j.handoff
 	for _, c := range h.opened {
 		if err := tx.OpenCase(ctx, c); err != nil {
 			return err
@@ -481,9 +482,9 @@ func (b *Bot) caseFailedTx(ctx context.Context, tx *store.Tx, caseID, kind strin
 		}
 		id = "handoff.share.failed"
 	}
-	var out []keyed
+	var out []otherChatRequest
 	if chat, err := b.openChat(c.Person, c.PersonKey); err == nil && !c.Closed {
-		out = append(out, keyed{key: c.PersonKey, req: request{Kind: kindSend, Chat: chat, Track: true,
+		out = append(out, otherChatRequest{key: c.PersonKey, req: request{Kind: kindSend, Chat: chat, Track: true,
 			Silent: b.silent(ctx, c.PersonKey), Text: b.cat.Text(c.Lang, id, nil)}})
 	}
 	if kind != kindTopic {
@@ -495,7 +496,7 @@ func (b *Bot) caseFailedTx(ctx context.Context, tx *store.Tx, caseID, kind strin
 
 // queueTx queues requests for other chats. A copy for a person goes only while its case is
 // open, so nothing reaches someone who left in the same batch.
-func (b *Bot) queueTx(ctx context.Context, tx *store.Tx, out []keyed, w *batchWrite) error {
+func (b *Bot) queueTx(ctx context.Context, tx *store.Tx, out []otherChatRequest, w *batchWrite) error {
 	for _, k := range out {
 		if k.caseID != "" && k.req.Kind == kindCopy {
 			open, err := tx.CaseOpen(ctx, k.caseID)
@@ -517,7 +518,7 @@ func (b *Bot) queueTx(ctx context.Context, tx *store.Tx, out []keyed, w *batchWr
 // Forgetting closed cases and old link codes is the janitor's (store.Retention).
 func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 	now := b.cfg.Now()
-	b.ho.pace.prune(now)
+	b.handoff.pace.prune(now)
 	if err := b.unlinkRequested(ctx, now); err != nil {
 		return err
 	}
@@ -536,7 +537,7 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 			}
 			closes = append(closes, b.personClosing(ctx, c, group, closedIdle))
 		}
-		var items []*item
+		var items []*outboxItem
 		var w batchWrite
 		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			w = batchWrite{}
@@ -553,6 +554,6 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 			return err
 		}
 		b.cfg.Metrics.HandoffsClosed.Add(float64(w.closed))
-		b.out.enqueue(ctx, addition{items: items})
+		b.out.enqueue(ctx, committedWork{items: items})
 	}
 }

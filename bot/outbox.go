@@ -13,8 +13,8 @@ import (
 	"github.com/puente-bot/puente/store"
 )
 
-// item is one outbox row in memory.
-type item struct {
+// outboxItem is one outbox row in memory.
+type outboxItem struct {
 	id  int64 // the row; 0 for a request that lives only in memory
 	key string
 	req request
@@ -24,18 +24,18 @@ type item struct {
 	err   error // the result: nil when Telegram accepted it
 }
 
-// addition is what the outbox is told after a transaction committed: chats to forget (their
-// waiting items are dropped) and new items, in that order.
-type addition struct {
+// committedWork is what the outbox is told after a transaction committed: chats to forget
+// (their waiting items are dropped) and new items, in that order.
+type committedWork struct {
 	forget []string
-	items  []*item
+	items  []*outboxItem
 }
 
 // commitLinger is how long the outbox gathers results before recording them.
 const commitLinger = 10 * time.Millisecond
 
-// completion is a result the outbox records in the database, in batches.
-type completion struct {
+// sendResult is a result the outbox records in the database, in batches.
+type sendResult struct {
 	rowID  int64  // the row to delete; 0 for none
 	key    string // the chat
 	chat   int64
@@ -52,12 +52,12 @@ type completion struct {
 	// the username (kindTopic, or kindTopicSend for a share)
 }
 
-// erased is the committer's answer to an erase request: the deleteMessages requests it
+// erasedChat is the committer's answer to an erase request: the deleteMessages requests it
 // queued, which go first in the chat's queue.
-type erased struct {
+type erasedChat struct {
 	key   string
 	gen   int
-	items []*item
+	items []*outboxItem
 	err   error
 }
 
@@ -89,15 +89,15 @@ type outbox struct {
 	// deleteAfter and briefFor are how long tracked messages, and brief ones, stay.
 	deleteAfter, briefFor time.Duration
 
-	add     chan addition
-	results chan *item
+	add     chan committedWork
+	results chan *outboxItem
 	done    chan struct{} // closed when run has returned
 
 	// The committer answers erase requests here, without ever blocking on the scheduler,
 	// and hands over the requests that completions queued (more).
 	erasedMu sync.Mutex
-	erased   []erased
-	more     []*item
+	erased   []erasedChat
+	more     []*outboxItem
 	made     []topicRecorded
 	erasedC  chan struct{} // signalled (capacity 1) when erased, more or made grows
 
@@ -109,17 +109,17 @@ type outbox struct {
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
 	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m,
-		add: make(chan addition, 64), results: make(chan *item), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
+		add: make(chan committedWork, 64), results: make(chan *outboxItem), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
 // changed) is dropped.
-func (o *outbox) load(ctx context.Context) ([]*item, error) {
+func (o *outbox) load(ctx context.Context) ([]*outboxItem, error) {
 	rows, err := o.db.Outbox(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var items []*item
+	var items []*outboxItem
 	var broken []int64
 	for _, r := range rows {
 		plain, err := o.keys.Open(r.Request, r.ChatKey)
@@ -131,7 +131,7 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 			broken = append(broken, r.ID)
 			continue
 		}
-		items = append(items, &item{id: r.ID, key: string(r.ChatKey), req: req})
+		items = append(items, &outboxItem{id: r.ID, key: string(r.ChatKey), req: req})
 	}
 	if err := o.resolveTopics(ctx, items); err != nil {
 		return nil, err
@@ -147,7 +147,7 @@ func (o *outbox) load(ctx context.Context) ([]*item, error) {
 
 // resolveTopics gives the requests queued for a case that waited for its topic the thread
 // made meanwhile. Those whose topic is still to be made get it when it is.
-func (o *outbox) resolveTopics(ctx context.Context, items []*item) error {
+func (o *outbox) resolveTopics(ctx context.Context, items []*outboxItem) error {
 	var ids []string
 	for _, it := range items {
 		if it.req.inTopic() && it.req.Thread == 0 && it.req.Case != "" {
@@ -171,7 +171,7 @@ func (o *outbox) resolveTopics(ctx context.Context, items []*item) error {
 
 // enqueue hands committed items (and chats to forget first) to the running outbox. If ctx
 // ends first they are still in the database and go out after the next start.
-func (o *outbox) enqueue(ctx context.Context, a addition) {
+func (o *outbox) enqueue(ctx context.Context, a committedWork) {
 	if len(a.items) == 0 && len(a.forget) == 0 {
 		return
 	}
@@ -184,10 +184,10 @@ func (o *outbox) enqueue(ctx context.Context, a addition) {
 
 // run sends until ctx ends. Requests already on the wire then finish and their results are
 // recorded, so a stop does not send anything twice; nothing else is drained.
-func (o *outbox) run(ctx context.Context, pending []*item) {
+func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 	defer close(o.done)
 	var wg sync.WaitGroup
-	work := make(chan *item)
+	work := make(chan *outboxItem)
 	for range max(1, o.lim.InFlight) {
 		wg.Go(func() {
 			for it := range work {
@@ -199,7 +199,7 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 			}
 		})
 	}
-	commits := make(chan completion, 1024)
+	commits := make(chan sendResult, 1024)
 	wg.Go(func() { o.commit(context.WithoutCancel(ctx), commits) })
 
 	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits, topics: map[string]topicMade{}}
@@ -250,11 +250,11 @@ func (o *outbox) run(ctx context.Context, pending []*item) {
 
 // commit records results in batches: one transaction for everything that finished while
 // the previous one was being written.
-func (o *outbox) commit(ctx context.Context, in <-chan completion) {
+func (o *outbox) commit(ctx context.Context, in <-chan sendResult) {
 	linger := time.NewTimer(0)
 	defer linger.Stop()
 	for c := range in {
-		batch := []completion{c}
+		batch := []sendResult{c}
 		// Wait a moment for more: one commit for many sends. A commit costs more CPU than
 		// anything else the bot does per update; a crash (not a stop: a stop records what it
 		// sent) in this window only sends those messages again.
@@ -301,9 +301,9 @@ func (o *outbox) commit(ctx context.Context, in <-chan completion) {
 // record writes a batch of results in one transaction, answers its erase requests, and
 // returns the requests the results queued: a case's answer to a refusal, or the deletion of
 // a username that arrived after it was taken back.
-func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, []*item, error) {
-	var es []erased
-	var more []*item
+func (o *outbox) record(ctx context.Context, batch []sendResult) ([]erasedChat, []*outboxItem, error) {
+	var es []erasedChat
+	var more []*outboxItem
 	var ends []int // for each erase, where its requests end in w
 	closed := 0
 	err := o.db.Write(ctx, func(tx *store.Tx) error {
@@ -362,7 +362,7 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, []*i
 						return err
 					}
 				}
-				es = append(es, erased{key: c.key, gen: c.gen})
+				es = append(es, erasedChat{key: c.key, gen: c.gen})
 				ends = append(ends, len(w.reqs))
 			case c.topic != 0:
 				if err := tx.SetCaseTopic(ctx, c.caseID, int64(c.topic)); err != nil {
@@ -407,7 +407,7 @@ func (o *outbox) record(ctx context.Context, batch []completion) ([]erased, []*i
 	})
 	if err != nil {
 		for i := range es {
-			es[i] = erased{key: es[i].key, gen: es[i].gen, err: err}
+			es[i] = erasedChat{key: es[i].key, gen: es[i].gen, err: err}
 		}
 		return es, nil, err
 	}

@@ -36,10 +36,10 @@ func runOutbox(t *testing.T, fake *telegramtest.Server, lim Limits) *outbox {
 	return o
 }
 
-func sends(chat int64, n int, group bool) []*item {
-	out := make([]*item, n)
+func sends(chat int64, n int, group bool) []*outboxItem {
+	out := make([]*outboxItem, n)
 	for i := range out {
-		out[i] = &item{key: fmt.Sprint(chat), req: request{Kind: kindSend, Chat: chat, Group: group, Text: fmt.Sprint("message ", i)}}
+		out[i] = &outboxItem{key: fmt.Sprint(chat), req: request{Kind: kindSend, Chat: chat, Group: group, Text: fmt.Sprint("message ", i)}}
 	}
 	return out
 }
@@ -70,11 +70,11 @@ func TestPacing(t *testing.T) {
 			c := &clock{now: time.Unix(1_800_000_000, 0)}
 			start := c.Now()
 			o := &outbox{lim: lim, now: c.Now, log: slog.New(slog.NewTextHandler(io.Discard, nil)), m: metrics.New()}
-			s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(lim.Overall, c.Now()), commits: make(chan completion, 100)}
+			s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(lim.Overall, c.Now()), commits: make(chan sendResult, 100)}
 			for _, chat := range tt.chats {
 				s.insert(sends(chat, tt.each, tt.group))
 			}
-			work := make(chan *item, 100)
+			work := make(chan *outboxItem, 100)
 			var got []time.Duration
 			for step := 0; step < 500 && len(got) < len(tt.want); step++ {
 				s.dispatch(c.Now(), work)
@@ -118,10 +118,10 @@ func TestRetryAfterAndRefusal(t *testing.T) {
 	lim.RetryUnit = 25 * time.Millisecond
 	o := runOutbox(t, fake, lim)
 	items := sends(u.ID, 2, false)
-	items = append(items, &item{key: "11", req: request{Kind: kindSend, Chat: u.ID, Text: strings.Repeat("x", 5000)}})
+	items = append(items, &outboxItem{key: "11", req: request{Kind: kindSend, Chat: u.ID, Text: strings.Repeat("x", 5000)}})
 	items = append(items, sends(u.ID, 1, false)[0])
 	items[3].req.Text = "after the refused one"
-	o.enqueue(context.Background(), addition{items: items})
+	o.enqueue(context.Background(), committedWork{items: items})
 	fake.Wait(t, "the messages", func() bool { return len(fake.BotMessages(u.ID)) == 3 })
 	ms := fake.BotMessages(u.ID)
 	if got := ms[0].Date.Sub(failedAt); got < 50*time.Millisecond {

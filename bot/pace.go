@@ -128,7 +128,7 @@ func (p *groupPace) prune(now time.Time) {
 // (a case) goes after the first item of every other lane that has as many before it, and
 // each lane keeps its own order. The queue stays sorted by round, so the first item (maybe on
 // the wire) is never passed: its round is 0.
-func fairInsert(items []*item, it *item) []*item {
+func fairInsert(items []*outboxItem, it *outboxItem) []*outboxItem {
 	lane := it.req.Lane
 	if lane == "" {
 		return append(items, it)

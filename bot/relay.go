@@ -3,10 +3,10 @@ package bot
 // relayFromPerson copies the person's message into their case's topic and, when the group's
 // budget is spent, tells them it is waiting rather than leaving them in silence.
 func (b *Bot) relayFromPerson(j *job, msgID int, lang string) {
-	c := j.h.cs
-	j.h.touched = append(j.h.touched, c.ID)
-	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: toTopic(*c, j.h.group, request{Kind: kindCopy, From: j.chat, MessageID: msgID})})
-	if b.ho.pace.reserve(string(c.GroupKey), c.ID, b.cfg.Now()) {
+	c := j.handoff.openCase
+	j.handoff.touched = append(j.handoff.touched, c.ID)
+	j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: toTopic(*c, j.handoff.group, request{Kind: kindCopy, From: j.chat, MessageID: msgID})})
+	if b.handoff.pace.reserve(string(c.GroupKey), c.ID, b.cfg.Now()) {
 		b.say(j, lang, "handoff.waiting", nil, nil)
 	}
 }

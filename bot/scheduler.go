@@ -11,7 +11,7 @@ import (
 // chatQueue holds one chat's items in order. At most one of them is on the wire.
 type chatQueue struct {
 	key     string
-	items   []*item
+	items   []*outboxItem
 	busy    bool
 	notBef  time.Time // retry_after or backoff
 	backoff time.Duration
@@ -64,7 +64,7 @@ type scheduler struct {
 	ready    readyHeap
 	overall  bucket
 	inflight int
-	commits  chan<- completion
+	commits  chan<- sendResult
 	topics   map[string]topicMade // by case: topics made lately, for requests still to come
 }
 
@@ -92,7 +92,7 @@ func (s *scheduler) queue(key string, group bool) *chatQueue {
 	return q
 }
 
-func (s *scheduler) insert(items []*item) {
+func (s *scheduler) insert(items []*outboxItem) {
 	for _, it := range items {
 		q := s.queue(it.key, it.req.Group)
 		it.gen = q.gen
@@ -131,7 +131,7 @@ func (s *scheduler) forget(key string) {
 }
 
 // dispatch starts every request that may go now and returns how long until the next may.
-func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
+func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Duration {
 	for s.ready.Len() > 0 && s.inflight < max(1, s.o.lim.InFlight) {
 		q := s.ready[0]
 		if d := q.notBef.Sub(now); d > 0 {
@@ -145,7 +145,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 			s.o.m.Dropped.Inc()
 			heap.Pop(&s.ready)
 			q.pop()
-			s.commits <- completion{rowID: it.id, key: it.key}
+			s.commits <- sendResult{rowID: it.id, key: it.key}
 			s.schedule(q)
 			continue
 		}
@@ -165,7 +165,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 		if it.req.Kind == kindForget {
 			// Every earlier result of this chat is already on its way to the committer,
 			// which handles them in order: nothing is tracked again after this.
-			s.commits <- completion{rowID: it.id, key: it.key, forget: true}
+			s.commits <- sendResult{rowID: it.id, key: it.key, forget: true}
 			q.pop()
 			s.schedule(q)
 			continue
@@ -174,7 +174,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 		if it.req.Kind == kindErase {
 			// Every earlier result of this chat is already on its way to the committer,
 			// which handles them in order: the erase sees every message sent.
-			s.commits <- completion{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen}
+			s.commits <- sendResult{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen}
 			continue
 		}
 		s.inflight++
@@ -186,14 +186,14 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *item) time.Duration {
 	return time.Hour
 }
 
-func (s *scheduler) result(it *item) {
+func (s *scheduler) result(it *outboxItem) {
 	s.inflight--
 	q := s.queues[it.key]
 	q.busy = false
 	if it.gen != q.gen {
 		// The chat was forgotten while this was on the wire: its queue is already replaced.
 		// A message that went out is tracked, and the erase queued after it deletes it.
-		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
+		c := sendResult{rowID: it.id, key: it.key, chat: it.req.Chat}
 		if it.err == nil && it.req.Track {
 			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
@@ -205,7 +205,7 @@ func (s *scheduler) result(it *item) {
 		s.o.m.Requests.WithLabelValues(it.req.Kind).Inc()
 		q.pop()
 		q.backoff = 0
-		c := completion{rowID: it.id, key: it.key, chat: it.req.Chat}
+		c := sendResult{rowID: it.id, key: it.key, chat: it.req.Chat}
 		if it.req.Track {
 			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
@@ -235,7 +235,7 @@ func (s *scheduler) result(it *item) {
 		s.o.log.Info("A chat is closed to the bot; forgetting it")
 		q.items = nil
 		q.gen++
-		s.commits <- completion{rowID: it.id, key: it.key, forget: true, caseID: it.req.Case, failed: caseFailure(&it.req)}
+		s.commits <- sendResult{rowID: it.id, key: it.key, forget: true, caseID: it.req.Case, failed: caseFailure(&it.req)}
 		return
 	case outcomeRefused:
 		if it.req.Kind == kindEdit {
@@ -246,7 +246,7 @@ func (s *scheduler) result(it *item) {
 		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
 		s.o.m.Dropped.Inc()
 		q.pop()
-		s.commits <- completion{rowID: it.id, key: it.key, caseID: it.req.Case, failed: caseFailure(&it.req)}
+		s.commits <- sendResult{rowID: it.id, key: it.key, caseID: it.req.Case, failed: caseFailure(&it.req)}
 	default:
 		s.o.m.Retries.Inc()
 		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
@@ -286,7 +286,7 @@ func (s *scheduler) topicRecorded(t topicRecorded) {
 
 // erased puts the deletions an erase request produced at the head of the chat's queue, in
 // place of the erase request (unless the chat was forgotten again meanwhile).
-func (s *scheduler) erased(e erased) {
+func (s *scheduler) erased(e erasedChat) {
 	q, ok := s.queues[e.key]
 	if !ok {
 		return

@@ -26,29 +26,29 @@ func (b *Bot) caseFor(c *store.Case) *flows.Case {
 // share shares the person's username with the organisation of their open case, as the
 // engine asked, and tells them it is on its way.
 func (b *Bot) share(j *job, username, lang string) {
-	c := j.h.cs
+	c := j.handoff.openCase
 	// Through the outbox, like everything sent to Telegram: its completion records the
 	// message's id, so it can be taken back, or deletes it if the person took it back or
 	// left meanwhile.
 	c.Shared = store.SharePending
-	j.h.shared = append(j.h.shared, *c)
-	req := toTopic(*c, j.h.group, request{Kind: kindTopicSend, Share: true,
+	j.handoff.shared = append(j.handoff.shared, *c)
+	req := toTopic(*c, j.handoff.group, request{Kind: kindTopicSend, Share: true,
 		Text: b.cat.Text(orgLang, "handoff.org.shared", map[string]any{"Username": "@" + username})})
 	req.Case = c.ID
-	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: req})
+	j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: req})
 	b.say(j, lang, "handoff.share.done", flows.ShareData(lang, b.caseFor(c), username), keyboardOf(flows.StopSharing(b.cat, lang, caseTag(*c))))
 }
 
 // unshare takes the username back from the organisation of the person's open case.
 func (b *Bot) unshare(j *job) {
-	c := j.h.cs
-	j.h.unshare = append(j.h.unshare, *c)
+	c := j.handoff.openCase
+	j.handoff.unshare = append(j.handoff.unshare, *c)
 	if c.Shared > 0 {
-		j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.h.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}})
+		j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.handoff.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}})
 	}
 	// A username still on its way is deleted as soon as it arrives: its completion finds
 	// the share taken back.
-	j.h.out = append(j.h.out, keyed{key: c.GroupKey, req: toTopic(*c, j.h.group, request{Kind: kindTopicSend,
+	j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: toTopic(*c, j.handoff.group, request{Kind: kindTopicSend,
 		Text: b.cat.Text(orgLang, "handoff.org.unshared", nil)})})
 	c.Shared = 0
 }
@@ -57,7 +57,7 @@ func (b *Bot) unshare(j *job) {
 // before they left (exit or blocking), in the groups that are still linked (only a linked
 // group's chat id is kept).
 func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batchWrite) error {
-	if j.h.links == nil {
+	if j.handoff.links == nil {
 		return nil
 	}
 	cs, err := tx.SharedClosedCases(ctx, j.key)
@@ -65,7 +65,7 @@ func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batc
 		return err
 	}
 	for _, c := range cs {
-		l, ok := j.h.links.byChat[string(c.GroupKey)]
+		l, ok := j.handoff.links.byChat[string(c.GroupKey)]
 		if !ok {
 			continue
 		}
@@ -83,10 +83,10 @@ func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batc
 }
 
 // unsharedOnLeaving deletes the username a person shared when they leave or block the bot.
-func (b *Bot) unsharedOnLeaving(c store.Case, group int64) []keyed {
+func (b *Bot) unsharedOnLeaving(c store.Case, group int64) []otherChatRequest {
 	if c.Shared <= 0 || group == 0 {
 		// A username still on its way is deleted when it arrives (store.Tx.RecordShare).
 		return nil
 	}
-	return []keyed{{key: c.GroupKey, req: request{Kind: kindDelete, Chat: group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}}}
+	return []otherChatRequest{{key: c.GroupKey, req: request{Kind: kindDelete, Chat: group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}}}
 }

@@ -34,7 +34,7 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		var items []*item
+		var items []*outboxItem
 		err = b.db.Write(ctx, func(tx *store.Tx) error {
 			var w batchWrite
 			for len(due) > 0 {
@@ -75,6 +75,6 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		b.out.enqueue(ctx, addition{items: items})
+		b.out.enqueue(ctx, committedWork{items: items})
 	}
 }

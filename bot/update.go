@@ -32,7 +32,7 @@ type incoming struct {
 	callback string // callback query id
 	msgID    int    // the person's message, or the message whose button was pressed
 	hint     string // Telegram's language_code: a first guess, never stored
-	grp      *groupIn
+	group    *groupIn
 	username string // only with the button by which the person shares it with an organisation
 }
 
@@ -199,11 +199,11 @@ func readGroup(m *models.Message) incoming {
 		// must not make the bot leave a group that is about to send /link.
 		return incoming{}
 	}
-	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, grp: g}
+	return incoming{kind: inStranger, chat: m.Chat.ID, msgID: m.ID, group: g}
 }
 
 // readGroupMember reads a change of the bot's membership of a group or channel.
 func readGroupMember(c *models.ChatMemberUpdated) incoming {
-	return incoming{kind: inStranger, chat: c.Chat.ID, grp: &groupIn{typ: c.Chat.Type, forum: c.Chat.IsForum,
+	return incoming{kind: inStranger, chat: c.Chat.ID, group: &groupIn{typ: c.Chat.Type, forum: c.Chat.IsForum,
 		isMember: true, member: c.NewChatMember.Type}}
 }
