@@ -31,7 +31,8 @@ type committedWork struct {
 	items  []*outboxItem
 }
 
-// commitLinger is how long the outbox gathers results before recording them.
+// commitLinger is how long the outbox waits at most for the results of requests on the
+// wire, to record them with one that came before them.
 const commitLinger = 10 * time.Millisecond
 
 // sendResult is a result the outbox records in the database, in batches.
@@ -44,6 +45,7 @@ type sendResult struct {
 	forget bool // the person blocked the bot: forget everything about the chat
 	erase  bool // delete every tracked message of the chat (an erase request)
 	gen    int  // with erase: the chat queue's generation
+	more   bool // other requests were on the wire: their results follow
 
 	caseID string // with topic, share or failed: the case
 	topic  int    // a case's topic was made: its thread
@@ -88,6 +90,7 @@ type outbox struct {
 	m   *metrics.Metrics
 	// deleteAfter and briefFor are how long tracked messages, and brief ones, stay.
 	deleteAfter, briefFor time.Duration
+	linger                time.Duration // commitLinger; longer in a test that must see none
 
 	add     chan committedWork
 	results chan *outboxItem
@@ -108,7 +111,7 @@ type outbox struct {
 }
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
-	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m,
+	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m, linger: commitLinger,
 		add: make(chan committedWork, 64), results: make(chan *outboxItem), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
@@ -249,28 +252,48 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 }
 
 // commit records results in batches: one transaction for everything that finished while
-// the previous one was being written.
+// the previous one was being written, and for what was on the wire with it.
 func (o *outbox) commit(ctx context.Context, in <-chan sendResult) {
-	linger := time.NewTimer(0)
+	linger := time.NewTimer(time.Hour)
+	linger.Stop()
 	defer linger.Stop()
 	for c := range in {
 		batch := []sendResult{c}
-		// Wait a moment for more: one commit for many sends. A commit costs more CPU than
-		// anything else the bot does per update; a crash (not a stop: a stop records what it
-		// sent) in this window only sends those messages again.
-		linger.Reset(commitLinger)
-	more:
+		// A crash (not a stop: a stop records what it sent) between a send and its record
+		// sends the message again, and the first copy is not tracked, so never deleted: the
+		// record goes at once when nothing else is on the wire. Otherwise it waits for those
+		// results, commitLinger at most, as a commit costs more CPU than anything else the
+		// bot does per update.
+		wait, lingering := c.more, false
+	gather:
 		for len(batch) < 512 {
-			select {
-			case c, ok := <-in:
-				if !ok {
-					break more
+			var next sendResult
+			var ok bool
+			if wait {
+				if !lingering {
+					linger.Reset(o.linger)
+					lingering = true
 				}
-				batch = append(batch, c)
-			case <-linger.C:
-				break more
+				select {
+				case next, ok = <-in:
+				case <-linger.C:
+					break gather
+				}
+			} else {
+				// Nothing on the wire: only what has come already goes with it.
+				select {
+				case next, ok = <-in:
+				default:
+					break gather
+				}
 			}
+			if !ok {
+				break gather
+			}
+			batch = append(batch, next)
+			wait = next.more
 		}
+		linger.Stop()
 		es, more, err := o.record(ctx, batch)
 		if err != nil {
 			// The rows stay: those messages are sent again after a restart.

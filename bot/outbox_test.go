@@ -36,6 +36,52 @@ func runOutbox(t *testing.T, fake *telegramtest.Server, lim Limits) *outbox {
 	return o
 }
 
+// TestLoneSendRecordedAtOnce: a send with nothing else on the wire is recorded (its row gone,
+// its message tracked) without waiting for results that are not coming, so a crash can
+// resend it, untracked, only in the moment its commit takes. The outbox here would wait an
+// hour for others.
+func TestLoneSendRecordedAtOnce(t *testing.T) {
+	fake := telegramtest.New(t)
+	h := newHarness(t, fake)
+	a, err := newAPI(fake.URL, fake.Token, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o := newOutbox(h.db, h.keys, a, testLimits, slog.New(slog.NewTextHandler(h.logs, nil)), time.Now, metrics.New())
+	o.linger = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		o.run(ctx, nil)
+	}()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	const chat = 42
+	fake.SendText(telegramtest.User{ID: chat, FirstName: "P"}, "hola")
+	for i := range 3 {
+		var w batchWrite
+		var items []*outboxItem
+		err := h.db.Write(ctx, func(tx *store.Tx) error {
+			w = batchWrite{}
+			if err := w.queue(h.keys, []byte("k"), request{Kind: kindSend, Chat: chat, Text: fmt.Sprint("reply ", i), Track: true}); err != nil {
+				return err
+			}
+			items, err = w.flush(ctx, tx)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		o.enqueue(ctx, committedWork{items: items})
+		fake.Wait(t, fmt.Sprint("reply ", i, " recorded"), func() bool {
+			return h.count("outbox") == 0 && h.count("messages") == i+1
+		})
+	}
+}
+
 func sends(chat int64, n int, group bool) []*outboxItem {
 	out := make([]*outboxItem, n)
 	for i := range out {

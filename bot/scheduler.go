@@ -145,7 +145,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Durati
 			s.o.m.Dropped.Inc()
 			heap.Pop(&s.ready)
 			q.pop()
-			s.commits <- sendResult{rowID: it.id, key: it.key}
+			s.record(sendResult{rowID: it.id, key: it.key})
 			s.schedule(q)
 			continue
 		}
@@ -165,7 +165,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Durati
 		if it.req.Kind == kindForget {
 			// Every earlier result of this chat is already on its way to the committer,
 			// which handles them in order: nothing is tracked again after this.
-			s.commits <- sendResult{rowID: it.id, key: it.key, forget: true}
+			s.record(sendResult{rowID: it.id, key: it.key, forget: true})
 			q.pop()
 			s.schedule(q)
 			continue
@@ -174,7 +174,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Durati
 		if it.req.Kind == kindErase {
 			// Every earlier result of this chat is already on its way to the committer,
 			// which handles them in order: the erase sees every message sent.
-			s.commits <- sendResult{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen}
+			s.record(sendResult{rowID: it.id, key: it.key, chat: it.req.Chat, erase: true, gen: q.gen})
 			continue
 		}
 		s.inflight++
@@ -197,7 +197,7 @@ func (s *scheduler) result(it *outboxItem) {
 		if it.err == nil && it.req.Track {
 			c.msgID, c.brief = it.msgID, it.req.Brief
 		}
-		s.commits <- c
+		s.record(c)
 		s.schedule(q)
 		return
 	}
@@ -215,12 +215,12 @@ func (s *scheduler) result(it *outboxItem) {
 			// caseworker answering the card finds the case by its topic.
 			c.caseID, c.topic = it.req.Case, it.msgID
 			q.busy = true
-			s.commits <- c
+			s.record(c)
 			return
 		case it.req.Share:
 			c.caseID, c.share = it.req.Case, it.msgID
 		}
-		s.commits <- c
+		s.record(c)
 		s.schedule(q)
 		return
 	}
@@ -235,7 +235,7 @@ func (s *scheduler) result(it *outboxItem) {
 		s.o.log.Info("A chat is closed to the bot; forgetting it")
 		q.items = nil
 		q.gen++
-		s.commits <- sendResult{rowID: it.id, key: it.key, forget: true, caseID: it.req.Case, failed: caseFailure(&it.req)}
+		s.record(sendResult{rowID: it.id, key: it.key, forget: true, caseID: it.req.Case, failed: caseFailure(&it.req)})
 		return
 	case outcomeRefused:
 		if it.req.Kind == kindEdit {
@@ -246,13 +246,21 @@ func (s *scheduler) result(it *outboxItem) {
 		s.o.log.Warn("Telegram refused a request; dropping it", "kind", it.req.Kind)
 		s.o.m.Dropped.Inc()
 		q.pop()
-		s.commits <- sendResult{rowID: it.id, key: it.key, caseID: it.req.Case, failed: caseFailure(&it.req)}
+		s.record(sendResult{rowID: it.id, key: it.key, caseID: it.req.Case, failed: caseFailure(&it.req)})
 	default:
 		s.o.m.Retries.Inc()
 		q.backoff = min(max(2*q.backoff, s.o.lim.BackoffMin), s.o.lim.BackoffMax)
 		q.notBef = s.o.now().Add(q.backoff)
 	}
 	s.schedule(q)
+}
+
+// record hands a result to the committer, saying whether other requests are on the wire:
+// their results follow within moments, and the committer waits for them to record all in one
+// commit.
+func (s *scheduler) record(c sendResult) {
+	c.more = s.inflight > 0
+	s.commits <- c
 }
 
 // caseFailure is the kind of request whose refusal its case must answer (see

@@ -97,6 +97,31 @@ func TestReadPoolCannotWrite(t *testing.T) {
 	}
 }
 
+// TestSynchronousFull holds every connection to syncing the write-ahead log at each commit:
+// the driver's default for WAL (NORMAL) lets a power cut undo commits the bot has already
+// acted on (store.go's pragmas say what that would break).
+func TestSynchronousFull(t *testing.T) {
+	db := MustOpen(t)
+	ctx := context.Background()
+	const full = 2
+	var got int
+	if err := db.ReadPool().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != full {
+		t.Errorf("read pool: synchronous = %d, want %d (FULL)", got, full)
+	}
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		return tx.SQL().QueryRowContext(ctx, `PRAGMA synchronous`).Scan(&got)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != full {
+		t.Errorf("writer: synchronous = %d, want %d (FULL)", got, full)
+	}
+}
+
 func TestWriteRollsBackOnError(t *testing.T) {
 	db := MustOpen(t)
 	ctx := context.Background()
