@@ -47,7 +47,8 @@ type otherChatRequest struct {
 // closing is a case to close, with what to send to each side if it was still open.
 type closing struct {
 	c      store.Case
-	forget bool // forget who the case belonged to at once
+	forget bool  // forget who the case belonged to at once, and take back a shared username
+	group  int64 // with forget: the case's organisation group, where the username is deleted
 	out    []otherChatRequest
 }
 
@@ -338,10 +339,7 @@ func rateKeyboard(cat *locales.Catalog, lang, caseID string) [][]button {
 // organisation is told in the topic, and the topic is closed.
 func (b *Bot) endCase(j *job, c store.Case, group int64, by string) {
 	note := map[string]string{closedByPerson: "handoff.org.ended", closedExit: "handoff.org.left", closedBlocked: "handoff.org.blocked"}[by]
-	cl := closing{c: c, forget: by != closedByPerson}
-	if cl.forget {
-		cl.out = append(cl.out, b.unsharedOnLeaving(c, group)...)
-	}
+	cl := closing{c: c, forget: by != closedByPerson, group: group}
 	cl.out = append(cl.out, b.topicNote(c, group, note)...)
 	j.handoff.closes = append(j.handoff.closes, cl)
 }
@@ -415,7 +413,13 @@ func (b *Bot) commitHandoff(ctx context.Context, tx *store.Tx, j *job, w *batchW
 		}
 	}
 	for _, c := range h.unshare {
-		if err := tx.SetCaseShared(ctx, c.ID, 0); err != nil {
+		// The message holding the username is read here, not when the case was read for the
+		// batch: its record may have committed in between.
+		held, err := tx.Unshare(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := b.deleteShared(w, c, held, h.group); err != nil {
 			return err
 		}
 	}
@@ -453,7 +457,13 @@ func (b *Bot) closeTx(ctx context.Context, tx *store.Tx, cl closing, w *batchWri
 		b.log.Warn("Counting failed", "event", store.EventHandoffClosed, "err", err)
 	}
 	if cl.forget {
-		if err := tx.ForgetCasePerson(ctx, cl.c.ID); err != nil {
+		// The message holding a shared username is read here, not when the case was read for
+		// the batch: its record may have committed in between.
+		held, err := tx.ForgetCasePerson(ctx, cl.c.ID)
+		if err != nil {
+			return err
+		}
+		if err := b.deleteShared(w, cl.c, held, cl.group); err != nil {
 			return err
 		}
 	}

@@ -42,12 +42,9 @@ func (b *Bot) share(j *job, username, lang string) {
 // unshare takes the username back from the organisation of the person's open case.
 func (b *Bot) unshare(j *job) {
 	c := j.handoff.openCase
+	// The message holding it is deleted when this commits (commitHandoff), and a username
+	// still on its way as soon as it arrives: its completion finds the share taken back.
 	j.handoff.unshare = append(j.handoff.unshare, *c)
-	if c.Shared > 0 {
-		j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: request{Kind: kindDelete, Chat: j.handoff.group, Group: true, Lane: c.Code, Delete: []int{int(c.Shared)}}})
-	}
-	// A username still on its way is deleted as soon as it arrives: its completion finds
-	// the share taken back.
 	j.handoff.out = append(j.handoff.out, otherChatRequest{key: c.GroupKey, req: toTopic(*c, j.handoff.group, request{Kind: kindTopicSend,
 		Text: b.cat.Text(orgLang, "handoff.org.unshared", nil)})})
 	c.Shared = 0
@@ -77,6 +74,18 @@ func (b *Bot) unshareClosedTx(ctx context.Context, tx *store.Tx, j *job, w *batc
 			if err := w.queue(b.keys, k.key, k.req); err != nil {
 				return err
 			}
+		}
+	}
+	return nil
+}
+
+// deleteShared queues the deletion of the message holding the username shared in case c
+// (held, as read in the committing transaction) in its group.
+func (b *Bot) deleteShared(w *batchWrite, c store.Case, held, group int64) error {
+	c.Shared = held
+	for _, k := range b.unsharedOnLeaving(c, group) {
+		if err := w.queue(b.keys, k.key, k.req); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -155,7 +155,7 @@ func (tx *Tx) TouchCase(ctx context.Context, id string) error {
 	return nil
 }
 
-// SetCaseSharedTx records the message holding the username the person shared (0: none now).
+// SetCaseShared records the message holding the username the person shared (0: none now).
 func (tx *Tx) SetCaseShared(ctx context.Context, id string, messageID int64) error {
 	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET shared = ? WHERE id = ?`, messageID, id); err != nil {
 		return fmt.Errorf("record shared username: %w", err)
@@ -178,12 +178,17 @@ func (tx *Tx) CloseCase(ctx context.Context, id string) (bool, error) {
 	return n == 1, nil
 }
 
-// ForgetCasePersonTx forgets who the case belonged to: the person left or blocked the bot.
-func (tx *Tx) ForgetCasePerson(ctx context.Context, id string) error {
-	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL, shared = 0 WHERE id = ?`, id); err != nil {
-		return fmt.Errorf("forget case person: %w", err)
+// ForgetCasePerson forgets who the case belonged to: the person left or blocked the bot. It
+// returns the message that held the username they shared, if one was recorded (see Unshare),
+// so it can be deleted.
+func (tx *Tx) ForgetCasePerson(ctx context.Context, id string) (shared int64, err error) {
+	if shared, err = tx.Unshare(ctx, id); err != nil {
+		return 0, err
 	}
-	return nil
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET person_key = NULL, person = NULL WHERE id = ?`, id); err != nil {
+		return 0, fmt.Errorf("forget case person: %w", err)
+	}
+	return shared, nil
 }
 
 // SetCaseTopic records the topic Telegram made for a case that was waiting for it.
@@ -207,6 +212,20 @@ func (tx *Tx) RecordShare(ctx context.Context, id string, messageID int64) (bool
 		return n == 1, err
 	}
 	return false, tx.ShareFailed(ctx, id)
+}
+
+// Unshare records that the person took their username back from the case, and returns the
+// message that held it (0 or SharePending if none was recorded yet). It reads inside the
+// write transaction, so a share recorded since the person's case was read is not missed.
+func (tx *Tx) Unshare(ctx context.Context, id string) (int64, error) {
+	var shared int64
+	if err := tx.tx.QueryRowContext(ctx, `SELECT shared FROM cases WHERE id = ?`, id).Scan(&shared); err != nil {
+		return 0, fmt.Errorf("read shared username: %w", err)
+	}
+	if _, err := tx.tx.ExecContext(ctx, `UPDATE cases SET shared = 0 WHERE id = ?`, id); err != nil {
+		return 0, fmt.Errorf("take back shared username: %w", err)
+	}
+	return shared, nil
 }
 
 // ShareFailed marks a share that was on its way as none.

@@ -163,7 +163,10 @@ func TestCases(t *testing.T) {
 	if rs, err := db.CaseRatings(ctx); err != nil || len(rs) != 1 || rs[0].Helpful != 1 || rs[0].Unhelpful != 0 {
 		t.Fatalf("CaseRatings = %+v, %v", rs, err)
 	}
-	write(func(tx *store.Tx) error { return tx.ForgetCasePerson(ctx, c.ID) })
+	write(func(tx *store.Tx) error {
+		_, err := tx.ForgetCasePerson(ctx, c.ID)
+		return err
+	})
 	got, err = db.CaseByTopic(ctx, []byte("g1"), 7)
 	if err != nil || !got.Closed || got.PersonKey != nil || got.Person != nil {
 		t.Fatalf("CaseByTopic after forgetting = %+v, %v", got, err)
