@@ -625,6 +625,28 @@ func (w *batchWrite) flush(ctx context.Context, tx *store.Tx) ([]*outboxItem, er
 	return items, nil
 }
 
+// commit runs fn in one write transaction with a batch of its own (fresh on every attempt),
+// writes the batch's rows with it, and hands the outbox what to send once it has committed.
+// It returns the committed batch.
+func (b *Bot) commit(ctx context.Context, fn func(tx *store.Tx, w *batchWrite) error) (*batchWrite, error) {
+	var w *batchWrite
+	var items []*outboxItem
+	err := b.db.Write(ctx, func(tx *store.Tx) error {
+		w = &batchWrite{}
+		if err := fn(tx, w); err != nil {
+			return err
+		}
+		var err error
+		items, err = w.flush(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	b.out.enqueue(ctx, committedWork{items: items})
+	return w, nil
+}
+
 // queue seals r for the chat under key and adds it to the batch.
 func (w *batchWrite) queue(keys *store.Keys, key []byte, r request) error {
 	plain, err := json.Marshal(r)

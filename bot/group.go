@@ -317,11 +317,9 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 		case !errors.Is(err, store.ErrNotFound):
 			return err
 		}
-		var items []*outboxItem
-		err = b.db.Write(ctx, func(tx *store.Tx) error {
-			var w batchWrite
+		_, err = b.commit(ctx, func(tx *store.Tx, w *batchWrite) error {
 			for _, cl := range closes {
-				if err := b.closeTx(ctx, tx, cl, &w); err != nil {
+				if err := b.closeTx(ctx, tx, cl, w); err != nil {
 					return err
 				}
 			}
@@ -339,15 +337,13 @@ func (b *Bot) unlinkRequested(ctx context.Context, now time.Time) error {
 				return err
 			}
 			b.relinked()
-			items, err = w.flush(ctx, tx)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
 		// Again after the commit: a batch running meanwhile may have read the old links.
 		b.relinked()
-		b.out.enqueue(ctx, committedWork{items: items})
 		b.log.Info("Unlinked a group on request", "listing", id, "told", group != 0)
 	}
 	return nil

@@ -547,23 +547,17 @@ func (b *Bot) sweepCasesOnce(ctx context.Context) error {
 			}
 			closes = append(closes, b.personClosing(ctx, c, group, closedIdle))
 		}
-		var items []*outboxItem
-		var w batchWrite
-		err = b.db.Write(ctx, func(tx *store.Tx) error {
-			w = batchWrite{}
+		w, err := b.commit(ctx, func(tx *store.Tx, w *batchWrite) error {
 			for _, cl := range closes {
-				if err := b.closeTx(ctx, tx, cl, &w); err != nil {
+				if err := b.closeTx(ctx, tx, cl, w); err != nil {
 					return err
 				}
 			}
-			var err error
-			items, err = w.flush(ctx, tx)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
 		b.cfg.Metrics.HandoffsClosed.Add(float64(w.closed))
-		b.out.enqueue(ctx, committedWork{items: items})
 	}
 }

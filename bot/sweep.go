@@ -34,9 +34,7 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 		if err != nil || len(due) == 0 {
 			return err
 		}
-		var items []*outboxItem
-		err = b.db.Write(ctx, func(tx *store.Tx) error {
-			var w batchWrite
+		_, err = b.commit(ctx, func(tx *store.Tx, w *batchWrite) error {
 			for len(due) > 0 {
 				n := 1
 				for n < len(due) && n < 100 && bytes.Equal(due[n].ChatKey, due[0].ChatKey) {
@@ -68,13 +66,10 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 				}
 				due = due[n:]
 			}
-			var err error
-			items, err = w.flush(ctx, tx)
-			return err
+			return nil
 		})
 		if err != nil {
 			return err
 		}
-		b.out.enqueue(ctx, committedWork{items: items})
 	}
 }
