@@ -409,14 +409,8 @@ func (b *Bot) runJob(ctx context.Context, j *job, sealed []byte, cases map[strin
 	}
 	if sealed != nil {
 		j.hadSession = true
-		plain, err := b.keys.Open(sealed, j.key)
-		if err == nil {
-			err = json.Unmarshal(plain, &j.sess)
-		}
 		// A session that does not open (the secret changed) starts over.
-		if err != nil {
-			j.sess = session{}
-		}
+		j.sess, _ = b.openSession(sealed, j.key)
 	}
 	if err := b.loadCase(ctx, j, cases); err != nil {
 		return err

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"encoding/json"
 	"strings"
 	"unicode/utf16"
 
@@ -18,6 +19,20 @@ type Engine interface {
 type session struct {
 	Flow   flows.State `json:"f"`
 	Silent bool        `json:"s,omitempty"`
+}
+
+// openSession opens the session sealed under key; a session that does not open comes back
+// empty, with the error.
+func (b *Bot) openSession(sealed, key []byte) (session, error) {
+	var s session
+	plain, err := b.keys.Open(sealed, key)
+	if err == nil {
+		err = json.Unmarshal(plain, &s)
+	}
+	if err != nil {
+		return session{}, err
+	}
+	return s, nil
 }
 
 // empty reports a session with nothing worth keeping.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -154,12 +153,8 @@ func (b *Bot) silent(ctx context.Context, key []byte) bool {
 	if err != nil {
 		return false
 	}
-	plain, err := b.keys.Open(sealed, key)
-	if err != nil {
-		return false
-	}
-	var s session
-	return json.Unmarshal(plain, &s) == nil && s.Silent
+	s, err := b.openSession(sealed, key)
+	return err == nil && s.Silent
 }
 
 func (b *Bot) openChat(sealed, key []byte) (int64, error) {

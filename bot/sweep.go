@@ -45,17 +45,16 @@ func (b *Bot) sweepOnce(ctx context.Context) error {
 				for i := range n {
 					ids[i] = due[i].MessageID
 				}
-				chat, err := b.keys.Open(due[0].Chat, key)
-				if err == nil && len(chat) == 8 {
-					r := request{Kind: kindDelete, Chat: chatFromBytes(chat)}
+				chat, err := b.openChat(due[0].Chat, key)
+				if err == nil {
+					r := request{Kind: kindDelete, Chat: chat}
 					for _, id := range ids {
 						r.Delete = append(r.Delete, int(id))
 					}
 					if err := w.queue(b.keys, key, r); err != nil {
 						return err
 					}
-				}
-				if err != nil || len(chat) != 8 {
+				} else {
 					// Puente refuses to start with another secret, so this is damage, not a
 					// rotation: say so, since these messages now stay in the person's chat.
 					b.log.Error("Tracked messages could not be opened and will not be deleted", "messages", n)
