@@ -112,9 +112,22 @@ func generateNames(t *testing.T) []byte {
 	for _, key := range slices.Sorted(maps.Keys(all)) {
 		fmt.Fprintf(&b, "{%q, %q, %q},\n", key, all[key].english, all[key].self)
 	}
-	b.WriteString("}\n\n// pageNames are CLDR's names of languages in each language of the volunteers' pages.\n")
+	b.WriteString("}\n\n// pageNames are CLDR's names of languages in each language of the volunteers' pages\n")
+	b.WriteString("// but English, whose are languageNames' English ones.\n")
 	b.WriteString("var pageNames = []pageLanguage{\n")
 	for i, p := range pages {
+		if p == "en" {
+			english := map[string]string{}
+			for key, n := range all {
+				if n.english != "" {
+					english[key] = n.english
+				}
+			}
+			if !maps.Equal(inPage[i], english) {
+				t.Fatal("CLDR's names on English pages are not its English names: English pages need a table of their own")
+			}
+			continue
+		}
 		fmt.Fprintf(&b, "{%q, []pageName{\n", p)
 		for _, key := range slices.Sorted(maps.Keys(inPage[i])) {
 			fmt.Fprintf(&b, "{%q, %q},\n", key, inPage[i][key])

@@ -61,6 +61,9 @@ func findLanguageName(code string) int {
 // "pt" on a Spanish page), from CLDR; "" when CLDR has none or the page's
 // language is not one the volunteers' pages are written in.
 func NameIn(page, code string) string {
+	if page == "en" {
+		return EnglishName(code)
+	}
 	p, ok := slices.BinarySearchFunc(pageNames, page, func(p pageLanguage, page string) int {
 		return strings.Compare(p.Page, page)
 	})
