@@ -2,7 +2,6 @@ package locales
 
 import (
 	"slices"
-	"sort"
 	"strings"
 
 	"golang.org/x/text/language"
@@ -38,23 +37,36 @@ func MatchAcceptLanguage(header string, shipped []string) string {
 // EnglishName is a language's name in English ("Polish"), from CLDR; ""
 // when CLDR has none.
 func EnglishName(code string) string {
-	if i := findLanguageName(code); i >= 0 {
-		return languageNames[i].English
-	}
-	return ""
+	return cldrLanguageName(englishNames, code)
 }
 
 // SelfName is a language's name in itself and its own script ("polski",
 // "العربية"), from CLDR; "" when CLDR has none.
 func SelfName(code string) string {
-	if i := findLanguageName(code); i >= 0 {
-		return languageNames[i].Self
+	t, _ := language.All.Compose(language.Make(code))
+	base, scr, reg := t.Raw()
+	var baseScript language.Script
+	if scr == (language.Script{}) && reg != (language.Region{}) {
+		// A region can imply a script other than the language's own ("uz-AF").
+		s, _ := t.Script()
+		if baseScript = scriptOf(base); baseScript != s {
+			scr = s
+		}
 	}
-	return ""
-}
-
-func findLanguageName(code string) int {
-	return findName(len(languageNames), func(i int) string { return languageNames[i].Tag }, code)
+	i, scr, _ := cldrEntry(selfNames, base, scr, reg)
+	if i < 0 {
+		return ""
+	}
+	// A name in another script than the tag's is not the language's name in itself.
+	if scr != (language.Script{}) {
+		if baseScript == (language.Script{}) {
+			baseScript = scriptOf(base)
+		}
+		if baseScript != scr {
+			return ""
+		}
+	}
+	return selfNames[i].Name
 }
 
 // NameIn is a language's name in the language of a page ("portugués" for
@@ -64,55 +76,82 @@ func NameIn(page, code string) string {
 	if page == "en" {
 		return EnglishName(code)
 	}
-	p, ok := slices.BinarySearchFunc(pageNames, page, func(p pageLanguage, page string) int {
-		return strings.Compare(p.Page, page)
-	})
-	if !ok {
-		return ""
-	}
-	names := pageNames[p].Names
-	if i := findName(len(names), func(i int) string { return names[i].Tag }, code); i >= 0 {
-		return names[i].Name
+	for _, p := range pageNames {
+		if p.Page == page {
+			return cldrLanguageName(p.Names, code)
+		}
 	}
 	return ""
 }
 
-// The name tables are generated from CLDR (golang.org/x/text/language/display) by
-// names_test.go, so that the binary carries the names puente shows and not every
-// language's name in every language.
+// The name tables (names_table.go) are generated from CLDR by names_test.go, so that
+// the binary carries the names puente shows and not every language's name in every
+// language (golang.org/x/text/language/display). They are filed, and read, as
+// display files and reads its own, so that a name is the one display gives.
 
-// languageName is a language's names, filed under its tag as language.All composes it.
-type languageName struct{ Tag, English, Self string }
-
-// pageName is a language's name in a page's language.
-type pageName struct{ Tag, Name string }
+// cldrName is the name CLDR files under a tag: a base language ("pt"), or a base
+// language with a script or a region that CLDR names apart ("pt-PT", "zh-Hant").
+type cldrName struct{ Tag, Name string }
 
 // pageLanguage is the names of languages in one language of the volunteers' pages.
 type pageLanguage struct {
 	Page  string
-	Names []pageName
+	Names []cldrName
 }
 
-// nameTag is the tag a code's names are filed under, so that "por", "pt" and "PT"
-// are one language and "sh" is "sr-Latn", as CLDR's namers read them.
-func nameTag(code string) language.Tag {
+// cldrLanguageName is the name a table gives a code, inherited from the tag's parent
+// when the table names none for the tag.
+func cldrLanguageName(table []cldrName, code string) string {
 	t, _ := language.All.Compose(language.Make(code))
-	return t
-}
-
-// findName is the index of a code's entry in a table of n entries sorted by tag, -1
-// when it has none. A tag the table lacks inherits its parent's names ("pl-PL" is
-// named as "pl"), as in CLDR.
-func findName(n int, tagAt func(int) string, code string) int {
-	for t := nameTag(code); ; {
-		tag := t.String()
-		if i := sort.Search(n, func(i int) bool { return tagAt(i) >= tag }); i < n && tagAt(i) == tag {
-			return i
+	for {
+		base, scr, reg := t.Raw()
+		if i, _, _ := cldrEntry(table, base, scr, reg); i >= 0 && table[i].Name != "" {
+			return table[i].Name
 		}
 		if t = t.Parent(); t == language.Und {
-			return -1
+			return ""
 		}
 	}
+}
+
+// cldrEntry is the index of the entry a table files a tag under, -1 when none: the
+// first of the base language's entries with the tag's script or region, else the base
+// language's own. It returns the script and region the entry leaves unnamed.
+func cldrEntry(table []cldrName, base language.Base, scr language.Script, reg language.Region) (int, language.Script, language.Region) {
+	b := base.String()
+	i, found := slices.BinarySearchFunc(table, b, func(n cldrName, tag string) int { return strings.Compare(n.Tag, tag) })
+	if scr != (language.Script{}) || reg != (language.Region{}) {
+		// The unknown script and region name nothing: the base language's name stands.
+		if scr.String() == "Zzzz" {
+			scr = language.Script{}
+		}
+		if reg.String() == "ZZ" {
+			reg = language.Region{}
+		}
+		j := i
+		if found {
+			j++
+		}
+		for ; j < len(table) && strings.HasPrefix(table[j].Tag, b+"-"); j++ {
+			switch table[j].Tag[len(b)+1:] {
+			case scr.String():
+				return j, language.Script{}, reg
+			case reg.String():
+				return j, scr, language.Region{}
+			}
+		}
+	}
+	if !found {
+		return -1, scr, reg
+	}
+	return i, scr, reg
+}
+
+// scriptOf is the script a base language is written in when nothing says otherwise.
+func scriptOf(b language.Base) language.Script {
+	t, _ := language.Raw.Compose(b)
+	s, _ := t.Script()
+	return s
 }
 
 // DisplayName is a language's English name and its own, for people who
