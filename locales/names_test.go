@@ -63,14 +63,16 @@ func taggedCodes() []string {
 			}
 		}
 	}
+	slices.Sort(subtags)
+	subtags = slices.Compact(subtags)
 	var codes []string
 	for _, tag := range display.Values.Tags() {
 		base, _ := tag.Base()
 		for _, sub := range subtags {
-			codes = append(codes, base.String()+"-"+sub, base.String()+"-"+sub+"-variant", base.String()+"-Latn-"+sub)
+			codes = append(codes, base.String()+"-"+sub, base.String()+"-Latn-"+sub)
 		}
 	}
-	return append(codes, "PT_br", "zh-Hant-TW", "sr-Cyrl-RS", "en-Latn-GB", "xx", "garbage!", "und", "uz-AF", "pa-PK")
+	return append(codes, "PT_br", "zh-Hant-TW", "sr-Cyrl-RS", "en-Latn-GB", "de-AT-1901", "xx", "garbage!", "und", "uz-AF", "pa-PK")
 }
 
 var letters = strings.Split("abcdefghijklmnopqrstuvwxyz", "")
