@@ -6,11 +6,8 @@ import (
 	"slices"
 	"strings"
 
-	"golang.org/x/text/collate"
-	"golang.org/x/text/language"
-	"golang.org/x/text/language/display"
-
 	"github.com/puente-bot/puente/directory"
+	"github.com/puente-bot/puente/locales"
 )
 
 // Two fields are edited with widgets of their own and still stored as the CSV's text: the
@@ -22,18 +19,34 @@ type langOption struct {
 	Checked     bool
 }
 
-// languageChoices are the languages a languages field offers: the likely ones and any the
-// field holds, by name in the viewer's language.
+// languageChoices are the languages a languages field offers: the likely ones, by name in
+// the viewer's language and in its alphabetical order.
 func (v *viewer) languageChoices(value string) []langOption {
 	chosen := splitCell(value)
-	codes := directory.LikelyLanguages()
 	var out []langOption
-	for _, c := range codes {
+	for _, c := range likelyInNameOrder(v.Lang) {
 		out = append(out, langOption{Value: c, Name: v.languageName(c), Checked: slices.Contains(chosen, c)})
 	}
-	col := collate.New(language.Make(v.Lang), collate.IgnoreCase)
-	slices.SortFunc(out, func(a, b langOption) int { return col.CompareString(a.Name, b.Name) })
 	return out
+}
+
+// likelyInNameOrder is directory.LikelyLanguages in the order the collation of a page's
+// language sorts their names (case aside), worked out ahead in language_order_table.go so
+// that the binary carries no collation tables; in the list's own order for a language the
+// table lacks.
+func likelyInNameOrder(lang string) []string {
+	for _, o := range likelyLanguageOrder {
+		if o.Lang == lang {
+			return o.Codes
+		}
+	}
+	return directory.LikelyLanguages()
+}
+
+// pageOrder is an order of language codes for one language of the pages.
+type pageOrder struct {
+	Lang  string
+	Codes []string
 }
 
 // otherLanguages is what the field holds beyond the offered languages, for the text box
@@ -54,7 +67,7 @@ func (v *viewer) languageName(code string) string {
 	case "bfi", directory.AnyLanguage:
 		return v.t("web.language_name." + code)
 	}
-	if n := display.Languages(language.Make(v.Lang)).Name(language.Make(code)); n != "" {
+	if n := locales.NameIn(v.Lang, code); n != "" {
 		return n
 	}
 	return directory.LanguageName(code)
