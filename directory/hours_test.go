@@ -271,3 +271,46 @@ func FuzzReadCSV(f *testing.F) {
 		}
 	})
 }
+
+// TestEmbeddedLondon holds the embedded Europe/London, the zone of a machine without
+// zoneinfo, to the clock changes: inside its table, past it (its footer rule), and to the
+// system's zone where there is one.
+func TestEmbeddedLondon(t *testing.T) {
+	embedded, err := time.LoadLocationFromTZData("Europe/London", londonTZif)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		utc        string
+		name       string
+		offsetSecs int
+	}{
+		{"2026-03-29T00:59:59Z", "GMT", 0},
+		{"2026-03-29T01:00:00Z", "BST", 3600},
+		{"2026-10-25T00:59:59Z", "BST", 3600},
+		{"2026-10-25T01:00:00Z", "GMT", 0},
+		{"2045-03-26T00:59:59Z", "GMT", 0},
+		{"2045-03-26T01:00:00Z", "BST", 3600},
+		{"2045-10-29T01:00:00Z", "GMT", 0},
+	}
+	for _, tt := range tests {
+		at, err := time.Parse(time.RFC3339, tt.utc)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name, offset := at.In(embedded).Zone(); name != tt.name || offset != tt.offsetSecs {
+			t.Errorf("%s in London: %s %+d, want %s %+d", tt.utc, name, offset, tt.name, tt.offsetSecs)
+		}
+	}
+	system, err := time.LoadLocation("Europe/London")
+	if err != nil {
+		t.Skipf("no system zoneinfo to compare with: %v", err)
+	}
+	for at := time.Date(1996, 1, 1, 0, 0, 0, 0, time.UTC); at.Year() < 2060; at = at.Add(time.Hour) {
+		gotName, got := at.In(embedded).Zone()
+		wantName, want := at.In(system).Zone()
+		if gotName != wantName || got != want {
+			t.Fatalf("%s: embedded says %s %+d, the system %s %+d", at.Format(time.RFC3339), gotName, got, wantName, want)
+		}
+	}
+}
