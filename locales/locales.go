@@ -50,6 +50,7 @@ type Message struct {
 	Plural      bool   // it has plural forms beyond "other"
 	forms       formTexts
 	reviewed    bool // a stamp holds for it (see ReviewState)
+	stamped     bool // it has a stamp, holding or stale
 	rtl         bool // of a right-to-left language: values it inserts are isolated
 }
 
@@ -87,14 +88,22 @@ type part struct {
 	lit, field string
 }
 
-// plainParts splits a parsed template into parts, or returns nil if it uses
-// anything beyond text and {{.Field}}.
-func plainParts(t *template.Template) []part {
-	var parts []part
-	for _, n := range t.Tree.Root.Nodes {
+// plainParts splits a template parsed from src into parts, or returns nil if
+// it uses anything beyond text and {{.Field}}. Each literal is a substring of
+// src where it stands as written, so the text is kept once.
+func plainParts(t *template.Template, src string) []part {
+	nodes := t.Tree.Root.Nodes
+	parts := make([]part, 0, len(nodes))
+	for _, n := range nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
-			parts = append(parts, part{lit: string(n.Text)})
+			lit := ""
+			if start, end := int(n.Pos), int(n.Pos)+len(n.Text); end <= len(src) && src[start:end] == string(n.Text) {
+				lit = src[start:end]
+			} else {
+				lit = string(n.Text) // not as written: trimmed by {{- or -}}
+			}
+			parts = append(parts, part{lit: lit})
 		case *parse.ActionNode:
 			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
 				return nil
@@ -152,9 +161,11 @@ type Catalog struct {
 	counted  map[string][]string            // lang -> plural form of 0…200, asked once
 	commands map[string]string              // any language's command word -> command
 	areas    map[string]map[string]bool     // lang -> areas it ships a file of
-	// stamps are the review stamps of each language, by message ID.
-	stamps     map[string]map[string]Stamp
-	stampFiles map[string]reviewFile
+	// reviews are the review files, by language, read again from fsys (as
+	// dir names it in defects) by the tools that need the stamps.
+	reviews map[string]reviewFile
+	fsys    fs.FS
+	dir     string
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -179,6 +190,18 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 		msgs:   map[string]map[string]*Message{},
 		areas:  map[string]map[string]bool{},
 	}
+	// English first: the other languages' messages share its strings where
+	// they are the same (the notes for translators nearly always are).
+	english := func(name string) bool { return strings.HasSuffix(name, "."+Default+".json") }
+	slices.SortStableFunc(names, func(a, b string) int {
+		switch {
+		case english(a) == english(b):
+			return 0
+		case english(a):
+			return -1
+		}
+		return 1
+	})
 	for _, name := range names {
 		if err := c.loadFile(fsys, name, dir); err != nil {
 			return nil, err
@@ -238,23 +261,36 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID))
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), c.msgs[Default][m.ID])
 		if err != nil {
 			return err
 		}
-		c.msgs[lang][m.ID] = msg
+		c.msgs[lang][msg.ID] = msg
 	}
 	return nil
 }
 
-func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
+// newMessage makes a message of what go-i18n parsed. en is the English
+// message of the same ID, if there is one yet: the ID, the note for
+// translators and any text that is the same as its are kept as the
+// English's strings, not as copies of them.
+func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Message, error) {
 	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line}
-	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
+	if en != nil {
+		msg.ID = en.ID
+		if msg.Description == en.Description {
+			msg.Description = en.Description
+		}
+	}
+	srcs := [...]string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
 		// An empty "other" is a message too: a list of extra words may be empty.
 		if src == "" && Forms[i] != "other" {
 			continue
+		}
+		if en != nil && en.forms[i] != nil && en.forms[i].src == src {
+			src = en.forms[i].src
 		}
 		t, err := msg.parse(src)
 		if err != nil {
@@ -281,7 +317,7 @@ func (m *Message) parse(src string) (*text, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.parts = plainParts(tmpl); t.parts == nil {
+		if t.parts = plainParts(tmpl, t.out); t.parts == nil {
 			t.tmpl = tmpl
 		}
 	}

@@ -284,7 +284,10 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 	if err != nil {
 		return nil, []RowError{{Line: 1, Msg: err.Error()}}
 	}
-	stamps := c.Stamps(lang)
+	stamps, _, err := c.readStamps(lang)
+	if err != nil {
+		return nil, []RowError{{Line: 1, Msg: err.Error()}}
+	}
 	for id, e := range edits {
 		m, ok := newMsgs[id]
 		switch {
