@@ -47,11 +47,13 @@ type Message struct {
 	Description string
 	File        string // path of the file it came from
 	Line        int    // line of its ID in that file
-	Plural      bool   // it has plural forms beyond "other"
 	forms       formTexts
-	reviewed    bool // a stamp holds for it (see ReviewState)
-	stamped     bool // it has a stamp, holding or stale
-	rtl         bool // of a right-to-left language: values it inserts are isolated
+	// The flags last and together: thousands of messages are loaded, and
+	// each padded byte is paid for thousands of times.
+	Plural   bool // it has plural forms beyond "other"
+	reviewed bool // a stamp holds for it (see ReviewState)
+	stamped  bool // it has a stamp, holding or stale
+	rtl      bool // of a right-to-left language: values it inserts are isolated
 }
 
 // formTexts are a message's texts by plural form, in the order of Forms, nil
@@ -324,9 +326,10 @@ func (m *Message) parse(src string) (*text, error) {
 	return t, nil
 }
 
-// quotedLines maps each quoted string of a JSON file, as written between its
+// quotedLines maps each quoted key of a JSON file, as written between its
 // quotes, to the line it first appears on: one pass over the file, rather
-// than a search of it for every message.
+// than a search of it for every message. Values (the texts) are passed over,
+// not copied: an ID is only ever a key.
 func quotedLines(buf []byte) map[string]int {
 	out := map[string]int{}
 	line := 1
@@ -345,8 +348,12 @@ func quotedLines(buf []byte) map[string]int {
 			if j >= len(buf) {
 				return out
 			}
-			if s := string(buf[i+1 : j]); out[s] == 0 {
-				out[s] = line
+			k := j + 1
+			for k < len(buf) && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r' || buf[k] == '\n') {
+				k++
+			}
+			if _, seen := out[string(buf[i+1:j])]; !seen && k < len(buf) && buf[k] == ':' {
+				out[string(buf[i+1:j])] = line
 			}
 			line += bytes.Count(buf[i+1:j], []byte("\n"))
 			i = j
