@@ -36,8 +36,8 @@ func TestMessagesShareEnglishStrings(t *testing.T) {
 		{"ID", enA.ID, plA.ID, true},
 		{"same note", enA.Description, plA.Description, true},
 		{"own note", enB.Description, plB.Description, false},
-		{"same text", enB.forms[5].src, plB.forms[5].src, true},
-		{"own text", enA.forms[5].src, plA.forms[5].src, false},
+		{"same text", enB.forms.other.src, plB.forms.other.src, true},
+		{"own text", enA.forms.other.src, plA.forms.other.src, false},
 	}
 	for _, tt := range tests {
 		if tt.a != tt.b && tt.wantShared {
@@ -75,7 +75,7 @@ func TestPlainPartsShareTheText(t *testing.T) {
 				t.Errorf("%q: part %q is a copy, not a part of the text", src, p.lit)
 			}
 		}
-		m.forms[5] = tx
+		m.forms.other = tx
 		got, err := m.render("other", data)
 		if err != nil {
 			t.Fatal(err)

@@ -56,18 +56,56 @@ type Message struct {
 	rtl      bool // of a right-to-left language: values it inserts are isolated
 }
 
-// formTexts are a message's texts by plural form, in the order of Forms, nil
-// where it has none: an array rather than a map, as nearly all of the
-// thousands of messages have only "other".
-type formTexts [6]*text
+// formTexts are a message's texts by plural form, nil where it has none. Only
+// "other" has a place of its own: nearly all of the thousands of messages
+// have no other form, and pay for no room for them.
+type formTexts struct {
+	other  *text
+	plural *[otherForm]*text // zero, one, two, few, many; nil for most
+}
+
+// otherForm is the index of "other" in Forms, the last.
+const otherForm = 5
+
+// at returns the text of the form at index i of Forms, nil if it has none.
+func (f *formTexts) at(i int) *text {
+	switch {
+	case i == otherForm:
+		return f.other
+	case f.plural == nil:
+		return nil
+	}
+	return f.plural[i]
+}
+
+// set gives the form at index i of Forms its text.
+func (f *formTexts) set(i int, t *text) {
+	if i == otherForm {
+		f.other = t
+		return
+	}
+	if f.plural == nil {
+		f.plural = new([otherForm]*text)
+	}
+	f.plural[i] = t
+}
+
+// all returns the texts in the order of Forms.
+func (f *formTexts) all() [otherForm + 1]*text {
+	var out [otherForm + 1]*text
+	for i := range out {
+		out[i] = f.at(i)
+	}
+	return out
+}
 
 // get returns the text of a form, by its name in Forms.
 func (f *formTexts) get(form string) (*text, bool) {
 	i := slices.Index(Forms, form)
-	if i < 0 || f[i] == nil {
+	if i < 0 || f.at(i) == nil {
 		return nil, false
 	}
-	return f[i], true
+	return f.at(i), true
 }
 
 // text is one template, parsed once; tmpl and parts are nil when the source
@@ -291,14 +329,14 @@ func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Mes
 		if src == "" && Forms[i] != "other" {
 			continue
 		}
-		if en != nil && en.forms[i] != nil && en.forms[i].src == src {
-			src = en.forms[i].src
+		if en != nil && en.forms.at(i) != nil && en.forms.at(i).src == src {
+			src = en.forms.at(i).src
 		}
 		t, err := msg.parse(src)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
-		msg.forms[i] = t
+		msg.forms.set(i, t)
 		if Forms[i] != "other" {
 			msg.Plural = true
 		}

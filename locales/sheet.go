@@ -263,7 +263,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 				bad(first, "form %q does not parse: %v", f, err)
 				continue
 			}
-			m.forms[slices.Index(Forms, f)] = t
+			m.forms.set(slices.Index(Forms, f), t)
 			if f != "other" {
 				m.Plural = true
 			}
