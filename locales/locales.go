@@ -217,7 +217,8 @@ func Load() (*Catalog, error) { return load(files, "locales/") }
 
 // LoadFS reads every *.json message file at the root of fsys, and the
 // review stamps in reviews/<lang>.json if there are any. The language of a
-// file comes from its name (<area>.<lang>.json).
+// file comes from its name (<area>.<lang>.json). The catalog keeps fsys to
+// read the review files again for the tools that ask for stamps.
 func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {

@@ -152,9 +152,9 @@ func (c *Catalog) loadReviews(fsys fs.FS, dir string) error {
 		}
 		lang := strings.TrimSuffix(path.Base(name), ".json")
 		f := reviewFile{name: name, sum: sha256.Sum256(buf)}
-		stamps, err := f.decode(buf, dir)
+		stamps, err := decodeStamps(buf)
 		if err != nil {
-			return err
+			return fmt.Errorf("%s%s: %w", dir, name, err)
 		}
 		c.reviews[lang] = f
 		for id, s := range stamps {
@@ -182,18 +182,21 @@ type reviewFile struct {
 // was loaded with: load the catalog again.
 var ErrReviewsChanged = errors.New("review file changed since the catalog was loaded")
 
-func (f reviewFile) decode(buf []byte, dir string) (map[string]Stamp, error) {
+// decodeStamps reads a review file, refusing a field a stamp does not have:
+// a typo must not silently drop a stamp.
+func decodeStamps(buf []byte) (map[string]Stamp, error) {
 	var stamps map[string]Stamp
 	dec := json.NewDecoder(bytes.NewReader(buf))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&stamps); err != nil {
-		return nil, fmt.Errorf("%s%s: %w", dir, f.name, err)
+		return nil, err
 	}
 	return stamps, nil
 }
 
 // readStamps reads lang's review file again, as it was when the catalog was
 // loaded, and returns its stamps (none if it has no file) and its bytes.
+// Errors do not name the file: reviewPath does.
 func (c *Catalog) readStamps(lang string) (map[string]Stamp, []byte, error) {
 	f, ok := c.reviews[lang]
 	if !ok {
@@ -201,13 +204,19 @@ func (c *Catalog) readStamps(lang string) (map[string]Stamp, []byte, error) {
 	}
 	buf, err := fs.ReadFile(c.fsys, f.name)
 	if err != nil {
-		return nil, nil, fmt.Errorf("read %s%s: %w", c.dir, f.name, err)
+		return nil, nil, fmt.Errorf("read again: %w", err)
 	}
 	if sha256.Sum256(buf) != f.sum {
-		return nil, nil, fmt.Errorf("%s%s: %w", c.dir, f.name, ErrReviewsChanged)
+		return nil, nil, ErrReviewsChanged
 	}
-	stamps, err := f.decode(buf, c.dir)
+	stamps, err := decodeStamps(buf)
 	return stamps, buf, err
+}
+
+// reviewPath names lang's review file as defects name files
+// (locales/reviews/pl.json for the embedded catalog).
+func (c *Catalog) reviewPath(lang string) string {
+	return c.dir + path.Join(ReviewDir, lang+".json")
 }
 
 // checkReviews reports stamps that can never hold: for a language that is
@@ -222,7 +231,7 @@ func (c *Catalog) checkReviews() []Defect {
 	}
 	slices.Sort(langs)
 	for _, lang := range langs {
-		name := c.dir + c.reviews[lang].name
+		name := c.reviewPath(lang)
 		if lang == Default || c.msgs[lang] == nil {
 			out = append(out, Defect{name, 1, fmt.Sprintf("review stamps for %q, which is not a translated language", lang)})
 			continue

@@ -286,7 +286,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 	}
 	stamps, _, err := c.readStamps(lang)
 	if err != nil {
-		return nil, []RowError{{Line: 1, Msg: err.Error()}}
+		return nil, []RowError{{Line: 1, Msg: fmt.Sprintf("%s: %v", c.reviewPath(lang), err)}}
 	}
 	for id, e := range edits {
 		m, ok := newMsgs[id]
