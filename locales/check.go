@@ -197,7 +197,7 @@ func missingNumbers(en, m *Message) []string {
 // (.Phone -> Phone), sorted and without repeats.
 func (m *Message) Placeholders() []string {
 	var names []string
-	for _, t := range m.forms {
+	for _, t := range m.forms.all() {
 		if t == nil {
 			continue
 		}

@@ -47,24 +47,65 @@ type Message struct {
 	Description string
 	File        string // path of the file it came from
 	Line        int    // line of its ID in that file
-	Plural      bool   // it has plural forms beyond "other"
 	forms       formTexts
-	reviewed    bool // a stamp holds for it (see ReviewState)
-	rtl         bool // of a right-to-left language: values it inserts are isolated
+	// The flags last and together: thousands of messages are loaded, and
+	// each padded byte is paid for thousands of times.
+	Plural   bool // it has plural forms beyond "other"
+	reviewed bool // a stamp holds for it (see ReviewState)
+	stamped  bool // it has a stamp, holding or stale
+	rtl      bool // of a right-to-left language: values it inserts are isolated
 }
 
-// formTexts are a message's texts by plural form, in the order of Forms, nil
-// where it has none: an array rather than a map, as nearly all of the
-// thousands of messages have only "other".
-type formTexts [6]*text
+// formTexts are a message's texts by plural form, nil where it has none. Only
+// "other" has a place of its own: nearly all of the thousands of messages
+// have no other form, and pay for no room for them.
+type formTexts struct {
+	other  *text
+	plural *[otherForm]*text // zero, one, two, few, many; nil for most
+}
+
+// otherForm is the index of "other" in Forms, the last.
+const otherForm = 5
+
+// at returns the text of the form at index i of Forms, nil if it has none.
+func (f *formTexts) at(i int) *text {
+	switch {
+	case i == otherForm:
+		return f.other
+	case f.plural == nil:
+		return nil
+	}
+	return f.plural[i]
+}
+
+// set gives the form at index i of Forms its text.
+func (f *formTexts) set(i int, t *text) {
+	if i == otherForm {
+		f.other = t
+		return
+	}
+	if f.plural == nil {
+		f.plural = new([otherForm]*text)
+	}
+	f.plural[i] = t
+}
+
+// all returns the texts in the order of Forms.
+func (f *formTexts) all() [otherForm + 1]*text {
+	var out [otherForm + 1]*text
+	for i := range out {
+		out[i] = f.at(i)
+	}
+	return out
+}
 
 // get returns the text of a form, by its name in Forms.
 func (f *formTexts) get(form string) (*text, bool) {
 	i := slices.Index(Forms, form)
-	if i < 0 || f[i] == nil {
+	if i < 0 || f.at(i) == nil {
 		return nil, false
 	}
-	return f[i], true
+	return f.at(i), true
 }
 
 // text is one template, parsed once; tmpl and parts are nil when the source
@@ -87,14 +128,22 @@ type part struct {
 	lit, field string
 }
 
-// plainParts splits a parsed template into parts, or returns nil if it uses
-// anything beyond text and {{.Field}}.
-func plainParts(t *template.Template) []part {
-	var parts []part
-	for _, n := range t.Tree.Root.Nodes {
+// plainParts splits a template parsed from src into parts, or returns nil if
+// it uses anything beyond text and {{.Field}}. Each literal is a substring of
+// src where it stands as written, so the text is kept once.
+func plainParts(t *template.Template, src string) []part {
+	nodes := t.Tree.Root.Nodes
+	parts := make([]part, 0, len(nodes))
+	for _, n := range nodes {
 		switch n := n.(type) {
 		case *parse.TextNode:
-			parts = append(parts, part{lit: string(n.Text)})
+			lit := ""
+			if start, end := int(n.Pos), int(n.Pos)+len(n.Text); end <= len(src) && src[start:end] == string(n.Text) {
+				lit = src[start:end]
+			} else {
+				lit = string(n.Text) // not as written: trimmed by {{- or -}}
+			}
+			parts = append(parts, part{lit: lit})
 		case *parse.ActionNode:
 			if len(n.Pipe.Decl) > 0 || len(n.Pipe.Cmds) != 1 || len(n.Pipe.Cmds[0].Args) != 1 {
 				return nil
@@ -152,9 +201,11 @@ type Catalog struct {
 	counted  map[string][]string            // lang -> plural form of 0…200, asked once
 	commands map[string]string              // any language's command word -> command
 	areas    map[string]map[string]bool     // lang -> areas it ships a file of
-	// stamps are the review stamps of each language, by message ID.
-	stamps     map[string]map[string]Stamp
-	stampFiles map[string]reviewFile
+	// reviews are the review files, by language, read again from fsys (as
+	// dir names it in defects) by the tools that need the stamps.
+	reviews map[string]reviewFile
+	fsys    fs.FS
+	dir     string
 }
 
 // ErrNotFound reports a message that exists in no language of its chain.
@@ -166,7 +217,8 @@ func Load() (*Catalog, error) { return load(files, "locales/") }
 
 // LoadFS reads every *.json message file at the root of fsys, and the
 // review stamps in reviews/<lang>.json if there are any. The language of a
-// file comes from its name (<area>.<lang>.json).
+// file comes from its name (<area>.<lang>.json). The catalog keeps fsys to
+// read the review files again for the tools that ask for stamps.
 func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {
@@ -179,6 +231,18 @@ func load(fsys fs.FS, dir string) (*Catalog, error) {
 		msgs:   map[string]map[string]*Message{},
 		areas:  map[string]map[string]bool{},
 	}
+	// English first: the other languages' messages share its strings where
+	// they are the same (the notes for translators nearly always are).
+	english := func(name string) bool { return strings.HasSuffix(name, "."+Default+".json") }
+	slices.SortStableFunc(names, func(a, b string) int {
+		switch {
+		case english(a) == english(b):
+			return 0
+		case english(a):
+			return -1
+		}
+		return 1
+	})
 	for _, name := range names {
 		if err := c.loadFile(fsys, name, dir); err != nil {
 			return nil, err
@@ -238,29 +302,42 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		if prev, ok := c.msgs[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID))
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), c.msgs[Default][m.ID])
 		if err != nil {
 			return err
 		}
-		c.msgs[lang][m.ID] = msg
+		c.msgs[lang][msg.ID] = msg
 	}
 	return nil
 }
 
-func newMessage(m *i18n.Message, lang, file string, line int) (*Message, error) {
+// newMessage makes a message of what go-i18n parsed. en is the English
+// message of the same ID, if there is one yet: the ID, the note for
+// translators and any text that is the same as its are kept as the
+// English's strings, not as copies of them.
+func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Message, error) {
 	msg := &Message{ID: m.ID, Lang: lang, Description: m.Description, File: file, Line: line}
-	srcs := []string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
+	if en != nil {
+		msg.ID = en.ID
+		if msg.Description == en.Description {
+			msg.Description = en.Description
+		}
+	}
+	srcs := [...]string{m.Zero, m.One, m.Two, m.Few, m.Many, m.Other}
 	msg.rtl = IsRTL(lang)
 	for i, src := range srcs {
 		// An empty "other" is a message too: a list of extra words may be empty.
 		if src == "" && Forms[i] != "other" {
 			continue
 		}
+		if en != nil && en.forms.at(i) != nil && en.forms.at(i).src == src {
+			src = en.forms.at(i).src
+		}
 		t, err := msg.parse(src)
 		if err != nil {
 			return nil, fmt.Errorf("%s:%d: %s: %w", file, line, m.ID, err)
 		}
-		msg.forms[i] = t
+		msg.forms.set(i, t)
 		if Forms[i] != "other" {
 			msg.Plural = true
 		}
@@ -281,16 +358,17 @@ func (m *Message) parse(src string) (*text, error) {
 		if err != nil {
 			return nil, err
 		}
-		if t.parts = plainParts(tmpl); t.parts == nil {
+		if t.parts = plainParts(tmpl, t.out); t.parts == nil {
 			t.tmpl = tmpl
 		}
 	}
 	return t, nil
 }
 
-// quotedLines maps each quoted string of a JSON file, as written between its
+// quotedLines maps each quoted key of a JSON file, as written between its
 // quotes, to the line it first appears on: one pass over the file, rather
-// than a search of it for every message.
+// than a search of it for every message. Values (the texts) are passed over,
+// not copied: an ID is only ever a key.
 func quotedLines(buf []byte) map[string]int {
 	out := map[string]int{}
 	line := 1
@@ -309,8 +387,12 @@ func quotedLines(buf []byte) map[string]int {
 			if j >= len(buf) {
 				return out
 			}
-			if s := string(buf[i+1 : j]); out[s] == 0 {
-				out[s] = line
+			k := j + 1
+			for k < len(buf) && (buf[k] == ' ' || buf[k] == '\t' || buf[k] == '\r' || buf[k] == '\n') {
+				k++
+			}
+			if _, seen := out[string(buf[i+1:j])]; !seen && k < len(buf) && buf[k] == ':' {
+				out[string(buf[i+1:j])] = line
 			}
 			line += bytes.Count(buf[i+1:j], []byte("\n"))
 			i = j

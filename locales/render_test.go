@@ -17,7 +17,7 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 	plain := 0
 	for lang, msgs := range c.msgs {
 		for id, m := range msgs {
-			for i, tx := range m.forms {
+			for i, tx := range m.forms.all() {
 				form := Forms[i]
 				if tx == nil || tx.parts == nil {
 					continue

@@ -5,6 +5,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"path"
@@ -69,13 +70,16 @@ func (c *Catalog) NewStamp(lang, id, reviewer string, date time.Time) (Stamp, er
 	return Stamp{Reviewer: reviewer, Date: date.Format(time.DateOnly), English: en.Hash(), Text: m.Hash()}, nil
 }
 
-// Stamps returns the review stamps of lang, by message ID.
+// Stamps returns the review stamps of lang, by message ID, read again from
+// the review file the catalog was loaded with: only the tools that stamp
+// need them, so a loaded catalog keeps of them only which hold. It is nil if
+// that file has changed or gone since (Check and ApplySheet say so).
 func (c *Catalog) Stamps(lang string) map[string]Stamp {
-	out := make(map[string]Stamp, len(c.stamps[lang]))
-	for id, s := range c.stamps[lang] {
-		out[id] = s
+	stamps, _, err := c.readStamps(lang)
+	if err != nil {
+		return nil
 	}
-	return out
+	return stamps
 }
 
 // ReviewState reports where message id stands in lang. English is the source
@@ -89,8 +93,7 @@ func (c *Catalog) ReviewState(lang, id string) ReviewState {
 		return Reviewed
 	case m.reviewed:
 		return Reviewed
-	}
-	if _, ok := c.stamps[lang][id]; ok {
+	case m.stamped:
 		return Stale
 	}
 	return Draft
@@ -131,33 +134,36 @@ func EncodeStamps(stamps map[string]Stamp) ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-// loadReviews reads reviews/<lang>.json and marks the messages whose stamps
-// still hold. It runs after every message file is read.
+// loadReviews reads reviews/<lang>.json and marks the messages that are
+// stamped and those whose stamps still hold. It runs after every message file
+// is read. The stamps themselves are not kept (see Stamps): the catalog
+// remembers where each review file is, and its digest, to read it again.
 func (c *Catalog) loadReviews(fsys fs.FS, dir string) error {
 	names, err := fs.Glob(fsys, ReviewDir+"/*.json")
 	if err != nil {
 		return fmt.Errorf("list review files: %w", err)
 	}
-	c.stamps = map[string]map[string]Stamp{}
-	c.stampFiles = map[string]reviewFile{}
+	c.fsys, c.dir = fsys, dir
+	c.reviews = make(map[string]reviewFile, len(names))
 	for _, name := range names {
 		buf, err := fs.ReadFile(fsys, name)
 		if err != nil {
 			return fmt.Errorf("read %s: %w", name, err)
 		}
-		var stamps map[string]Stamp
-		dec := json.NewDecoder(bytes.NewReader(buf))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&stamps); err != nil {
+		lang := strings.TrimSuffix(path.Base(name), ".json")
+		f := reviewFile{name: name, sum: sha256.Sum256(buf)}
+		stamps, err := decodeStamps(buf)
+		if err != nil {
 			return fmt.Errorf("%s%s: %w", dir, name, err)
 		}
-		lang := strings.TrimSuffix(path.Base(name), ".json")
-		c.stamps[lang] = stamps
-		c.stampFiles[lang] = reviewFile{name: dir + name, buf: buf}
+		c.reviews[lang] = f
 		for id, s := range stamps {
 			m, ok := c.msgs[lang][id]
-			en, enOK := c.msgs[Default][id]
-			if ok && enOK && lang != Default && s.English == en.Hash() && s.Text == m.Hash() {
+			if !ok || lang == Default {
+				continue
+			}
+			m.stamped = true
+			if en, ok := c.msgs[Default][id]; ok && s.English == en.Hash() && s.Text == m.Hash() {
 				m.reviewed = true
 			}
 		}
@@ -165,10 +171,52 @@ func (c *Catalog) loadReviews(fsys fs.FS, dir string) error {
 	return nil
 }
 
-// reviewFile is a review file as read, to name lines in defects.
+// reviewFile is where a review file was read from, and the digest of what it
+// held then.
 type reviewFile struct {
-	name string
-	buf  []byte
+	name string // in the fsys the catalog was loaded from: reviews/pl.json
+	sum  [sha256.Size]byte
+}
+
+// ErrReviewsChanged reports a review file that is no longer what the catalog
+// was loaded with: load the catalog again.
+var ErrReviewsChanged = errors.New("review file changed since the catalog was loaded")
+
+// decodeStamps reads a review file, refusing a field a stamp does not have:
+// a typo must not silently drop a stamp.
+func decodeStamps(buf []byte) (map[string]Stamp, error) {
+	var stamps map[string]Stamp
+	dec := json.NewDecoder(bytes.NewReader(buf))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&stamps); err != nil {
+		return nil, err
+	}
+	return stamps, nil
+}
+
+// readStamps reads lang's review file again, as it was when the catalog was
+// loaded, and returns its stamps (none if it has no file) and its bytes.
+// Errors do not name the file: reviewPath does.
+func (c *Catalog) readStamps(lang string) (map[string]Stamp, []byte, error) {
+	f, ok := c.reviews[lang]
+	if !ok {
+		return map[string]Stamp{}, nil, nil
+	}
+	buf, err := fs.ReadFile(c.fsys, f.name)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read again: %w", err)
+	}
+	if sha256.Sum256(buf) != f.sum {
+		return nil, nil, ErrReviewsChanged
+	}
+	stamps, err := decodeStamps(buf)
+	return stamps, buf, err
+}
+
+// reviewPath names lang's review file as defects name files
+// (locales/reviews/pl.json for the embedded catalog).
+func (c *Catalog) reviewPath(lang string) string {
+	return c.dir + path.Join(ReviewDir, lang+".json")
 }
 
 // checkReviews reports stamps that can never hold: for a language that is
@@ -177,38 +225,43 @@ type reviewFile struct {
 // defect: it is shown by Coverage until someone checks the message again.
 func (c *Catalog) checkReviews() []Defect {
 	var out []Defect
-	langs := make([]string, 0, len(c.stamps))
-	for lang := range c.stamps {
+	langs := make([]string, 0, len(c.reviews))
+	for lang := range c.reviews {
 		langs = append(langs, lang)
 	}
 	slices.Sort(langs)
 	for _, lang := range langs {
-		f := c.stampFiles[lang]
+		name := c.reviewPath(lang)
 		if lang == Default || c.msgs[lang] == nil {
-			out = append(out, Defect{f.name, 1, fmt.Sprintf("review stamps for %q, which is not a translated language", lang)})
+			out = append(out, Defect{name, 1, fmt.Sprintf("review stamps for %q, which is not a translated language", lang)})
 			continue
 		}
-		ids := make([]string, 0, len(c.stamps[lang]))
-		for id := range c.stamps[lang] {
+		stamps, buf, err := c.readStamps(lang)
+		if err != nil {
+			out = append(out, Defect{name, 1, err.Error()})
+			continue
+		}
+		ids := make([]string, 0, len(stamps))
+		for id := range stamps {
 			ids = append(ids, id)
 		}
 		slices.Sort(ids)
-		lines := quotedLines(f.buf)
+		lines := quotedLines(buf)
 		for _, id := range ids {
-			s := c.stamps[lang][id]
+			s := stamps[id]
 			line := lineOf(lines, id)
 			if _, ok := c.msgs[Default][id]; !ok {
-				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q, which does not exist", id)})
+				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q, which does not exist", id)})
 				continue
 			}
 			if _, ok := c.msgs[lang][id]; !ok {
-				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q, which %s does not translate", id, lang)})
+				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q, which %s does not translate", id, lang)})
 			}
 			if strings.TrimSpace(s.Reviewer) == "" {
-				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q names no reviewer role", id)})
+				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q names no reviewer role", id)})
 			}
 			if _, err := time.Parse(time.DateOnly, s.Date); err != nil {
-				out = append(out, Defect{f.name, line, fmt.Sprintf("stamp for message %q: date %q is not like 2026-12-06", id, s.Date)})
+				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q: date %q is not like 2026-12-06", id, s.Date)})
 			}
 		}
 	}

@@ -263,7 +263,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 				bad(first, "form %q does not parse: %v", f, err)
 				continue
 			}
-			m.forms[slices.Index(Forms, f)] = t
+			m.forms.set(slices.Index(Forms, f), t)
 			if f != "other" {
 				m.Plural = true
 			}
@@ -284,7 +284,10 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 	if err != nil {
 		return nil, []RowError{{Line: 1, Msg: err.Error()}}
 	}
-	stamps := c.Stamps(lang)
+	stamps, _, err := c.readStamps(lang)
+	if err != nil {
+		return nil, []RowError{{Line: 1, Msg: fmt.Sprintf("%s: %v", c.reviewPath(lang), err)}}
+	}
 	for id, e := range edits {
 		m, ok := newMsgs[id]
 		switch {
