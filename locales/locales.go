@@ -222,6 +222,17 @@ func Load() (*Catalog, error) { return load(files, "locales/") }
 func LoadFS(fsys fs.FS) (*Catalog, error) { return load(fsys, "") }
 
 func load(fsys fs.FS, dir string) (*Catalog, error) {
+	c, err := loadUnpacked(fsys, dir)
+	if err != nil {
+		return nil, err
+	}
+	c.pack()
+	return c, nil
+}
+
+// loadUnpacked reads the catalogue as its files give it, each message, text
+// and string allocated on its own.
+func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 	names, err := fs.Glob(fsys, "*.json")
 	if err != nil {
 		return nil, fmt.Errorf("list message files: %w", err)

@@ -321,3 +321,28 @@ func TestPageCacheSize(t *testing.T) {
 		t.Errorf("writer's cache_size = %v, want -1024 (1 MiB)", got)
 	}
 }
+
+// TestIdleReadersClose holds the read pool to closing a reader's connection once it has
+// rested: at rest none stays open.
+func TestIdleReadersClose(t *testing.T) {
+	store.SetReaderIdle(t, 50*time.Millisecond)
+	db := MustOpen(t)
+	ctx := context.Background()
+	var n int
+	if err := db.ReadPool().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	if got := db.ReadPool().Stats().OpenConnections; got != 1 {
+		t.Fatalf("after a read: %d readers open, want 1", got)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for db.ReadPool().Stats().OpenConnections > 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d readers still open after resting 10 s", db.ReadPool().Stats().OpenConnections)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	if got := db.ReadPool().Stats().MaxIdleTimeClosed; got != 1 {
+		t.Errorf("closed for resting: %d, want 1", got)
+	}
+}
