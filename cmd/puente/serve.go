@@ -32,6 +32,14 @@ func runServe(ctx context.Context, e env, args []string) error {
 		return err
 	}
 	limitMemory(e.getenv)
+	// Start-up allocates some 25 MB to keep 3 (the catalogue alone allocates 22). Collecting
+	// often while it runs lets what it keeps fill the holes its garbage left, instead of
+	// lying one object to a page across the heap for as long as the process runs: at rest
+	// the heap's pages hold 0.4 MB less slack, for 30 ms more start-up (BenchmarkServeAtRest,
+	// BenchmarkServeStartup). The operator's GOGC is back once start-up is done.
+	gcPercent := debug.SetGCPercent(startupGCPercent)
+	startedUp := sync.OnceFunc(func() { debug.SetGCPercent(gcPercent) })
+	defer startedUp() // a start that fails
 	a, err := openApp(ctx, cfg, e)
 	if err != nil {
 		return err
@@ -91,6 +99,7 @@ func runServe(ctx context.Context, e env, args []string) error {
 	// only what lookups use: the rest is garbage that would otherwise stay in the process's
 	// memory until the runtime's next forced collection (every two minutes) and the slow
 	// return of pages to the system after it. Hand it back now, once.
+	startedUp()
 	debug.FreeOSMemory()
 	wg.Go(func() { a.janitor(ctx, o.metrics) })
 	wg.Go(func() { a.dir.follow(ctx, a.log) })
@@ -101,6 +110,9 @@ func runServe(ctx context.Context, e env, args []string) error {
 	a.log.Info("Stopped")
 	return nil
 }
+
+// startupGCPercent is the collector's GOGC while puente serve starts.
+const startupGCPercent = 10
 
 // janitor deletes what the retention table (store.Retention) says has been kept long enough,
 // and empties the database's write-ahead log of what was forgotten since the last round,
