@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/puente-bot/puente/metrics"
@@ -27,8 +28,9 @@ type outboxItem struct {
 // committedWork is what the outbox is told after a transaction committed: chats to forget
 // (their waiting items are dropped) and new items, in that order.
 type committedWork struct {
-	forget []string
-	items  []*outboxItem
+	forget  []string
+	items   []*outboxItem
+	release []string // lanes the intake held to send at once (first.go), given back
 }
 
 // commitLinger is how long the outbox waits at most for the results of requests on the
@@ -94,7 +96,9 @@ type outbox struct {
 
 	add     chan committedWork
 	results chan *outboxItem
-	done    chan struct{} // closed when run has returned
+	claims  chan laneClaim // the intake asking to send at once (first.go)
+	live    atomic.Bool    // run is running: claims are answered
+	done    chan struct{}  // closed when run has returned
 
 	// The committer answers erase requests here, without ever blocking on the scheduler,
 	// and hands over the requests that completions queued (more).
@@ -112,7 +116,7 @@ type outbox struct {
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
 	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m, linger: commitLinger,
-		add: make(chan committedWork, 64), results: make(chan *outboxItem), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
+		add: make(chan committedWork, 64), results: make(chan *outboxItem), claims: make(chan laneClaim), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
@@ -175,7 +179,7 @@ func (o *outbox) resolveTopics(ctx context.Context, items []*outboxItem) error {
 // enqueue hands committed items (and chats to forget first) to the running outbox. If ctx
 // ends first they are still in the database and go out after the next start.
 func (o *outbox) enqueue(ctx context.Context, a committedWork) {
-	if len(a.items) == 0 && len(a.forget) == 0 {
+	if len(a.items) == 0 && len(a.forget) == 0 && len(a.release) == 0 {
 		return
 	}
 	select {
@@ -189,6 +193,8 @@ func (o *outbox) enqueue(ctx context.Context, a committedWork) {
 // recorded, so a stop does not send anything twice; nothing else is drained.
 func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 	defer close(o.done)
+	o.live.Store(true)
+	defer o.live.Store(false)
 	var wg sync.WaitGroup
 	work := make(chan *outboxItem)
 	for range max(1, o.lim.InFlight) {
@@ -219,25 +225,25 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 		}
 		timer.Reset(wake)
 		select {
-		case a := <-o.add:
-			for _, k := range a.forget {
-				s.forget(k)
+		case c := <-o.claims:
+			// What was committed before the claim goes first: a lane is free only if nothing
+			// is queued for it, here or on its way here.
+			for more := true; more; {
+				select {
+				case a := <-o.add:
+					s.take(a)
+				default:
+					more = false
+				}
 			}
-			s.insert(a.items)
+			o.handOver(s)
+			c.reply <- s.claim(o.now(), c.lanes)
+		case a := <-o.add:
+			s.take(a)
 		case it := <-o.results:
 			s.result(it)
 		case <-o.erasedC:
-			o.erasedMu.Lock()
-			es, more, made := o.erased, o.more, o.made
-			o.erased, o.more, o.made = nil, nil, nil
-			o.erasedMu.Unlock()
-			for _, e := range es {
-				s.erased(e)
-			}
-			for _, t := range made {
-				s.topicRecorded(t)
-			}
-			s.insert(more)
+			o.handOver(s)
 		case <-timer.C:
 		case <-ctx.Done():
 			for s.inflight > 0 {
@@ -249,6 +255,31 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 			return
 		}
 	}
+}
+
+// take applies work committed elsewhere: lanes given back, chats forgotten, new items.
+func (s *scheduler) take(a committedWork) {
+	s.release(a.release)
+	for _, k := range a.forget {
+		s.forget(k)
+	}
+	s.insert(a.items)
+}
+
+// handOver applies what the committer has answered: erase requests' deletions, topics made,
+// and the requests its completions queued.
+func (o *outbox) handOver(s *scheduler) {
+	o.erasedMu.Lock()
+	es, more, made := o.erased, o.more, o.made
+	o.erased, o.more, o.made = nil, nil, nil
+	o.erasedMu.Unlock()
+	for _, e := range es {
+		s.erased(e)
+	}
+	for _, t := range made {
+		s.topicRecorded(t)
+	}
+	s.insert(more)
 }
 
 // commit records results in batches: one transaction for everything that finished while
