@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"database/sql"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -12,6 +11,7 @@ import (
 
 	"github.com/puente-bot/puente/bot/telegramtest"
 	"github.com/puente-bot/puente/metrics"
+	"github.com/puente-bot/puente/store"
 )
 
 // Ensure a reply to a person whose chat has nothing waiting goes before their update
@@ -58,25 +58,32 @@ func TestFailedCommitTakesBackWhatWentFirst(t *testing.T) {
 	h.screen(u, "Test Org")
 	fake.Wait(t, "the first update to be recorded", func() bool { return fake.Pending() == 0 })
 
-	// A second connection, as another process would have, makes the intake's inserts fail.
-	other, err := sql.Open("sqlite3", filepath.Join(h.dir, "puente.db")+"?_busy_timeout=5000")
+	// Another process holding the database's write lock (for longer than the busy timeout)
+	// makes the intake's transaction fail.
+	other, err := store.Open(ctx, filepath.Join(h.dir, "puente.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer other.Close()
-	exec := func(q string) {
-		t.Helper()
-		if _, err := other.ExecContext(ctx, q); err != nil {
-			t.Fatal(err)
-		}
-	}
-	exec(`CREATE TRIGGER refuse BEFORE INSERT ON updates BEGIN SELECT RAISE(ABORT, 'refused'); END`)
+	locked, unlock := make(chan struct{}), make(chan struct{})
+	held := make(chan error, 1)
+	go func() {
+		held <- other.Write(ctx, func(*store.Tx) error {
+			close(locked)
+			<-unlock
+			return nil
+		})
+	}()
+	<-locked
 	fake.SendText(u, "/privacy")
 	fake.Wait(t, "the reply that went first to be deleted", func() bool {
 		ms := fake.BotMessages(u.ID)
 		return len(ms) == 2 && ms[1].Deleted
 	})
-	exec(`DROP TRIGGER refuse`)
+	close(unlock)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
 	fake.Wait(t, "the update to be answered again", func() bool {
 		return fake.Pending() == 0 && h.count("outbox") == 0 && len(fake.Visible(u.ID)) == 4
 	})
