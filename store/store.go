@@ -24,6 +24,10 @@ var ErrNotFound = errors.New("not found")
 // time: serialising them here means no SQLITE_BUSY under load. Reads use a pool of their own,
 // which WAL lets run beside the writer.
 type DB struct {
+	// write is the one connection that writes. The reads that come before each of the bot's
+	// writes (SessionsIn, OpenCasesOf) use it too: its page cache holds what it
+	// wrote itself, where a reader's is dropped at every commit and read again from the
+	// file, with locks taken and released for each query.
 	write *sql.DB
 	read  *sql.DB
 	path  string
