@@ -361,7 +361,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 		return err
 	})
 	if err != nil {
-		b.undoFirst(ctx, jobs, held)
+		b.undoFirst(jobs, held)
 		return err
 	}
 	b.firstOff.Store(false)
@@ -370,7 +370,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	}
 	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
 	b.countCases(jobs, &w)
-	b.out.enqueue(ctx, committedWork{forget: forget, items: items, release: held})
+	b.out.enqueue(committedWork{forget: forget, items: items, release: held})
 	return nil
 }
 
@@ -463,7 +463,7 @@ func (b *Bot) preseal(j *job) error {
 	}
 	// What may go before the commit is sealed in the transaction if it does not.
 	first := 0
-	if !b.firstOff.Load() && b.out.live.Load() {
+	if !b.firstOff.Load() && b.out.live() {
 		first = j.firstable()
 	}
 	j.sealed.reqs = make([][]byte, len(j.reqs))
@@ -652,7 +652,7 @@ func (b *Bot) commit(ctx context.Context, fn func(tx *store.Tx, w *batchWrite) e
 	if err != nil {
 		return nil, err
 	}
-	b.out.enqueue(ctx, committedWork{items: items})
+	b.out.enqueue(committedWork{items: items})
 	return w, nil
 }
 

@@ -32,12 +32,6 @@ type firstLane struct {
 	paced int
 }
 
-// laneClaim asks the outbox for lanes; it answers which it gives.
-type laneClaim struct {
-	lanes []firstLane
-	reply chan []bool
-}
-
 // firstable is how many of a job's requests, from the first, may go before the batch
 // commits: answers, sends and edits in the person's own chat. A job that leaves, is
 // forgotten or changes a case goes through the outbox whole: its requests must wait for what
@@ -87,7 +81,7 @@ func (b *Bot) sendFirst(ctx context.Context, jobs []*job) []string {
 	if len(lanes) == 0 {
 		return nil
 	}
-	given := b.out.claim(ctx, lanes)
+	given := b.out.claim(lanes)
 	var held []string
 	var send []*job
 	for i, j := range asked {
@@ -127,7 +121,7 @@ func (b *Bot) sendJob(ctx context.Context, j *job) {
 // undoFirst follows a batch whose transaction failed after replies went at once: it gives the
 // lanes back, has the outbox delete the messages that went (they are recorded nowhere, and
 // the updates come again), and stops sending at once until a commit succeeds.
-func (b *Bot) undoFirst(ctx context.Context, jobs []*job, held []string) {
+func (b *Bot) undoFirst(jobs []*job, held []string) {
 	if len(held) == 0 {
 		return
 	}
@@ -145,24 +139,42 @@ func (b *Bot) undoFirst(ctx context.Context, jobs []*job, held []string) {
 		}
 		j.sent = nil
 	}
-	b.out.enqueue(ctx, committedWork{release: held, items: items})
+	b.out.enqueue(committedWork{release: held, items: items})
 }
 
-// claim asks the running outbox which lanes may send at once; none when it is not running.
-func (o *outbox) claim(ctx context.Context, lanes []firstLane) []bool {
-	none := make([]bool, len(lanes))
-	if !o.live.Load() {
-		return none
+// live says whether the outbox is running, so lanes may be claimed.
+func (o *outbox) live() bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.sched != nil
+}
+
+// claim says which lanes may send at once; none while the outbox is not running. A lane is
+// free only if nothing is queued for it: what was committed before is in the queues already
+// (enqueue), and what the committer has answered is taken in first.
+func (o *outbox) claim(lanes []firstLane) []bool {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	s := o.sched
+	if s == nil {
+		return make([]bool, len(lanes))
 	}
-	c := laneClaim{lanes: lanes, reply: make(chan []bool, 1)}
+	o.erasedMu.Lock()
+	waiting := len(o.erased) > 0 || len(o.more) > 0 || len(o.made) > 0
+	o.erasedMu.Unlock()
+	if waiting {
+		o.handOver(s)
+		o.wake()
+	}
+	return s.claim(o.now(), lanes)
+}
+
+// wake has run's goroutine look again at what may go.
+func (o *outbox) wake() {
 	select {
-	case o.claims <- c:
-	case <-ctx.Done():
-		return none
-	case <-o.done:
-		return none
+	case o.kick <- struct{}{}:
+	default:
 	}
-	return <-c.reply
 }
 
 // sendNow sends a claimed lane's requests in order from the caller's goroutine. It returns
@@ -220,14 +232,17 @@ func (s *scheduler) claim(now time.Time, lanes []firstLane) []bool {
 	return given
 }
 
-// release gives lanes back; what was queued for them meanwhile may go.
-func (s *scheduler) release(keys []string) {
+// release gives lanes back, and says whether something queued for them meanwhile may go.
+func (s *scheduler) release(keys []string) bool {
+	waiting := false
 	for _, k := range keys {
 		s.held--
 		// A busy queue is never swept, so it is there.
 		if q, ok := s.queues[k]; ok {
 			q.busy = false
 			s.schedule(q)
+			waiting = waiting || len(q.items) > 0
 		}
 	}
+	return waiting
 }
