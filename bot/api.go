@@ -31,7 +31,7 @@ type api struct {
 	tg      *tg.Bot
 	url     string // base URL + "/bot" + token; never logged
 	poll    *http.Client
-	calls   *http.Client  // post's
+	calls   *http.Client  // post's; its callers bound each call (callTimeout when they do not)
 	timeout time.Duration // long-poll timeout asked of Telegram
 }
 
@@ -57,7 +57,7 @@ func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
 		tg:      b,
 		url:     baseURL + "/bot" + token,
 		poll:    &http.Client{Transport: tr, Timeout: pollTimeout + 15*time.Second},
-		calls:   &http.Client{Transport: tr, Timeout: 30 * time.Second},
+		calls:   &http.Client{Transport: tr},
 		timeout: pollTimeout,
 	}, nil
 }
@@ -90,6 +90,11 @@ func (b buffered) RoundTrip(r *http.Request) (*http.Response, error) {
 // and hold neither the URL (with the token) nor Telegram's description (which can quote a
 // chat or a text).
 func (a *api) post(ctx context.Context, method string, params, result any) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+	}
 	body, err := json.Marshal(params)
 	if err != nil {
 		return fmt.Errorf("encode %s: %w", method, err)
@@ -111,15 +116,16 @@ func (a *api) post(ctx context.Context, method string, params, result any) error
 	if err != nil {
 		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
 	}
-	var r struct {
-		OK         bool            `json:"ok"`
-		Result     json.RawMessage `json:"result"`
-		ErrorCode  int             `json:"error_code"`
+	// Result holds result, so the answer is decoded in one pass.
+	r := struct {
+		OK         bool `json:"ok"`
+		Result     any  `json:"result"`
+		ErrorCode  int  `json:"error_code"`
 		Parameters struct {
 			RetryAfter      int `json:"retry_after"`
 			MigrateToChatID int `json:"migrate_to_chat_id"`
 		} `json:"parameters"`
-	}
+	}{Result: result}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
 	}
@@ -137,13 +143,11 @@ func (a *api) post(ctx context.Context, method string, params, result any) error
 		}
 		return fmt.Errorf("%s: Telegram answered %d", method, r.ErrorCode)
 	}
-	if result != nil {
-		if err := json.Unmarshal(r.Result, result); err != nil {
-			return fmt.Errorf("%s: unreadable result", method)
-		}
-	}
 	return nil
 }
+
+// callTimeout bounds a call to post whose context has no deadline.
+const callTimeout = 30 * time.Second
 
 // errRetryAfter is Telegram asking to wait (429); errors.As finds it.
 type errRetryAfter struct{ seconds int }
