@@ -23,13 +23,15 @@ var allowedUpdates = []string{
 	models.AllowedUpdateMyChatMember,
 }
 
-// api is the Bot API as puente uses it: go-telegram/bot's typed methods for everything but
+// api is the Bot API as puente uses it: go-telegram/bot's typed methods for setting the bot
+// up and for reads; post, with the library's parameter types, for what the outbox sends; and
 // getUpdates, which the library only offers inside a loop that confirms updates before they
 // are handled.
 type api struct {
 	tg      *tg.Bot
 	url     string // base URL + "/bot" + token; never logged
 	poll    *http.Client
+	calls   *http.Client  // post's; its callers bound each call (callTimeout when they do not)
 	timeout time.Duration // long-poll timeout asked of Telegram
 }
 
@@ -55,6 +57,7 @@ func newAPI(baseURL, token string, pollTimeout time.Duration) (*api, error) {
 		tg:      b,
 		url:     baseURL + "/bot" + token,
 		poll:    &http.Client{Transport: tr, Timeout: pollTimeout + 15*time.Second},
+		calls:   &http.Client{Transport: tr},
 		timeout: pollTimeout,
 	}, nil
 }
@@ -79,6 +82,72 @@ func (b buffered) RoundTrip(r *http.Request) (*http.Response, error) {
 	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
 	return b.next.RoundTrip(r)
 }
+
+// post calls a Bot API method with params as a JSON body and decodes its result into result
+// (if not nil). go-telegram/bot sends every call as a multipart form, built on a goroutine of
+// its own through a pipe; what the outbox sends, about one call an update, costs less as JSON,
+// to build here and for Telegram to read. Its errors are the library's (classify reads them),
+// and hold neither the URL (with the token) nor Telegram's description (which can quote a
+// chat or a text).
+func (a *api) post(ctx context.Context, method string, params, result any) error {
+	if _, ok := ctx.Deadline(); !ok {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, callTimeout)
+		defer cancel()
+	}
+	body, err := json.Marshal(params)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", method, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, a.url+"/"+method, bytes.NewReader(body))
+	if err != nil {
+		return fmt.Errorf("%s: bad API URL", method)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := a.calls.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%s: %w", method, ctx.Err())
+		}
+		return fmt.Errorf("%s: network error", method)
+	}
+	defer resp.Body.Close()
+	raw, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
+	if err != nil {
+		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
+	}
+	// Result holds result, so the answer is decoded in one pass.
+	r := struct {
+		OK         bool `json:"ok"`
+		Result     any  `json:"result"`
+		ErrorCode  int  `json:"error_code"`
+		Parameters struct {
+			RetryAfter      int `json:"retry_after"`
+			MigrateToChatID int `json:"migrate_to_chat_id"`
+		} `json:"parameters"`
+	}{Result: result}
+	if err := json.Unmarshal(raw, &r); err != nil {
+		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
+	}
+	if !r.OK {
+		switch r.ErrorCode {
+		case http.StatusForbidden:
+			return fmt.Errorf("%s: %w", method, tg.ErrorForbidden)
+		case http.StatusBadRequest:
+			if r.Parameters.MigrateToChatID != 0 {
+				return &tg.MigrateError{Message: method + ": " + tg.ErrorBadRequest.Error(), MigrateToChatID: r.Parameters.MigrateToChatID}
+			}
+			return fmt.Errorf("%s: %w", method, tg.ErrorBadRequest)
+		case http.StatusTooManyRequests:
+			return &tg.TooManyRequestsError{Message: method + ": " + tg.ErrorTooManyRequests.Error(), RetryAfter: r.Parameters.RetryAfter}
+		}
+		return fmt.Errorf("%s: Telegram answered %d", method, r.ErrorCode)
+	}
+	return nil
+}
+
+// callTimeout bounds a call to post whose context has no deadline.
+const callTimeout = 30 * time.Second
 
 // errRetryAfter is Telegram asking to wait (429); errors.As finds it.
 type errRetryAfter struct{ seconds int }

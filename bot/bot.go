@@ -83,6 +83,9 @@ type Bot struct {
 	// (math.MaxInt64 until Prepare has read it): an update above it is new without asking the
 	// database, which at a real rate is every update.
 	handled atomic.Int64
+	// firstOff stops replies going before their batch commits (first.go) after a batch's
+	// transaction failed, until one succeeds.
+	firstOff atomic.Bool
 }
 
 // New prepares the bot; Run starts it.
@@ -268,6 +271,7 @@ type job struct {
 	counted    []counted
 	sealed     presealed  // rows sealed in the parallel phase, so the transaction only writes
 	handoff    handoffJob // what the job does to cases and links
+	sent       []int      // the first len(sent) reqs went before the commit: the message ids they made
 }
 
 // handle handles a batch of updates: each chat in order, chats in parallel, and everything
@@ -335,6 +339,7 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 	if err := b.run(ctx, jobs, sealed, cases); err != nil {
 		return err
 	}
+	held := b.sendFirst(ctx, jobs)
 	var items []*outboxItem
 	var forget []string
 	var w batchWrite
@@ -356,14 +361,16 @@ func (b *Bot) handle(ctx context.Context, updates []models.Update) error {
 		return err
 	})
 	if err != nil {
+		b.undoFirst(jobs, held)
 		return err
 	}
+	b.firstOff.Store(false)
 	if last := slices.Max(fresh); last > handled {
 		b.handled.CompareAndSwap(handled, last)
 	}
 	b.cfg.Metrics.UpdatesHandled.Add(float64(len(fresh)))
 	b.countCases(jobs, &w)
-	b.out.enqueue(ctx, committedWork{forget: forget, items: items})
+	b.out.enqueue(committedWork{forget: forget, items: items, release: held})
 	return nil
 }
 
@@ -440,7 +447,7 @@ func (b *Bot) safeGroup(ctx context.Context, j *job) (err error) {
 type presealed struct {
 	session []byte   // nil for an empty session
 	chat    []byte   // the sealed chat id, for tracked messages
-	reqs    [][]byte // j.reqs[i], sealed
+	reqs    [][]byte // j.reqs[i], sealed; nil for one that may go before the commit
 }
 
 func (b *Bot) preseal(j *job) error {
@@ -454,8 +461,16 @@ func (b *Bot) preseal(j *job) error {
 	if len(j.track) > 0 {
 		j.sealed.chat = b.keys.Seal(chatBytes(j.chat), j.key)
 	}
+	// What may go before the commit is sealed in the transaction if it does not.
+	first := 0
+	if !b.firstOff.Load() && b.out.live() {
+		first = j.firstable()
+	}
 	j.sealed.reqs = make([][]byte, len(j.reqs))
 	for i, r := range j.reqs {
+		if i < first {
+			continue
+		}
 		plain, err := json.Marshal(r)
 		if err != nil {
 			return fmt.Errorf("encode request: %w", err)
@@ -637,7 +652,7 @@ func (b *Bot) commit(ctx context.Context, fn func(tx *store.Tx, w *batchWrite) e
 	if err != nil {
 		return nil, err
 	}
-	b.out.enqueue(ctx, committedWork{items: items})
+	b.out.enqueue(committedWork{items: items})
 	return w, nil
 }
 
@@ -709,11 +724,18 @@ func (b *Bot) commitJob(ctx context.Context, tx *store.Tx, j *job, w *batchWrite
 		}
 	}
 	for i, r := range j.reqs {
-		if i < len(j.sealed.reqs) {
+		if i < len(j.sent) {
+			// It went before the commit (first.go): only its message is recorded.
+			if r.Track && j.sent[i] != 0 {
+				w.tracked = append(w.tracked, store.TrackedMessage{ChatKey: j.key, Chat: j.sealed.chat, MessageID: int64(j.sent[i])})
+			}
+			continue
+		}
+		if i < len(j.sealed.reqs) && j.sealed.reqs[i] != nil {
 			w.add(j.key, j.sealed.reqs[i], r)
 			continue
 		}
-		// Added while committing (handoff): sealed now.
+		// Added while committing (handoff), or it could have gone first and did not: sealed now.
 		if err := w.queue(b.keys, j.key, r); err != nil {
 			return err
 		}

@@ -27,8 +27,9 @@ type outboxItem struct {
 // committedWork is what the outbox is told after a transaction committed: chats to forget
 // (their waiting items are dropped) and new items, in that order.
 type committedWork struct {
-	forget []string
-	items  []*outboxItem
+	forget  []string
+	items   []*outboxItem
+	release []string // lanes the intake held to send at once (first.go), given back
 }
 
 // commitLinger is how long the outbox waits at most for the results of requests on the
@@ -92,9 +93,19 @@ type outbox struct {
 	deleteAfter, briefFor time.Duration
 	linger                time.Duration // commitLinger; longer in a test that must see none
 
-	add     chan committedWork
 	results chan *outboxItem
+	kick    chan struct{} // signalled (capacity 1) when enqueue or release changed what may go
 	done    chan struct{} // closed when run has returned
+
+	// mu guards sched, the queues run's goroutine works on between its waits. Those who
+	// commit work put it there themselves (enqueue), and the intake borrows a chat's lane
+	// (claim, release), without a hop to that goroutine, so what each does is in the queues in
+	// the order they did it. sched is nil before run starts (early keeps what comes then) and
+	// after it stops (stopped: what comes is in the database, for the next start).
+	mu      sync.Mutex
+	sched   *scheduler
+	early   []committedWork
+	stopped bool
 
 	// The committer answers erase requests here, without ever blocking on the scheduler,
 	// and hands over the requests that completions queued (more).
@@ -112,7 +123,7 @@ type outbox struct {
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
 	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m, linger: commitLinger,
-		add: make(chan committedWork, 64), results: make(chan *outboxItem), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
+		results: make(chan *outboxItem), kick: make(chan struct{}, 1), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
@@ -172,16 +183,22 @@ func (o *outbox) resolveTopics(ctx context.Context, items []*outboxItem) error {
 	return nil
 }
 
-// enqueue hands committed items (and chats to forget first) to the running outbox. If ctx
-// ends first they are still in the database and go out after the next start.
-func (o *outbox) enqueue(ctx context.Context, a committedWork) {
-	if len(a.items) == 0 && len(a.forget) == 0 {
+// enqueue hands committed items (and chats to forget first, and lanes given back) to the
+// outbox. If it has stopped they are still in the database and go out after the next start.
+func (o *outbox) enqueue(a committedWork) {
+	if len(a.items) == 0 && len(a.forget) == 0 && len(a.release) == 0 {
 		return
 	}
-	select {
-	case o.add <- a:
-	case <-ctx.Done():
-	case <-o.done:
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.sched == nil {
+		if !o.stopped {
+			o.early = append(o.early, a)
+		}
+		return
+	}
+	if o.sched.take(a) {
+		o.wake()
 	}
 }
 
@@ -207,39 +224,40 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 
 	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(o.lim.Overall, o.now()), commits: commits, topics: map[string]topicMade{}}
 	s.insert(pending)
+	o.mu.Lock()
+	for _, a := range o.early {
+		s.take(a)
+	}
+	o.sched, o.early = s, nil
+	o.mu.Unlock()
 	timer := time.NewTimer(time.Hour)
 	defer timer.Stop()
 	sweep := o.now()
 	for {
+		o.mu.Lock()
 		now := o.now()
 		wake := s.dispatch(now, work)
 		if now.Sub(sweep) > 10*time.Second {
 			s.sweep(now)
 			sweep = now
 		}
+		o.mu.Unlock()
 		timer.Reset(wake)
 		select {
-		case a := <-o.add:
-			for _, k := range a.forget {
-				s.forget(k)
-			}
-			s.insert(a.items)
 		case it := <-o.results:
+			o.mu.Lock()
 			s.result(it)
+			o.mu.Unlock()
 		case <-o.erasedC:
-			o.erasedMu.Lock()
-			es, more, made := o.erased, o.more, o.made
-			o.erased, o.more, o.made = nil, nil, nil
-			o.erasedMu.Unlock()
-			for _, e := range es {
-				s.erased(e)
-			}
-			for _, t := range made {
-				s.topicRecorded(t)
-			}
-			s.insert(more)
+			o.mu.Lock()
+			o.handOver(s)
+			o.mu.Unlock()
+		case <-o.kick:
 		case <-timer.C:
 		case <-ctx.Done():
+			o.mu.Lock()
+			o.sched, o.stopped = nil, true
+			o.mu.Unlock()
 			for s.inflight > 0 {
 				s.result(<-o.results)
 			}
@@ -249,6 +267,33 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 			return
 		}
 	}
+}
+
+// take applies work committed elsewhere: lanes given back, chats forgotten, new items. It
+// says whether something may go that could not before.
+func (s *scheduler) take(a committedWork) bool {
+	waiting := s.release(a.release)
+	for _, k := range a.forget {
+		s.forget(k)
+	}
+	s.insert(a.items)
+	return waiting || len(a.items) > 0
+}
+
+// handOver applies what the committer has answered: erase requests' deletions, topics made,
+// and the requests its completions queued.
+func (o *outbox) handOver(s *scheduler) {
+	o.erasedMu.Lock()
+	es, more, made := o.erased, o.more, o.made
+	o.erased, o.more, o.made = nil, nil, nil
+	o.erasedMu.Unlock()
+	for _, e := range es {
+		s.erased(e)
+	}
+	for _, t := range made {
+		s.topicRecorded(t)
+	}
+	s.insert(more)
 }
 
 // commit records results in batches: one transaction for everything that finished while

@@ -75,7 +75,7 @@ func TestLoneSendRecordedAtOnce(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		o.enqueue(ctx, committedWork{items: items})
+		o.enqueue(committedWork{items: items})
 		fake.Wait(t, fmt.Sprint("reply ", i, " recorded"), func() bool {
 			return h.count("outbox") == 0 && h.count("messages") == i+1
 		})
@@ -167,7 +167,7 @@ func TestRetryAfterAndRefusal(t *testing.T) {
 	items = append(items, &outboxItem{key: "11", req: request{Kind: kindSend, Chat: u.ID, Text: strings.Repeat("x", 5000)}})
 	items = append(items, sends(u.ID, 1, false)[0])
 	items[3].req.Text = "after the refused one"
-	o.enqueue(context.Background(), committedWork{items: items})
+	o.enqueue(committedWork{items: items})
 	fake.Wait(t, "the messages", func() bool { return len(fake.BotMessages(u.ID)) == 3 })
 	ms := fake.BotMessages(u.ID)
 	if got := ms[0].Date.Sub(failedAt); got < 50*time.Millisecond {

@@ -64,9 +64,20 @@ func (b *bucket) wait(now time.Time) time.Duration {
 	return time.Duration((1 - b.tokens) * float64(b.rate.Every))
 }
 
-func (b *bucket) take() {
+func (b *bucket) take() { b.takeN(1) }
+
+// room says whether n tokens are free now.
+func (b *bucket) room(now time.Time, n int) bool {
+	if b.rate.Every <= 0 || n == 0 {
+		return true
+	}
+	b.refill(now)
+	return b.tokens >= float64(n)
+}
+
+func (b *bucket) takeN(n int) {
 	if b.rate.Every > 0 {
-		b.tokens--
+		b.tokens -= float64(n)
 	}
 }
 

@@ -3,7 +3,6 @@ package bot
 import (
 	"context"
 	"errors"
-	"strconv"
 
 	tg "github.com/go-telegram/bot"
 	"github.com/go-telegram/bot/models"
@@ -105,49 +104,43 @@ func markup(rows [][]button) models.ReplyMarkup {
 var errUnknownKind = errors.New("unknown request kind")
 
 // do makes the call and returns the id of the message sent (of the topic made, for
-// kindTopic), if any. It is the only function that writes to Telegram
-// (TestOneRoadToTelegram): everything it sends was queued in the outbox first. A message to
+// kindTopic), if any. It is the only function that writes to Telegram, through post
+// (TestOneRoadToTelegram): everything it sends went through the outbox's pacing first. A message to
 // a group goes to the case's topic; a copy to a person is protected like every message the
 // bot sends them.
 func (a *api) do(ctx context.Context, r *request) (int, error) {
+	var sent struct {
+		MessageID       int `json:"message_id"`
+		MessageThreadID int `json:"message_thread_id"`
+	}
+	var err error
 	switch r.Kind {
 	case kindSend:
-		m, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{
+		err = a.post(ctx, "sendMessage", &tg.SendMessageParams{
 			ChatID:              r.Chat,
 			Text:                r.Text,
 			ReplyMarkup:         markup(r.Keyboard),
 			ProtectContent:      true,
 			DisableNotification: r.Silent,
-		})
-		if err != nil {
-			return 0, err
-		}
-		return m.ID, nil
+		}, &sent)
 	case kindEdit:
-		_, err := a.tg.EditMessageText(ctx, &tg.EditMessageTextParams{
+		err = a.post(ctx, "editMessageText", &tg.EditMessageTextParams{
 			ChatID:      r.Chat,
 			MessageID:   r.MessageID,
 			Text:        r.Text,
 			ReplyMarkup: markup(r.Keyboard),
-		})
-		return 0, err
+		}, nil)
 	case kindDelete:
-		_, err := a.tg.DeleteMessages(ctx, &tg.DeleteMessagesParams{ChatID: r.Chat, MessageIDs: r.Delete})
-		return 0, err
+		err = a.post(ctx, "deleteMessages", &tg.DeleteMessagesParams{ChatID: r.Chat, MessageIDs: r.Delete}, nil)
 	case kindAnswer:
-		_, err := a.tg.AnswerCallbackQuery(ctx, &tg.AnswerCallbackQueryParams{CallbackQueryID: r.Callback})
-		return 0, err
+		err = a.post(ctx, "answerCallbackQuery", &tg.AnswerCallbackQueryParams{CallbackQueryID: r.Callback}, nil)
 	case kindLeave:
-		_, err := a.tg.LeaveChat(ctx, &tg.LeaveChatParams{ChatID: strconv.FormatInt(r.Chat, 10)})
-		return 0, err
+		err = a.post(ctx, "leaveChat", &tg.LeaveChatParams{ChatID: r.Chat}, nil)
 	case kindTopic:
-		t, err := a.tg.CreateForumTopic(ctx, &tg.CreateForumTopicParams{ChatID: r.Chat, Name: r.Text})
-		if err != nil {
-			return 0, err
-		}
-		return t.MessageThreadID, nil
+		err = a.post(ctx, "createForumTopic", &tg.CreateForumTopicParams{ChatID: r.Chat, Name: r.Text}, &sent)
+		return sent.MessageThreadID, err
 	case kindCopy:
-		m, err := a.tg.CopyMessage(ctx, &tg.CopyMessageParams{
+		err = a.post(ctx, "copyMessage", &tg.CopyMessageParams{
 			ChatID:          r.Chat,
 			MessageThreadID: r.Thread,
 			FromChatID:      r.From,
@@ -155,22 +148,18 @@ func (a *api) do(ctx context.Context, r *request) (int, error) {
 			ProtectContent:  !r.Group,
 			// A person's /silent setting, for what reaches them from a case.
 			DisableNotification: r.Silent,
-		})
-		if err != nil {
-			return 0, err
-		}
-		return m.ID, nil
+		}, &sent)
 	case kindCloseTopic:
-		_, err := a.tg.CloseForumTopic(ctx, &tg.CloseForumTopicParams{ChatID: r.Chat, MessageThreadID: r.Thread})
-		return 0, err
+		err = a.post(ctx, "closeForumTopic", &tg.CloseForumTopicParams{ChatID: r.Chat, MessageThreadID: r.Thread}, nil)
 	case kindTopicSend:
-		m, err := a.tg.SendMessage(ctx, &tg.SendMessageParams{ChatID: r.Chat, MessageThreadID: r.Thread, Text: r.Text})
-		if err != nil {
-			return 0, err
-		}
-		return m.ID, nil
+		err = a.post(ctx, "sendMessage", &tg.SendMessageParams{ChatID: r.Chat, MessageThreadID: r.Thread, Text: r.Text}, &sent)
+	default:
+		return 0, errUnknownKind
 	}
-	return 0, errUnknownKind
+	if err != nil {
+		return 0, err
+	}
+	return sent.MessageID, nil
 }
 
 // toTopic addresses r to case c's topic in its group, in the case's lane of the group's

@@ -64,6 +64,7 @@ type scheduler struct {
 	ready    readyHeap
 	overall  bucket
 	inflight int
+	held     int // lanes the intake holds to send at once (claim)
 	commits  chan<- sendResult
 	topics   map[string]topicMade // by case: topics made lately, for requests still to come
 }
@@ -132,7 +133,7 @@ func (s *scheduler) forget(key string) {
 
 // dispatch starts every request that may go now and returns how long until the next may.
 func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Duration {
-	for s.ready.Len() > 0 && s.inflight < max(1, s.o.lim.InFlight) {
+	for s.ready.Len() > 0 && s.inflight+s.held < max(1, s.o.lim.InFlight) {
 		q := s.ready[0]
 		if d := q.notBef.Sub(now); d > 0 {
 			return d
@@ -180,7 +181,7 @@ func (s *scheduler) dispatch(now time.Time, work chan<- *outboxItem) time.Durati
 		s.inflight++
 		work <- it
 	}
-	if s.ready.Len() > 0 && s.inflight < max(1, s.o.lim.InFlight) {
+	if s.ready.Len() > 0 && s.inflight+s.held < max(1, s.o.lim.InFlight) {
 		return max(0, s.ready[0].notBef.Sub(now))
 	}
 	return time.Hour

@@ -74,7 +74,7 @@ func (tx *Tx) OpenCase(ctx context.Context, c Case) error {
 }
 
 // OpenCasesOf returns the open cases of the people under keys, by string(person key): one
-// query for a whole batch of updates.
+// query for a whole batch of updates, on the writer's connection (see DB.write).
 func (db *DB) OpenCasesOf(ctx context.Context, keys [][]byte) (map[string]Case, error) {
 	out := make(map[string]Case)
 	for start := 0; start < len(keys); start += chunk {
@@ -83,7 +83,7 @@ func (db *DB) OpenCasesOf(ctx context.Context, keys [][]byte) (map[string]Case, 
 		for i, k := range part {
 			args[i] = k
 		}
-		cs, err := db.cases(ctx, `SELECT `+caseColumns+` FROM cases WHERE closed_at IS NULL AND person_key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		cs, err := queryCases(ctx, db.write, `SELECT `+caseColumns+` FROM cases WHERE closed_at IS NULL AND person_key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}

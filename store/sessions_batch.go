@@ -16,7 +16,8 @@ type SessionRow struct {
 const chunk = 200
 
 // SessionsIn returns the sealed sessions stored under keys, by string(key); keys without one
-// are absent. It reads them in one query, for callers that handle many people at once.
+// are absent. It reads them in one query, for callers that handle many people at once, on
+// the writer's connection (see DB.write).
 func (db *DB) SessionsIn(ctx context.Context, keys [][]byte) (map[string][]byte, error) {
 	out := make(map[string][]byte, len(keys))
 	for start := 0; start < len(keys); start += chunk {
@@ -25,7 +26,7 @@ func (db *DB) SessionsIn(ctx context.Context, keys [][]byte) (map[string][]byte,
 		for i, k := range part {
 			args[i] = k
 		}
-		rows, err := db.read.QueryContext(ctx, `SELECT key, state FROM sessions WHERE key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
+		rows, err := db.write.QueryContext(ctx, `SELECT key, state FROM sessions WHERE key IN (?`+strings.Repeat(",?", len(part)-1)+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("read sessions: %w", err)
 		}

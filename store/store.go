@@ -24,6 +24,10 @@ var ErrNotFound = errors.New("not found")
 // time: serialising them here means no SQLITE_BUSY under load. Reads use a pool of their own,
 // which WAL lets run beside the writer.
 type DB struct {
+	// write is the one connection that writes. The reads that come before each of the bot's
+	// writes (SessionsIn, OpenCasesOf) use it too: its page cache holds what it
+	// wrote itself, where a reader's is dropped at every commit and read again from the
+	// file, with locks taken and released for each query.
 	write *sql.DB
 	read  *sql.DB
 	path  string
@@ -78,9 +82,10 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // the last seconds to minutes. Each of those is a promise broken: updates already confirmed
 // to Telegram (a person's message, or a message to or from an organisation) gone; requests
 // already sent coming back, sent again, with the first copies no longer tracked, so never
-// deleted on time or by /exit; an /exit or a forgetting undone. The syncs cost: at 20
-// updates a second (bot's BenchmarkPaced, two commits an update) about 0.3 ms of CPU per
-// commit, a quarter more CPU per update, and replies 0.8 ms later. The promises are worth it.
+// deleted on time or by /exit; an /exit or a forgetting undone. The syncs cost about 0.3 ms
+// of CPU per commit at 20 updates a second (bot's BenchmarkPaced), which is why a reply that
+// may go at once goes before its update commits and is recorded with it: one commit an
+// update rather than two. The promises are worth it.
 // TestSynchronousFull holds every connection to it.
 const pragmas = "_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_secure_delete=on&_cache_size=-1024&_stmt_cache_size=32"
 
