@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // A command is named by the messages bot.cmd.<command>.name (the word in
@@ -68,14 +66,22 @@ func (c *Catalog) Command(text string) (string, bool) {
 	return name, ok
 }
 
-// foldWord lowers a word and drops its accents: "Início" -> "inicio".
+// foldWord lowers a word and drops its accents: "Início" -> "inicio". A
+// letter with accents becomes its ASCII letter (foldFrom, foldTo), and an
+// accent typed on its own goes: what is left of the word is what Unicode's
+// canonical decomposition leaves without its nonspacing marks, wherever that
+// is a command word (TestFoldWordAsDecomposition).
+//
+//go:generate go run gen_fold.go
 func foldWord(w string) string {
 	w = strings.ToLower(w)
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
 			var b strings.Builder
-			for _, r := range norm.NFD.String(w) {
-				if !unicode.Is(unicode.Mn, r) {
+			for _, r := range w {
+				if a, ok := foldRune(r); ok {
+					b.WriteByte(a)
+				} else if !unicode.Is(unicode.Mn, r) {
 					b.WriteRune(r)
 				}
 			}
@@ -83,6 +89,19 @@ func foldWord(w string) string {
 		}
 	}
 	return w
+}
+
+// foldRune is the ASCII character r decomposes to, without its marks, if it
+// is one of foldFrom.
+func foldRune(r rune) (byte, bool) {
+	if r > 0xFFFF {
+		return 0, false
+	}
+	i, ok := slices.BinarySearch(foldFrom[:], uint16(r))
+	if !ok {
+		return 0, false
+	}
+	return foldTo[i], true
 }
 
 // commandTable maps every word of every shipped language to its command. A
