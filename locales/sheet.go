@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -277,7 +278,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 		newMsgs[id] = m
 	}
 	if len(errs) > 0 {
-		slices.SortFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return nil, errs
 	}
 	files, err := c.writeLang(fsys, lang, newMsgs)
