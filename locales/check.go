@@ -182,8 +182,8 @@ func missingNumbers(en, m *Message) []string {
 		if src == nil {
 			continue
 		}
-		_, have := numbers(t.src)
-		written, want := numbers(src.src)
+		_, have := numbers(t.source())
+		written, want := numbers(src.source())
 		for i, n := range want {
 			if !slices.Contains(have, n) && !slices.Contains(out, written[i]) {
 				out = append(out, written[i])
@@ -201,13 +201,13 @@ func (m *Message) Placeholders() []string {
 		if t == nil {
 			continue
 		}
-		for _, p := range t.parts {
+		for _, p := range t.parts() {
 			if p.field != "" {
 				names = append(names, p.field)
 			}
 		}
-		if t.tmpl != nil {
-			walkFields(t.tmpl.Tree.Root, &names)
+		if t.tmpl() != nil {
+			walkFields(t.tmpl().Tree.Root, &names)
 		}
 	}
 	slices.Sort(names)

@@ -44,7 +44,7 @@ func (c *Catalog) CommandWords(lang, command string) []string {
 	for _, suffix := range []string{commandName, commandAlias} {
 		if m, ok := c.msgs[lang][commandPrefix+command+suffix]; ok {
 			if t, ok := m.forms.get("other"); ok {
-				out = append(out, strings.Fields(t.src)...)
+				out = append(out, strings.Fields(t.source())...)
 			}
 		}
 	}
@@ -134,7 +134,7 @@ func (c *Catalog) commandMessage(lang, command, word string) *Message {
 		if !ok {
 			continue
 		}
-		if t, has := m.forms.get("other"); has && slices.Contains(strings.Fields(t.src), word) {
+		if t, has := m.forms.get("other"); has && slices.Contains(strings.Fields(t.source()), word) {
 			return m
 		}
 	}

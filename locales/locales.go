@@ -108,19 +108,51 @@ func (f *formTexts) get(form string) (*text, bool) {
 	return f.at(i), true
 }
 
-// text is one template, parsed once; tmpl and parts are nil when the source
-// has no actions, so rendering it costs nothing (out is the text shown). In a
-// right-to-left language the template is parsed from the source with its
-// numbers, links and Latin-script runs isolated (isolateLiterals), once;
-// src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
-// plain fields ({{.Phone}}), as nearly all are, is kept only as parts and
-// rendered without text/template's reflection; the parsed template, ten times
-// their size, is dropped.
+// text is one template, parsed once. Nearly all of the thousands are shown
+// as written and have no actions: out is the text shown, rendering it costs
+// nothing, and it has no ext, so it takes no room for what only a few use. In
+// a right-to-left language the template is parsed from the source with its
+// numbers, links and Latin-script runs isolated (isolateLiterals), once; the
+// source stays as written (ext.src), for check, stamps and the reviewer's
+// sheet. A template made only of text and plain fields ({{.Phone}}), as
+// nearly all with actions are, is kept only as parts and rendered without
+// text/template's reflection; the parsed template, ten times their size, is
+// dropped.
 type text struct {
-	src   string
-	out   string
+	out string
+	ext *textExt // nil when out is the source and has no actions
+}
+
+// textExt is what few texts have: a source other than out, or actions.
+type textExt struct {
+	src   string             // as written, when out isolates its literals; "" when out is the source
 	tmpl  *template.Template // nil when parts render it, or it has no actions
 	parts []part             // nil when the template needs text/template
+}
+
+// source is the text as written.
+func (t *text) source() string {
+	if t.ext != nil && t.ext.src != "" {
+		return t.ext.src
+	}
+	return t.out
+}
+
+// parts are the text's parts, nil when it has none.
+func (t *text) parts() []part {
+	if t.ext == nil {
+		return nil
+	}
+	return t.ext.parts
+}
+
+// tmpl is the text's parsed template, nil when parts render it or it has no
+// actions.
+func (t *text) tmpl() *template.Template {
+	if t.ext == nil {
+		return nil
+	}
+	return t.ext.tmpl
 }
 
 // part is a run of literal text, or the name of a field of the data.
@@ -163,7 +195,7 @@ func plainParts(t *template.Template, src string) []part {
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
 func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl bool) error {
-	for _, p := range t.parts {
+	for _, p := range t.parts() {
 		if p.field == "" {
 			b.WriteString(p.lit)
 			continue
@@ -341,8 +373,8 @@ func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Mes
 		if src == "" && Forms[i] != "other" {
 			continue
 		}
-		if en != nil && en.forms.at(i) != nil && en.forms.at(i).src == src {
-			src = en.forms.at(i).src
+		if en != nil && en.forms.at(i) != nil && en.forms.at(i).source() == src {
+			src = en.forms.at(i).source()
 		}
 		t, err := msg.parse(src)
 		if err != nil {
@@ -358,20 +390,26 @@ func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Mes
 
 // parse makes one form's text.
 func (m *Message) parse(src string) (*text, error) {
-	t := &text{src: src, out: src}
+	t := &text{out: src}
+	var ext textExt
 	if m.rtl && hasRTL(src) {
 		// Only right-to-left text needs it: a command name or a code
 		// stays as written, as Telegram needs it.
-		t.out = isolateLiterals(src)
+		if t.out = isolateLiterals(src); t.out != src {
+			ext.src = src
+		}
 	}
 	if strings.Contains(src, "{{") {
 		tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(t.out)
 		if err != nil {
 			return nil, err
 		}
-		if t.parts = plainParts(tmpl, t.out); t.parts == nil {
-			t.tmpl = tmpl
+		if ext.parts = plainParts(tmpl, t.out); ext.parts == nil {
+			ext.tmpl = tmpl
 		}
+	}
+	if ext.src != "" || ext.tmpl != nil || ext.parts != nil {
+		t.ext = &ext
 	}
 	return t, nil
 }
@@ -555,11 +593,11 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
-	if t.tmpl == nil && t.parts == nil {
+	if t.tmpl() == nil && t.parts() == nil {
 		return t.out, nil
 	}
 	var b strings.Builder
-	if t.parts != nil {
+	if t.parts() != nil {
 		b.Grow(len(t.out))
 		if err := t.execute(&b, m.ID, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
@@ -573,7 +611,7 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 		}
 		data = iso
 	}
-	if err := t.tmpl.Execute(&b, data); err != nil {
+	if err := t.tmpl().Execute(&b, data); err != nil {
 		return "", fmt.Errorf("%s: %w", m.Lang, err)
 	}
 	return b.String(), nil

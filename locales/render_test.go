@@ -19,7 +19,7 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 		for id, m := range msgs {
 			for i, tx := range m.forms.all() {
 				form := Forms[i]
-				if tx == nil || tx.parts == nil {
+				if tx == nil || tx.parts() == nil {
 					continue
 				}
 				plain++
@@ -30,7 +30,7 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 				}
 				for _, v := range values {
 					data := map[string]any{}
-					for _, p := range tx.parts {
+					for _, p := range tx.parts() {
 						if p.field != "" {
 							data[p.field] = v
 						}

@@ -47,7 +47,7 @@ func (m *Message) Hash() string {
 	h := sha256.New()
 	for _, f := range Forms {
 		if t, ok := m.forms.get(f); ok {
-			fmt.Fprintf(h, "%s\x00%s\x00", f, t.src)
+			fmt.Fprintf(h, "%s\x00%s\x00", f, t.source())
 		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))

@@ -53,7 +53,7 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 			row := SheetRow{ID: id, Form: f, Note: en.Description, English: en.source(f), State: state}
 			if m != nil {
 				if t, ok := m.forms.get(f); ok {
-					row.Text = t.src
+					row.Text = t.source()
 				}
 			}
 			out = append(out, row)
@@ -65,10 +65,10 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 // source is a form's text, or the "other" form's where the message lacks it.
 func (m *Message) source(form string) string {
 	if t, ok := m.forms.get(form); ok {
-		return t.src
+		return t.source()
 	}
 	if t, ok := m.forms.get("other"); ok {
-		return t.src
+		return t.source()
 	}
 	return ""
 }
@@ -396,7 +396,7 @@ func (c *Catalog) writeLang(fsys fs.FS, lang string, msgs map[string]*Message) (
 					b.WriteString(",")
 				}
 				fields++
-				fmt.Fprintf(&b, "\n    %q: %s", f, quote(t.src))
+				fmt.Fprintf(&b, "\n    %q: %s", f, quote(t.source()))
 			}
 			b.WriteString("\n  }")
 		}
