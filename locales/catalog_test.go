@@ -26,8 +26,8 @@ func TestMessagesShareEnglishStrings(t *testing.T) {
 		t.Fatal(err)
 	}
 	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
-	enA, plA := c.msgs[Default]["ui.a"], c.msgs["pl"]["ui.a"]
-	enB, plB := c.msgs[Default]["ui.b"], c.msgs["pl"]["ui.b"]
+	enA, plA := c.msgs[Default].at("ui.a"), c.msgs["pl"].at("ui.a")
+	enB, plB := c.msgs[Default].at("ui.b"), c.msgs["pl"].at("ui.b")
 	tests := []struct {
 		name       string
 		a, b       string

@@ -25,8 +25,8 @@ var CommandWord = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 // Commands returns the commands the English catalogue names, sorted.
 func (c *Catalog) Commands() []string {
 	var out []string
-	for id := range c.msgs[Default] {
-		if name, ok := strings.CutPrefix(id, commandPrefix); ok {
+	for _, m := range c.msgs[Default] {
+		if name, ok := strings.CutPrefix(m.ID, commandPrefix); ok {
 			if name, ok := strings.CutSuffix(name, commandName); ok {
 				out = append(out, name)
 			}
@@ -42,7 +42,7 @@ func (c *Catalog) Commands() []string {
 func (c *Catalog) CommandWords(lang, command string) []string {
 	var out []string
 	for _, suffix := range []string{commandName, commandAlias} {
-		if m, ok := c.msgs[lang][commandPrefix+command+suffix]; ok {
+		if m, ok := c.msgs[lang].get(commandPrefix + command + suffix); ok {
 			if t, ok := m.forms.get("other"); ok {
 				out = append(out, strings.Fields(t.source())...)
 			}
@@ -130,7 +130,7 @@ func (c *Catalog) commandTable() (map[string]string, error) {
 // commandMessage is the message of lang that holds word of command.
 func (c *Catalog) commandMessage(lang, command, word string) *Message {
 	for _, suffix := range []string{commandName, commandAlias} {
-		m, ok := c.msgs[lang][commandPrefix+command+suffix]
+		m, ok := c.msgs[lang].get(commandPrefix + command + suffix)
 		if !ok {
 			continue
 		}
@@ -138,5 +138,5 @@ func (c *Catalog) commandMessage(lang, command, word string) *Message {
 			return m
 		}
 	}
-	return c.msgs[Default][commandPrefix+command+commandName]
+	return c.msgs[Default].at(commandPrefix + command + commandName)
 }

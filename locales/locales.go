@@ -221,18 +221,47 @@ func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl
 	return nil
 }
 
+// messages are one language's messages, sorted by ID and found by binary
+// search: 8 bytes each, where a map of them took some 30.
+type messages []*Message
+
+// get returns the message of id, if there is one.
+func (ms messages) get(id string) (*Message, bool) {
+	i, ok := slices.BinarySearchFunc(ms, id, func(m *Message, id string) int { return strings.Compare(m.ID, id) })
+	if !ok {
+		return nil, false
+	}
+	return ms[i], true
+}
+
+// at returns the message of id, nil if there is none.
+func (ms messages) at(id string) *Message {
+	m, _ := ms.get(id)
+	return m
+}
+
+// sortedMessages are the messages of byID, sorted by ID.
+func sortedMessages(byID map[string]*Message) messages {
+	ms := make(messages, 0, len(byID))
+	for _, m := range byID {
+		ms = append(ms, m)
+	}
+	slices.SortFunc(ms, func(a, b *Message) int { return strings.Compare(a.ID, b.ID) })
+	return ms
+}
+
 // Catalog is the loaded set of messages of every shipped language. It is
 // read-only after loading and safe for concurrent use.
 type Catalog struct {
 	bundle   *i18n.Bundle
-	tags     []string                       // shipped, Default first, then sorted
-	msgs     map[string]map[string]*Message // lang -> id -> message
-	chains   map[string][]string            // shipped lang -> fallback chain
-	plurals  map[string]*i18n.Localizer     // lang -> localizer of the plural probe
-	forms    map[string][]string            // lang -> plural forms the language uses
-	counted  map[string][]string            // lang -> plural form of 0…200, asked once
-	commands map[string]string              // any language's command word -> command
-	areas    map[string]map[string]bool     // lang -> areas it ships a file of
+	tags     []string                   // shipped, Default first, then sorted
+	msgs     map[string]messages        // lang -> its messages
+	chains   map[string][]string        // shipped lang -> fallback chain
+	plurals  map[string]*i18n.Localizer // lang -> localizer of the plural probe
+	forms    map[string][]string        // lang -> plural forms the language uses
+	counted  map[string][]string        // lang -> plural form of 0…200, asked once
+	commands map[string]string          // any language's command word -> command
+	areas    map[string]map[string]bool // lang -> areas it ships a file of
 	// reviews are the review files, by language, read again from fsys (as
 	// dir names it in defects) by the tools that need the stamps.
 	reviews map[string]reviewFile
@@ -271,7 +300,7 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	c := &Catalog{
 		bundle: i18n.NewBundle(language.English),
-		msgs:   map[string]map[string]*Message{},
+		msgs:   map[string]messages{},
 		areas:  map[string]map[string]bool{},
 	}
 	// English first: the other languages' messages share its strings where
@@ -286,10 +315,14 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 		}
 		return 1
 	})
+	byID := map[string]map[string]*Message{} // lang -> id -> message, while loading
 	for _, name := range names {
-		if err := c.loadFile(fsys, name, dir); err != nil {
+		if err := c.loadFile(fsys, name, dir, byID); err != nil {
 			return nil, err
 		}
+	}
+	for lang, msgs := range byID {
+		c.msgs[lang] = sortedMessages(msgs)
 	}
 	if c.msgs[Default] == nil {
 		return nil, fmt.Errorf("no %s message files", Default)
@@ -317,7 +350,7 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 	return c, nil
 }
 
-func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
+func (c *Catalog) loadFile(fsys fs.FS, file, dir string, byID map[string]map[string]*Message) error {
 	buf, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
@@ -335,21 +368,21 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	lang := mf.Tag.String()
-	if c.msgs[lang] == nil {
-		c.msgs[lang] = map[string]*Message{}
+	if byID[lang] == nil {
+		byID[lang] = map[string]*Message{}
 		c.areas[lang] = map[string]bool{}
 	}
 	c.areas[lang][areaOf(name)] = true
 	lines := quotedLines(buf)
 	for _, m := range mf.Messages {
-		if prev, ok := c.msgs[lang][m.ID]; ok {
+		if prev, ok := byID[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), c.msgs[Default][m.ID])
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), byID[Default][m.ID])
 		if err != nil {
 			return err
 		}
-		c.msgs[lang][msg.ID] = msg
+		byID[lang][msg.ID] = msg
 	}
 	return nil
 }
@@ -519,17 +552,16 @@ func (c *Catalog) LanguagesWith(area string) []Language {
 
 // IDs returns the IDs of the messages of lang, sorted.
 func (c *Catalog) IDs(lang string) []string {
-	ids := make([]string, 0, len(c.msgs[lang]))
-	for id := range c.msgs[lang] {
-		ids = append(ids, id)
+	ids := make([]string, len(c.msgs[lang]))
+	for i, m := range c.msgs[lang] {
+		ids[i] = m.ID
 	}
-	slices.Sort(ids)
 	return ids
 }
 
 // Message returns a message as written in lang, without fallback.
 func (c *Catalog) Message(lang, id string) (*Message, bool) {
-	m, ok := c.msgs[lang][id]
+	m, ok := c.msgs[lang].get(id)
 	return m, ok
 }
 
@@ -546,7 +578,7 @@ func (c *Catalog) Lookup(lang, id string) (served string, ok bool) {
 
 func (c *Catalog) find(lang, id string) *Message {
 	for _, l := range c.Chain(lang) {
-		if m, ok := c.msgs[l][id]; ok {
+		if m, ok := c.msgs[l].get(id); ok {
 			return m
 		}
 	}

@@ -93,8 +93,8 @@ func (c *Catalog) pack() {
 		return nt
 	}
 	for lang, msgs := range c.msgs {
-		packed := make(map[string]*Message, len(msgs))
-		for _, m := range msgs {
+		packed := make(messages, len(msgs))
+		for j, m := range msgs {
 			msgSlab = append(msgSlab, *m)
 			nm := &msgSlab[len(msgSlab)-1]
 			nm.ID, nm.Lang, nm.Description, nm.File = intern(m.ID), intern(m.Lang), intern(m.Description), intern(m.File)
@@ -105,7 +105,7 @@ func (c *Catalog) pack() {
 					nm.forms.plural[i] = packText(t)
 				}
 			}
-			packed[nm.ID] = nm
+			packed[j] = nm
 		}
 		c.msgs[lang] = packed
 	}

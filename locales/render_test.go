@@ -16,7 +16,8 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 	values := []any{"LAWRS", 7, "", nil}
 	plain := 0
 	for lang, msgs := range c.msgs {
-		for id, m := range msgs {
+		for _, m := range msgs {
+			id := m.ID
 			for i, tx := range m.forms.all() {
 				form := Forms[i]
 				if tx == nil || tx.parts() == nil {
