@@ -6,6 +6,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"golang.org/x/text/unicode/bidi"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -51,6 +52,22 @@ func TestFoldWordAsDecomposition(t *testing.T) {
 		got, want := foldWord(w), decomposed(w)
 		if isASCII(want) && got != want || !isASCII(want) && isASCII(got) {
 			t.Errorf("foldWord(%q) = %q, decomposition leaves %q", w, got, want)
+		}
+	}
+}
+
+// TestRTLLettersAsBidi holds rtlLetters, whose 55 ranges leave the tables of
+// golang.org/x/text/unicode/bidi out of puente, to those tables over all of
+// Unicode.
+func TestRTLLettersAsBidi(t *testing.T) {
+	for r := rune(0); r <= unicode.MaxRune; r++ {
+		if !utf8.ValidRune(r) {
+			continue
+		}
+		p, _ := bidi.LookupRune(r)
+		want := p.Class() == bidi.R || p.Class() == bidi.AL
+		if got := hasRTL(string(r)); got != want {
+			t.Errorf("hasRTL(%q) (%U) = %v, want %v", string(r), r, got, want)
 		}
 	}
 }
