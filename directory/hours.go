@@ -3,7 +3,7 @@ package directory
 import (
 	_ "embed"
 	"fmt"
-	"slices"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -117,11 +117,12 @@ func ParseHours(spec string) (Hours, error) {
 	if days == nil || ranges == 0 {
 		return Hours{}, errMsg("directory.problem.no_times", "Value", quote(spec))
 	}
-	slices.SortFunc(h.Weekly, func(a, b Slot) int {
+	sort.Slice(h.Weekly, func(i, j int) bool {
+		a, b := h.Weekly[i], h.Weekly[j]
 		if a.Day != b.Day {
-			return int(a.Day+6)%7 - int(b.Day+6)%7
+			return int(a.Day+6)%7 < int(b.Day+6)%7
 		}
-		return a.Open - b.Open
+		return a.Open < b.Open
 	})
 	// Two slots overlap if one starts before the previous one ends, across the week.
 	for i, a := range h.Weekly {
@@ -394,7 +395,7 @@ func (h *Hours) At(now time.Time, div Division) Availability {
 		}
 		all = h.spans(k, &di, div, all)
 	}
-	slices.SortFunc(all, func(a, b span) int { return a.from - b.from })
+	sort.Slice(all, func(i, j int) bool { return all[i].from < all[j].from })
 	a := Availability{Known: true}
 	for i, s := range all {
 		if s.from <= m && m < s.to {

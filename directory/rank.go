@@ -2,6 +2,7 @@ package directory
 
 import (
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -227,7 +228,7 @@ func (d *Directory) Rank(p Profile, now time.Time) []Match {
 	if len(found) == 0 {
 		found, floor = d.floor(q), true
 	}
-	slices.SortFunc(found, compareScored)
+	sort.Slice(found, func(i, j int) bool { return compareScored(found[i], found[j]) < 0 })
 	if !q.known {
 		// Within each run of one place (women-only or not, covering the area or near
 		// it, group), so that a helpline for another group is not lifted by it.
@@ -311,8 +312,8 @@ func ukHelplinesFirst(found []scored) {
 			lines = append(lines, s)
 		}
 	}
-	slices.SortStableFunc(lines, func(a, b scored) int {
-		return widest(a.e.l.Regions) - widest(b.e.l.Regions)
+	sort.SliceStable(lines, func(i, j int) bool {
+		return widest(lines[i].e.l.Regions) < widest(lines[j].e.l.Regions)
 	})
 	for j, i := range at {
 		found[i] = lines[j]

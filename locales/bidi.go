@@ -5,9 +5,9 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"golang.org/x/text/language"
-	"golang.org/x/text/unicode/bidi"
 )
 
 // Unicode isolates (UAX #9): they keep an inserted value's direction from
@@ -65,14 +65,18 @@ func (b Bidi) FSI(s string) string {
 	return s
 }
 
-// hasRTL reports whether s holds a right-to-left letter.
+// hasRTL reports whether s holds a right-to-left letter: a rune of
+// bidirectional class R or AL. Of golang.org/x/text/unicode/bidi's tables,
+// which net/http links in once already as its own copy, it needs only those
+// 55 ranges, generated from them (rtlLetters; TestRTLLettersAsBidi).
+//
+//go:generate go run gen_rtl.go
 func hasRTL(s string) bool {
 	for _, r := range s {
 		if r < 0x0590 {
 			continue // below Hebrew, nothing is right to left
 		}
-		switch p, _ := bidi.LookupRune(r); p.Class() {
-		case bidi.R, bidi.AL:
+		if unicode.Is(rtlLetters, r) {
 			return true
 		}
 	}

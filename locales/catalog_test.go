@@ -26,8 +26,8 @@ func TestMessagesShareEnglishStrings(t *testing.T) {
 		t.Fatal(err)
 	}
 	same := func(a, b string) bool { return unsafe.StringData(a) == unsafe.StringData(b) }
-	enA, plA := c.msgs[Default]["ui.a"], c.msgs["pl"]["ui.a"]
-	enB, plB := c.msgs[Default]["ui.b"], c.msgs["pl"]["ui.b"]
+	enA, plA := c.msgs[Default].at("ui.a"), c.msgs["pl"].at("ui.a")
+	enB, plB := c.msgs[Default].at("ui.b"), c.msgs["pl"].at("ui.b")
 	tests := []struct {
 		name       string
 		a, b       string
@@ -36,8 +36,8 @@ func TestMessagesShareEnglishStrings(t *testing.T) {
 		{"ID", enA.ID, plA.ID, true},
 		{"same note", enA.Description, plA.Description, true},
 		{"own note", enB.Description, plB.Description, false},
-		{"same text", enB.forms.other.src, plB.forms.other.src, true},
-		{"own text", enA.forms.other.src, plA.forms.other.src, false},
+		{"same text", enB.forms.other.source(), plB.forms.other.source(), true},
+		{"own text", enA.forms.other.source(), plA.forms.other.source(), false},
 	}
 	for _, tt := range tests {
 		if tt.a != tt.b && tt.wantShared {
@@ -63,10 +63,10 @@ func TestPlainPartsShareTheText(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if tx.parts == nil {
+		if tx.parts() == nil {
 			t.Fatalf("%q: not rendered by parts", src)
 		}
-		for _, p := range tx.parts {
+		for _, p := range tx.parts() {
 			if p.lit == "" {
 				continue
 			}

@@ -67,14 +67,14 @@ func (c *Catalog) Check() []Defect {
 	out := c.checkReviews()
 	for _, lang := range c.tags {
 		for _, id := range c.IDs(lang) {
-			m := c.msgs[lang][id]
+			m := c.msgs[lang].at(id)
 			out = append(out, c.checkMessage(m)...)
 		}
 	}
 	for _, id := range c.IDs(Default) {
-		en := c.msgs[Default][id]
+		en := c.msgs[Default].at(id)
 		for _, lang := range c.tags[1:] {
-			if _, ok := c.msgs[lang][id]; !ok && c.expected(lang, id) {
+			if _, ok := c.msgs[lang].get(id); !ok && c.expected(lang, id) {
 				out = append(out, Defect{en.File, en.Line, fmt.Sprintf("message %q is missing in %s (%s)", id, lang, areaFile(en.File, lang))})
 			}
 		}
@@ -90,7 +90,7 @@ var OptionalAreas = []string{"web"}
 // expected reports whether lang must have message id: always, unless the
 // message's area is optional and lang ships no file of that area.
 func (c *Catalog) expected(lang, id string) bool {
-	en, ok := c.msgs[Default][id]
+	en, ok := c.msgs[Default].get(id)
 	if !ok {
 		return false
 	}
@@ -109,7 +109,7 @@ func (c *Catalog) checkMessage(m *Message) []Defect {
 	if strings.TrimSpace(m.Description) == "" && m.Lang == Default {
 		bad("message %q has no description for translators", m.ID)
 	}
-	en, ok := c.msgs[Default][m.ID]
+	en, ok := c.msgs[Default].get(m.ID)
 	if !ok {
 		bad("message %q (%s) is not in English", m.ID, m.Lang)
 		return out
@@ -182,8 +182,8 @@ func missingNumbers(en, m *Message) []string {
 		if src == nil {
 			continue
 		}
-		_, have := numbers(t.src)
-		written, want := numbers(src.src)
+		_, have := numbers(t.source())
+		written, want := numbers(src.source())
 		for i, n := range want {
 			if !slices.Contains(have, n) && !slices.Contains(out, written[i]) {
 				out = append(out, written[i])
@@ -201,13 +201,13 @@ func (m *Message) Placeholders() []string {
 		if t == nil {
 			continue
 		}
-		for _, p := range t.parts {
+		for _, p := range t.parts() {
 			if p.field != "" {
 				names = append(names, p.field)
 			}
 		}
-		if t.tmpl != nil {
-			walkFields(t.tmpl.Tree.Root, &names)
+		if t.tmpl() != nil {
+			walkFields(t.tmpl().Tree.Root, &names)
 		}
 	}
 	slices.Sort(names)

@@ -7,8 +7,6 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
-
-	"golang.org/x/text/unicode/norm"
 )
 
 // A command is named by the messages bot.cmd.<command>.name (the word in
@@ -27,8 +25,8 @@ var CommandWord = regexp.MustCompile(`^[a-z0-9_]{1,32}$`)
 // Commands returns the commands the English catalogue names, sorted.
 func (c *Catalog) Commands() []string {
 	var out []string
-	for id := range c.msgs[Default] {
-		if name, ok := strings.CutPrefix(id, commandPrefix); ok {
+	for _, m := range c.msgs[Default] {
+		if name, ok := strings.CutPrefix(m.ID, commandPrefix); ok {
 			if name, ok := strings.CutSuffix(name, commandName); ok {
 				out = append(out, name)
 			}
@@ -44,9 +42,9 @@ func (c *Catalog) Commands() []string {
 func (c *Catalog) CommandWords(lang, command string) []string {
 	var out []string
 	for _, suffix := range []string{commandName, commandAlias} {
-		if m, ok := c.msgs[lang][commandPrefix+command+suffix]; ok {
+		if m, ok := c.msgs[lang].get(commandPrefix + command + suffix); ok {
 			if t, ok := m.forms.get("other"); ok {
-				out = append(out, strings.Fields(t.src)...)
+				out = append(out, strings.Fields(t.source())...)
 			}
 		}
 	}
@@ -68,14 +66,22 @@ func (c *Catalog) Command(text string) (string, bool) {
 	return name, ok
 }
 
-// foldWord lowers a word and drops its accents: "Início" -> "inicio".
+// foldWord lowers a word and drops its accents: "Início" -> "inicio". A
+// letter with accents becomes its ASCII letter (foldFrom, foldTo), and an
+// accent typed on its own goes: what is left of the word is what Unicode's
+// canonical decomposition leaves without its nonspacing marks, wherever that
+// is a command word (TestFoldWordAsDecomposition).
+//
+//go:generate go run gen_fold.go
 func foldWord(w string) string {
 	w = strings.ToLower(w)
 	for i := 0; i < len(w); i++ {
 		if w[i] >= utf8.RuneSelf {
 			var b strings.Builder
-			for _, r := range norm.NFD.String(w) {
-				if !unicode.Is(unicode.Mn, r) {
+			for _, r := range w {
+				if a, ok := foldRune(r); ok {
+					b.WriteByte(a)
+				} else if !unicode.Is(unicode.Mn, r) {
 					b.WriteRune(r)
 				}
 			}
@@ -83,6 +89,19 @@ func foldWord(w string) string {
 		}
 	}
 	return w
+}
+
+// foldRune is the ASCII character r decomposes to, without its marks, if it
+// is one of foldFrom.
+func foldRune(r rune) (byte, bool) {
+	if r > 0xFFFF {
+		return 0, false
+	}
+	i, ok := slices.BinarySearch(foldFrom[:], uint16(r))
+	if !ok {
+		return 0, false
+	}
+	return foldTo[i], true
 }
 
 // commandTable maps every word of every shipped language to its command. A
@@ -111,13 +130,13 @@ func (c *Catalog) commandTable() (map[string]string, error) {
 // commandMessage is the message of lang that holds word of command.
 func (c *Catalog) commandMessage(lang, command, word string) *Message {
 	for _, suffix := range []string{commandName, commandAlias} {
-		m, ok := c.msgs[lang][commandPrefix+command+suffix]
+		m, ok := c.msgs[lang].get(commandPrefix + command + suffix)
 		if !ok {
 			continue
 		}
-		if t, has := m.forms.get("other"); has && slices.Contains(strings.Fields(t.src), word) {
+		if t, has := m.forms.get("other"); has && slices.Contains(strings.Fields(t.source()), word) {
 			return m
 		}
 	}
-	return c.msgs[Default][commandPrefix+command+commandName]
+	return c.msgs[Default].at(commandPrefix + command + commandName)
 }

@@ -108,19 +108,51 @@ func (f *formTexts) get(form string) (*text, bool) {
 	return f.at(i), true
 }
 
-// text is one template, parsed once; tmpl and parts are nil when the source
-// has no actions, so rendering it costs nothing (out is the text shown). In a
-// right-to-left language the template is parsed from the source with its
-// numbers, links and Latin-script runs isolated (isolateLiterals), once;
-// src stays as written, for check, stamps and the reviewer's sheet. A template made only of text and
-// plain fields ({{.Phone}}), as nearly all are, is kept only as parts and
-// rendered without text/template's reflection; the parsed template, ten times
-// their size, is dropped.
+// text is one template, parsed once. Nearly all of the thousands are shown
+// as written and have no actions: out is the text shown, rendering it costs
+// nothing, and it has no ext, so it takes no room for what only a few use. In
+// a right-to-left language the template is parsed from the source with its
+// numbers, links and Latin-script runs isolated (isolateLiterals), once; the
+// source stays as written (ext.src), for check, stamps and the reviewer's
+// sheet. A template made only of text and plain fields ({{.Phone}}), as
+// nearly all with actions are, is kept only as parts and rendered without
+// text/template's reflection; the parsed template, ten times their size, is
+// dropped.
 type text struct {
-	src   string
-	out   string
+	out string
+	ext *textExt // nil when out is the source and has no actions
+}
+
+// textExt is what few texts have: a source other than out, or actions.
+type textExt struct {
+	src   string             // as written, when out isolates its literals; "" when out is the source
 	tmpl  *template.Template // nil when parts render it, or it has no actions
 	parts []part             // nil when the template needs text/template
+}
+
+// source is the text as written.
+func (t *text) source() string {
+	if t.ext != nil && t.ext.src != "" {
+		return t.ext.src
+	}
+	return t.out
+}
+
+// parts are the text's parts, nil when it has none.
+func (t *text) parts() []part {
+	if t.ext == nil {
+		return nil
+	}
+	return t.ext.parts
+}
+
+// tmpl is the text's parsed template, nil when parts render it or it has no
+// actions.
+func (t *text) tmpl() *template.Template {
+	if t.ext == nil {
+		return nil
+	}
+	return t.ext.tmpl
 }
 
 // part is a run of literal text, or the name of a field of the data.
@@ -163,7 +195,7 @@ func plainParts(t *template.Template, src string) []part {
 // execute renders the parts with the same result, and the same refusal of a
 // missing key, as the template with missingkey=error.
 func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl bool) error {
-	for _, p := range t.parts {
+	for _, p := range t.parts() {
 		if p.field == "" {
 			b.WriteString(p.lit)
 			continue
@@ -189,18 +221,47 @@ func (t *text) execute(b *strings.Builder, name string, data map[string]any, rtl
 	return nil
 }
 
+// messages are one language's messages, sorted by ID and found by binary
+// search: 8 bytes each, where a map of them took some 30.
+type messages []*Message
+
+// get returns the message of id, if there is one.
+func (ms messages) get(id string) (*Message, bool) {
+	i, ok := slices.BinarySearchFunc(ms, id, func(m *Message, id string) int { return strings.Compare(m.ID, id) })
+	if !ok {
+		return nil, false
+	}
+	return ms[i], true
+}
+
+// at returns the message of id, nil if there is none.
+func (ms messages) at(id string) *Message {
+	m, _ := ms.get(id)
+	return m
+}
+
+// sortedMessages are the messages of byID, sorted by ID.
+func sortedMessages(byID map[string]*Message) messages {
+	ms := make(messages, 0, len(byID))
+	for _, m := range byID {
+		ms = append(ms, m)
+	}
+	slices.SortFunc(ms, func(a, b *Message) int { return strings.Compare(a.ID, b.ID) })
+	return ms
+}
+
 // Catalog is the loaded set of messages of every shipped language. It is
 // read-only after loading and safe for concurrent use.
 type Catalog struct {
 	bundle   *i18n.Bundle
-	tags     []string                       // shipped, Default first, then sorted
-	msgs     map[string]map[string]*Message // lang -> id -> message
-	chains   map[string][]string            // shipped lang -> fallback chain
-	plurals  map[string]*i18n.Localizer     // lang -> localizer of the plural probe
-	forms    map[string][]string            // lang -> plural forms the language uses
-	counted  map[string][]string            // lang -> plural form of 0…200, asked once
-	commands map[string]string              // any language's command word -> command
-	areas    map[string]map[string]bool     // lang -> areas it ships a file of
+	tags     []string                   // shipped, Default first, then sorted
+	msgs     map[string]messages        // lang -> its messages
+	chains   map[string][]string        // shipped lang -> fallback chain
+	plurals  map[string]*i18n.Localizer // lang -> localizer of the plural probe
+	forms    map[string][]string        // lang -> plural forms the language uses
+	counted  map[string][]string        // lang -> plural form of 0…200, asked once
+	commands map[string]string          // any language's command word -> command
+	areas    map[string]map[string]bool // lang -> areas it ships a file of
 	// reviews are the review files, by language, read again from fsys (as
 	// dir names it in defects) by the tools that need the stamps.
 	reviews map[string]reviewFile
@@ -239,7 +300,7 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 	}
 	c := &Catalog{
 		bundle: i18n.NewBundle(language.English),
-		msgs:   map[string]map[string]*Message{},
+		msgs:   map[string]messages{},
 		areas:  map[string]map[string]bool{},
 	}
 	// English first: the other languages' messages share its strings where
@@ -254,10 +315,14 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 		}
 		return 1
 	})
+	byID := map[string]map[string]*Message{} // lang -> id -> message, while loading
 	for _, name := range names {
-		if err := c.loadFile(fsys, name, dir); err != nil {
+		if err := c.loadFile(fsys, name, dir, byID); err != nil {
 			return nil, err
 		}
+	}
+	for lang, msgs := range byID {
+		c.msgs[lang] = sortedMessages(msgs)
 	}
 	if c.msgs[Default] == nil {
 		return nil, fmt.Errorf("no %s message files", Default)
@@ -285,7 +350,7 @@ func loadUnpacked(fsys fs.FS, dir string) (*Catalog, error) {
 	return c, nil
 }
 
-func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
+func (c *Catalog) loadFile(fsys fs.FS, file, dir string, byID map[string]map[string]*Message) error {
 	buf, err := fs.ReadFile(fsys, file)
 	if err != nil {
 		return fmt.Errorf("read %s: %w", file, err)
@@ -303,21 +368,21 @@ func (c *Catalog) loadFile(fsys fs.FS, file, dir string) error {
 		return fmt.Errorf("%s: %w", name, err)
 	}
 	lang := mf.Tag.String()
-	if c.msgs[lang] == nil {
-		c.msgs[lang] = map[string]*Message{}
+	if byID[lang] == nil {
+		byID[lang] = map[string]*Message{}
 		c.areas[lang] = map[string]bool{}
 	}
 	c.areas[lang][areaOf(name)] = true
 	lines := quotedLines(buf)
 	for _, m := range mf.Messages {
-		if prev, ok := c.msgs[lang][m.ID]; ok {
+		if prev, ok := byID[lang][m.ID]; ok {
 			return fmt.Errorf("%s:%d: message %q already defined in %s", name, lineOf(lines, m.ID), m.ID, prev.File)
 		}
-		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), c.msgs[Default][m.ID])
+		msg, err := newMessage(m, lang, name, lineOf(lines, m.ID), byID[Default][m.ID])
 		if err != nil {
 			return err
 		}
-		c.msgs[lang][msg.ID] = msg
+		byID[lang][msg.ID] = msg
 	}
 	return nil
 }
@@ -341,8 +406,8 @@ func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Mes
 		if src == "" && Forms[i] != "other" {
 			continue
 		}
-		if en != nil && en.forms.at(i) != nil && en.forms.at(i).src == src {
-			src = en.forms.at(i).src
+		if en != nil && en.forms.at(i) != nil && en.forms.at(i).source() == src {
+			src = en.forms.at(i).source()
 		}
 		t, err := msg.parse(src)
 		if err != nil {
@@ -358,20 +423,26 @@ func newMessage(m *i18n.Message, lang, file string, line int, en *Message) (*Mes
 
 // parse makes one form's text.
 func (m *Message) parse(src string) (*text, error) {
-	t := &text{src: src, out: src}
+	t := &text{out: src}
+	var ext textExt
 	if m.rtl && hasRTL(src) {
 		// Only right-to-left text needs it: a command name or a code
 		// stays as written, as Telegram needs it.
-		t.out = isolateLiterals(src)
+		if t.out = isolateLiterals(src); t.out != src {
+			ext.src = src
+		}
 	}
 	if strings.Contains(src, "{{") {
 		tmpl, err := template.New(m.ID).Option("missingkey=error").Parse(t.out)
 		if err != nil {
 			return nil, err
 		}
-		if t.parts = plainParts(tmpl, t.out); t.parts == nil {
-			t.tmpl = tmpl
+		if ext.parts = plainParts(tmpl, t.out); ext.parts == nil {
+			ext.tmpl = tmpl
 		}
+	}
+	if ext.src != "" || ext.tmpl != nil || ext.parts != nil {
+		t.ext = &ext
 	}
 	return t, nil
 }
@@ -481,17 +552,16 @@ func (c *Catalog) LanguagesWith(area string) []Language {
 
 // IDs returns the IDs of the messages of lang, sorted.
 func (c *Catalog) IDs(lang string) []string {
-	ids := make([]string, 0, len(c.msgs[lang]))
-	for id := range c.msgs[lang] {
-		ids = append(ids, id)
+	ids := make([]string, len(c.msgs[lang]))
+	for i, m := range c.msgs[lang] {
+		ids[i] = m.ID
 	}
-	slices.Sort(ids)
 	return ids
 }
 
 // Message returns a message as written in lang, without fallback.
 func (c *Catalog) Message(lang, id string) (*Message, bool) {
-	m, ok := c.msgs[lang][id]
+	m, ok := c.msgs[lang].get(id)
 	return m, ok
 }
 
@@ -508,7 +578,7 @@ func (c *Catalog) Lookup(lang, id string) (served string, ok bool) {
 
 func (c *Catalog) find(lang, id string) *Message {
 	for _, l := range c.Chain(lang) {
-		if m, ok := c.msgs[l][id]; ok {
+		if m, ok := c.msgs[l].get(id); ok {
 			return m
 		}
 	}
@@ -555,11 +625,11 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 	if !ok {
 		return "", fmt.Errorf("%s: message %q has no form %q", m.Lang, m.ID, form)
 	}
-	if t.tmpl == nil && t.parts == nil {
+	if t.tmpl() == nil && t.parts() == nil {
 		return t.out, nil
 	}
 	var b strings.Builder
-	if t.parts != nil {
+	if t.parts() != nil {
 		b.Grow(len(t.out))
 		if err := t.execute(&b, m.ID, data, m.rtl); err != nil {
 			return "", fmt.Errorf("%s: %w", m.Lang, err)
@@ -573,7 +643,7 @@ func (m *Message) render(form string, data map[string]any) (string, error) {
 		}
 		data = iso
 	}
-	if err := t.tmpl.Execute(&b, data); err != nil {
+	if err := t.tmpl().Execute(&b, data); err != nil {
 		return "", fmt.Errorf("%s: %w", m.Lang, err)
 	}
 	return b.String(), nil

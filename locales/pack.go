@@ -4,7 +4,7 @@ import "strings"
 
 // pack moves what the loaded catalogue keeps into a few large blocks: one
 // string holding every distinct ID, note, file name and text, and one slice
-// each of messages, texts and parts. Loading allocates some 22 MB to keep 2,
+// each of messages, texts, the few texts' extras (textExt) and parts. Loading allocates some 22 MB to keep 2,
 // and what it keeps, allocated on its own, lies among what it throws away; the
 // heap returns a page to the system only when nothing on it is kept. Packed
 // once the garbage is made, the catalogue's thousands of small objects leave
@@ -12,7 +12,7 @@ import "strings"
 // after; puente serve at rest, 0.4 MB less resident). A template that needs
 // text/template keeps its parse tree where it is: there are ten.
 func (c *Catalog) pack() {
-	var nMsgs, nTexts, nParts, size int
+	var nMsgs, nTexts, nExts, nParts, size int
 	offsets := map[string]int{}
 	var order []string
 	add := func(s string) {
@@ -33,10 +33,14 @@ func (c *Catalog) pack() {
 					continue
 				}
 				nTexts++
-				nParts += len(t.parts)
-				add(t.src)
+				add(t.source())
 				add(t.out)
-				for _, p := range t.parts {
+				if t.ext == nil {
+					continue
+				}
+				nExts++
+				nParts += len(t.ext.parts)
+				for _, p := range t.ext.parts {
 					if !strings.Contains(t.out, p.lit) {
 						add(p.lit)
 					}
@@ -60,16 +64,22 @@ func (c *Catalog) pack() {
 	}
 	msgSlab := make([]Message, 0, nMsgs)
 	textSlab := make([]text, 0, nTexts)
+	extSlab := make([]textExt, 0, nExts)
 	partSlab := make([]part, 0, nParts)
 	packText := func(t *text) *text {
 		if t == nil {
 			return nil
 		}
-		textSlab = append(textSlab, text{src: intern(t.src), out: intern(t.out), tmpl: t.tmpl})
+		textSlab = append(textSlab, text{out: intern(t.out)})
 		nt := &textSlab[len(textSlab)-1]
-		if t.parts != nil {
+		if t.ext == nil {
+			return nt
+		}
+		extSlab = append(extSlab, textExt{src: intern(t.ext.src), tmpl: t.ext.tmpl})
+		nt.ext = &extSlab[len(extSlab)-1]
+		if t.ext.parts != nil {
 			start := len(partSlab)
-			for _, p := range t.parts {
+			for _, p := range t.ext.parts {
 				lit := p.lit
 				if i := strings.Index(nt.out, lit); i >= 0 {
 					lit = nt.out[i : i+len(lit)]
@@ -78,13 +88,13 @@ func (c *Catalog) pack() {
 				}
 				partSlab = append(partSlab, part{lit: lit, field: intern(p.field)})
 			}
-			nt.parts = partSlab[start:len(partSlab):len(partSlab)]
+			nt.ext.parts = partSlab[start:len(partSlab):len(partSlab)]
 		}
 		return nt
 	}
 	for lang, msgs := range c.msgs {
-		packed := make(map[string]*Message, len(msgs))
-		for _, m := range msgs {
+		packed := make(messages, len(msgs))
+		for j, m := range msgs {
 			msgSlab = append(msgSlab, *m)
 			nm := &msgSlab[len(msgSlab)-1]
 			nm.ID, nm.Lang, nm.Description, nm.File = intern(m.ID), intern(m.Lang), intern(m.Description), intern(m.File)
@@ -95,7 +105,7 @@ func (c *Catalog) pack() {
 					nm.forms.plural[i] = packText(t)
 				}
 			}
-			packed[nm.ID] = nm
+			packed[j] = nm
 		}
 		c.msgs[lang] = packed
 	}

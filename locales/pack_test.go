@@ -24,8 +24,9 @@ func TestPackKeepsEveryMessage(t *testing.T) {
 		if len(got.msgs[lang]) != len(msgs) {
 			t.Errorf("%s: %d messages, want %d", lang, len(got.msgs[lang]), len(msgs))
 		}
-		for id, w := range msgs {
-			g := got.msgs[lang][id]
+		for _, w := range msgs {
+			id := w.ID
+			g := got.msgs[lang].at(id)
 			if g == nil {
 				t.Errorf("%s %s: missing", lang, id)
 				continue

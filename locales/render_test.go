@@ -16,10 +16,11 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 	values := []any{"LAWRS", 7, "", nil}
 	plain := 0
 	for lang, msgs := range c.msgs {
-		for id, m := range msgs {
+		for _, m := range msgs {
+			id := m.ID
 			for i, tx := range m.forms.all() {
 				form := Forms[i]
-				if tx == nil || tx.parts == nil {
+				if tx == nil || tx.parts() == nil {
 					continue
 				}
 				plain++
@@ -30,7 +31,7 @@ func TestPlainPartsMatchTemplates(t *testing.T) {
 				}
 				for _, v := range values {
 					data := map[string]any{}
-					for _, p := range tx.parts {
+					for _, p := range tx.parts() {
 						if p.field != "" {
 							data[p.field] = v
 						}

@@ -47,7 +47,7 @@ func (m *Message) Hash() string {
 	h := sha256.New()
 	for _, f := range Forms {
 		if t, ok := m.forms.get(f); ok {
-			fmt.Fprintf(h, "%s\x00%s\x00", f, t.src)
+			fmt.Fprintf(h, "%s\x00%s\x00", f, t.source())
 		}
 	}
 	return "sha256:" + hex.EncodeToString(h.Sum(nil))
@@ -56,11 +56,11 @@ func (m *Message) Hash() string {
 // NewStamp stamps the translation of id in lang as it stands now, checked by
 // reviewer on date.
 func (c *Catalog) NewStamp(lang, id, reviewer string, date time.Time) (Stamp, error) {
-	en, ok := c.msgs[Default][id]
+	en, ok := c.msgs[Default].get(id)
 	if !ok {
 		return Stamp{}, fmt.Errorf("stamp %q: %w in %s", id, ErrNotFound, Default)
 	}
-	m, ok := c.msgs[lang][id]
+	m, ok := c.msgs[lang].get(id)
 	if !ok || lang == Default {
 		return Stamp{}, fmt.Errorf("stamp %q: %w in %s", id, ErrNotFound, lang)
 	}
@@ -85,7 +85,7 @@ func (c *Catalog) Stamps(lang string) map[string]Stamp {
 // ReviewState reports where message id stands in lang. English is the source
 // and always reviewed.
 func (c *Catalog) ReviewState(lang, id string) ReviewState {
-	m, ok := c.msgs[lang][id]
+	m, ok := c.msgs[lang].get(id)
 	switch {
 	case !ok:
 		return Missing
@@ -158,12 +158,12 @@ func (c *Catalog) loadReviews(fsys fs.FS, dir string) error {
 		}
 		c.reviews[lang] = f
 		for id, s := range stamps {
-			m, ok := c.msgs[lang][id]
+			m, ok := c.msgs[lang].get(id)
 			if !ok || lang == Default {
 				continue
 			}
 			m.stamped = true
-			if en, ok := c.msgs[Default][id]; ok && s.English == en.Hash() && s.Text == m.Hash() {
+			if en, ok := c.msgs[Default].get(id); ok && s.English == en.Hash() && s.Text == m.Hash() {
 				m.reviewed = true
 			}
 		}
@@ -250,11 +250,11 @@ func (c *Catalog) checkReviews() []Defect {
 		for _, id := range ids {
 			s := stamps[id]
 			line := lineOf(lines, id)
-			if _, ok := c.msgs[Default][id]; !ok {
+			if _, ok := c.msgs[Default].get(id); !ok {
 				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q, which does not exist", id)})
 				continue
 			}
-			if _, ok := c.msgs[lang][id]; !ok {
+			if _, ok := c.msgs[lang].get(id); !ok {
 				out = append(out, Defect{name, line, fmt.Sprintf("stamp for message %q, which %s does not translate", id, lang)})
 			}
 			if strings.TrimSpace(s.Reviewer) == "" {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"io/fs"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 )
@@ -41,8 +42,8 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 		if !c.expected(lang, id) {
 			continue
 		}
-		en := c.msgs[Default][id]
-		m := c.msgs[lang][id]
+		en := c.msgs[Default].at(id)
+		m := c.msgs[lang].at(id)
 		state := c.ReviewState(lang, id)
 		forms := []string{"other"}
 		if en.Plural {
@@ -52,7 +53,7 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 			row := SheetRow{ID: id, Form: f, Note: en.Description, English: en.source(f), State: state}
 			if m != nil {
 				if t, ok := m.forms.get(f); ok {
-					row.Text = t.src
+					row.Text = t.source()
 				}
 			}
 			out = append(out, row)
@@ -64,10 +65,10 @@ func (c *Catalog) Sheet(lang string) []SheetRow {
 // source is a form's text, or the "other" form's where the message lacks it.
 func (m *Message) source(form string) string {
 	if t, ok := m.forms.get(form); ok {
-		return t.src
+		return t.source()
 	}
 	if t, ok := m.forms.get("other"); ok {
-		return t.src
+		return t.source()
 	}
 	return ""
 }
@@ -189,7 +190,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 	}
 	edits := map[string]*edit{}
 	for _, r := range rows {
-		en, ok := c.msgs[Default][r.ID]
+		en, ok := c.msgs[Default].get(r.ID)
 		if !ok || !c.expected(lang, r.ID) {
 			bad(r, "no such message")
 			continue
@@ -230,7 +231,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 	// Each edited message is checked as a message of the catalog would be.
 	newMsgs := map[string]*Message{}
 	for id, e := range edits {
-		en := c.msgs[Default][id]
+		en := c.msgs[Default].at(id)
 		first := e.rows[0]
 		filled := 0
 		for _, t := range e.forms {
@@ -239,7 +240,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 			}
 		}
 		if filled == 0 {
-			had, ok := c.msgs[lang][id]
+			had, ok := c.msgs[lang].get(id)
 			if ok && had.source("other") == "" {
 				// Empty in the catalog too (a command's extra words may be none): unchanged.
 				continue
@@ -268,7 +269,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 				m.Plural = true
 			}
 		}
-		if old, ok := c.msgs[lang][id]; ok {
+		if old, ok := c.msgs[lang].get(id); ok {
 			m.Description = old.Description
 		}
 		for _, d := range c.checkMessage(m) {
@@ -277,7 +278,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 		newMsgs[id] = m
 	}
 	if len(errs) > 0 {
-		slices.SortFunc(errs, func(a, b RowError) int { return a.Line - b.Line })
+		sort.Slice(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return nil, errs
 	}
 	files, err := c.writeLang(fsys, lang, newMsgs)
@@ -294,7 +295,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 		case !ok:
 			delete(stamps, id)
 		case e.state == Reviewed:
-			old := c.msgs[lang][id]
+			old := c.msgs[lang].at(id)
 			if old != nil && old.reviewed && old.Hash() == m.Hash() {
 				continue // the stamp holds: keep who reviewed it and when
 			}
@@ -302,7 +303,7 @@ func (c *Catalog) ApplySheet(fsys fs.FS, lang string, rows []SheetRow, reviewer 
 				errs = append(errs, RowError{Line: e.rows[0].Line, ID: id, Msg: "marked reviewed: give the reviewer's role (--reviewer)"})
 				continue
 			}
-			stamps[id] = Stamp{Reviewer: reviewer, Date: date.Format(time.DateOnly), English: c.msgs[Default][id].Hash(), Text: m.Hash()}
+			stamps[id] = Stamp{Reviewer: reviewer, Date: date.Format(time.DateOnly), English: c.msgs[Default].at(id).Hash(), Text: m.Hash()}
 		case e.state == Draft:
 			delete(stamps, id)
 		}
@@ -356,7 +357,7 @@ func (c *Catalog) writeLang(fsys fs.FS, lang string, msgs map[string]*Message) (
 		n := 0
 		for _, id := range order {
 			m, ok := msgs[id]
-			old, had := c.msgs[lang][id]
+			old, had := c.msgs[lang].get(id)
 			if !ok {
 				m, ok = old, had
 			}
@@ -373,8 +374,8 @@ func (c *Catalog) writeLang(fsys fs.FS, lang string, msgs map[string]*Message) (
 				continue
 			}
 			desc := m.Description
-			if _, had := c.msgs[lang][id]; !had && desc == "" {
-				desc = c.msgs[Default][id].Description
+			if _, had := c.msgs[lang].get(id); !had && desc == "" {
+				desc = c.msgs[Default].at(id).Description
 			}
 			if n > 0 {
 				b.WriteString(",")
@@ -395,7 +396,7 @@ func (c *Catalog) writeLang(fsys fs.FS, lang string, msgs map[string]*Message) (
 					b.WriteString(",")
 				}
 				fields++
-				fmt.Fprintf(&b, "\n    %q: %s", f, quote(t.src))
+				fmt.Fprintf(&b, "\n    %q: %s", f, quote(t.source()))
 			}
 			b.WriteString("\n  }")
 		}

@@ -8,9 +8,8 @@ package metrics
 import (
 	"fmt"
 	"net/http"
-	"slices"
+	"sort"
 	"strconv"
-	"strings"
 	"sync"
 )
 
@@ -112,7 +111,7 @@ func (m *Metrics) appendText(b []byte) []byte {
 	for _, c := range collectors {
 		fams = c.collect(fams)
 	}
-	slices.SortFunc(fams, func(a, b family) int { return strings.Compare(a.name, b.name) })
+	sort.Slice(fams, func(i, j int) bool { return fams[i].name < fams[j].name })
 	for i := range fams {
 		b = fams[i].appendText(b)
 	}

@@ -2,9 +2,8 @@ package metrics
 
 import (
 	"math"
-	"slices"
+	"sort"
 	"strconv"
-	"strings"
 )
 
 // family is one metric family as a scrape found it: its samples carry at most one label,
@@ -23,7 +22,7 @@ type sample struct {
 }
 
 func sortSamples(s []sample) {
-	slices.SortFunc(s, func(a, b sample) int { return strings.Compare(a.labelValue, b.labelValue) })
+	sort.Slice(s, func(i, j int) bool { return s[i].labelValue < s[j].labelValue })
 }
 
 // appendText appends the family in the text exposition format 0.0.4:

@@ -14,7 +14,7 @@ import (
 	"sync/atomic"
 	"time"
 
-	_ "github.com/mattn/go-sqlite3" // registers the "sqlite3" driver
+	"github.com/mattn/go-sqlite3"
 )
 
 // ErrNotFound is returned when a row that was asked for does not exist.
@@ -89,12 +89,13 @@ func (tx *Tx) Now() time.Time { return tx.now }
 // TestSynchronousFull holds every connection to it.
 const pragmas = "_journal_mode=WAL&_synchronous=FULL&_foreign_keys=on&_busy_timeout=5000&_txlock=immediate&_secure_delete=on&_cache_size=-1024&_stmt_cache_size=32"
 
-// readerIdle is how long a reader's connection stays open unused. Each holds a page cache and
-// prepared statements, and SQLite drops a reader's cache whenever another connection has
-// written, so under the bot's load it keeps little, while a resting process would keep up to
-// four of them for ever; opening one again costs a millisecond. database/sql's cleaner, which
-// closes them, stops once none is open: nothing wakes at rest.
-var readerIdle = 10 * time.Second
+// connIdle is how long a connection, the writer's or a reader's, stays open unused. Each
+// holds a page cache, the schema and prepared statements. SQLite drops a reader's cache
+// whenever another connection has written, so under the bot's load it keeps little, while a
+// resting process would keep the writer and up to four readers for ever; opening one again
+// costs about a millisecond, and under load none rests this long. database/sql's cleaner,
+// which closes them, stops once none is open: nothing wakes at rest.
+var connIdle = 10 * time.Second
 
 // Open opens (creating if needed) the database file at path and applies every migration
 // that has not been applied yet.
@@ -108,14 +109,10 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	write, err := sql.Open("sqlite3", path+"?"+pragmas)
-	if err != nil {
-		return nil, fmt.Errorf("open database: %w", err)
-	}
+	sqlite := &sqlite3.SQLiteDriver{}
+	write := sql.OpenDB(connector{dsn: path + "?" + pragmas, driver: sqlite})
 	write.SetMaxOpenConns(1)
-	// The writer's connection is never closed by the pool: an idle close and reopen would
-	// cost a WAL recovery check for nothing.
-	write.SetConnMaxIdleTime(0)
+	write.SetConnMaxIdleTime(connIdle)
 	if err := write.PingContext(ctx); err != nil {
 		write.Close()
 		return nil, fmt.Errorf("open database %q: %w", path, err)
@@ -128,13 +125,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		write.Close()
 		return nil, err
 	}
-	read, err := sql.Open("sqlite3", path+"?"+pragmas+"&_query_only=true")
-	if err != nil {
-		write.Close()
-		return nil, fmt.Errorf("open database for reading: %w", err)
-	}
+	read := sql.OpenDB(connector{dsn: path + "?" + pragmas + "&_query_only=true", driver: sqlite})
 	read.SetMaxOpenConns(4)
-	read.SetConnMaxIdleTime(readerIdle)
+	read.SetConnMaxIdleTime(connIdle)
 	return &DB{write: write, read: read, path: path, now: time.Now, wrote: &commits{}}, nil
 }
 

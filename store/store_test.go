@@ -3,6 +3,7 @@ package store_test
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -322,27 +323,47 @@ func TestPageCacheSize(t *testing.T) {
 	}
 }
 
-// TestIdleReadersClose holds the read pool to closing a reader's connection once it has
-// rested: at rest none stays open.
-func TestIdleReadersClose(t *testing.T) {
-	store.SetReaderIdle(t, 50*time.Millisecond)
+// TestIdleConnectionsClose holds both pools to closing a connection once it has rested: at
+// rest none stays open, the writer's included, and the database works again after.
+func TestIdleConnectionsClose(t *testing.T) {
+	store.SetConnIdle(t, 200*time.Millisecond)
 	db := MustOpen(t)
 	ctx := context.Background()
-	var n int
-	if err := db.ReadPool().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	if got := db.ReadPool().Stats().OpenConnections; got != 1 {
-		t.Fatalf("after a read: %d readers open, want 1", got)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for db.ReadPool().Stats().OpenConnections > 0 {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d readers still open after resting 10 s", db.ReadPool().Stats().OpenConnections)
+	pools := map[string]*sql.DB{"readers": db.ReadPool(), "writer": db.WritePool()}
+	rest := func() {
+		t.Helper()
+		for name, pool := range pools {
+			if got := pool.Stats().OpenConnections; got != 1 {
+				t.Fatalf("after use: %d %s open, want 1", got, name)
+			}
 		}
-		time.Sleep(10 * time.Millisecond)
+		deadline := time.Now().Add(10 * time.Second)
+		for name, pool := range pools {
+			for pool.Stats().OpenConnections > 0 {
+				if time.Now().After(deadline) {
+					t.Fatalf("%d %s still open after resting 10 s", pool.Stats().OpenConnections, name)
+				}
+				time.Sleep(10 * time.Millisecond)
+			}
+		}
 	}
-	if got := db.ReadPool().Stats().MaxIdleTimeClosed; got != 1 {
-		t.Errorf("closed for resting: %d, want 1", got)
+	use := func() {
+		t.Helper()
+		var n int
+		if err := db.ReadPool().QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.PutSession(ctx, []byte("rest-lookup-key-0123456789abcdef"), []byte("sealed"), time.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	use()
+	rest()
+	use()
+	rest()
+	for name, pool := range pools {
+		if got := pool.Stats().MaxIdleTimeClosed; got != 2 {
+			t.Errorf("%s closed for resting: %d, want 2", name, got)
+		}
 	}
 }

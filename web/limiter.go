@@ -3,6 +3,7 @@ package web
 import (
 	"net/netip"
 	"slices"
+	"sort"
 	"strings"
 	"sync"
 	"time"
@@ -224,7 +225,7 @@ func (l *loginLimiter) makeRoom(now time.Time) {
 	for k, t := range l.unknown {
 		entries = append(entries, entry{t.times[len(t.times)-1], func() { delete(l.unknown, k) }})
 	}
-	slices.SortFunc(entries, func(a, b entry) int { return a.last.Compare(b.last) })
+	sort.Slice(entries, func(i, j int) bool { return entries[i].last.Before(entries[j].last) })
 	for _, e := range entries[:len(entries)/4] {
 		e.forget()
 	}

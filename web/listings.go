@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -200,6 +201,6 @@ func (s *Server) toCheck(r *http.Request) ([]listingRow, error) {
 			rows = append(rows, row)
 		}
 	}
-	slices.SortStableFunc(rows, func(a, b listingRow) int { return a.L.VerifiedAt.Compare(b.L.VerifiedAt) })
+	sort.SliceStable(rows, func(i, j int) bool { return rows[i].L.VerifiedAt.Before(rows[j].L.VerifiedAt) })
 	return rows, nil
 }

@@ -5,7 +5,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
-	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -40,8 +40,8 @@ func runCheck(ctx context.Context, e env, args []string) error {
 	if err != nil {
 		return failed(e, err)
 	}
-	slices.SortStableFunc(defects, func(a, b locales.Defect) int {
-		return cmp.Or(cmp.Compare(a.File, b.File), cmp.Compare(a.Line, b.Line))
+	sort.SliceStable(defects, func(i, j int) bool {
+		return cmp.Or(cmp.Compare(defects[i].File, defects[j].File), cmp.Compare(defects[i].Line, defects[j].Line)) < 0
 	})
 	for _, d := range defects {
 		fmt.Fprintln(e.stdout, d)

@@ -11,7 +11,6 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
-	"testing/fstest"
 	"time"
 
 	"github.com/puente-bot/puente/flows"
@@ -106,10 +105,11 @@ func importSheet(_ context.Context, e env, cat *locales.Catalog, dir, file, lang
 	}
 	// The whole of puente check, on the files as they would be: what the
 	// sheet breaks is refused, what was broken before is not its fault.
-	next, err := overlayFS(dirFS, files)
+	next, err := overlayDir(dirFS, files)
 	if err != nil {
 		return err
 	}
+	defer os.RemoveAll(next)
 	set, err := flows.Load()
 	if err != nil {
 		return failed(e, err)
@@ -118,7 +118,7 @@ func importSheet(_ context.Context, e env, cat *locales.Catalog, dir, file, lang
 	if err != nil {
 		return err
 	}
-	candidate, err := locales.LoadFS(next)
+	candidate, err := locales.LoadFS(os.DirFS(next))
 	if err != nil {
 		return failed(e, err)
 	}
@@ -164,27 +164,51 @@ func importSheet(_ context.Context, e env, cat *locales.Catalog, dir, file, lang
 	return nil
 }
 
-// overlayFS is the message files and review files of fsys with files put
-// over them.
-func overlayFS(fsys fs.FS, files map[string][]byte) (fstest.MapFS, error) {
-	out := fstest.MapFS{}
+// overlayDir copies the message files and review files of fsys, with files
+// put over them, into a new temporary folder, and returns its path: the caller
+// removes it. A folder on disk, not a file system in memory, so that puente
+// carries no testing package for a command run once a review.
+func overlayDir(fsys fs.FS, files map[string][]byte) (dir string, err error) {
+	dir, err = os.MkdirTemp("", "puente-translations-")
+	if err != nil {
+		return "", fmt.Errorf("make a folder for the checked files: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			os.RemoveAll(dir)
+		}
+	}()
+	write := func(name string, b []byte) error {
+		p := filepath.Join(dir, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o700); err != nil {
+			return err
+		}
+		return os.WriteFile(p, b, 0o600)
+	}
 	for _, pattern := range []string{"*.json", locales.ReviewDir + "/*.json"} {
 		names, err := fs.Glob(fsys, pattern)
 		if err != nil {
-			return nil, fmt.Errorf("list message files: %w", err)
+			return "", fmt.Errorf("list message files: %w", err)
 		}
 		for _, n := range names {
+			if _, over := files[n]; over {
+				continue
+			}
 			b, err := fs.ReadFile(fsys, n)
 			if err != nil {
-				return nil, fmt.Errorf("read %s: %w", n, err)
+				return "", fmt.Errorf("read %s: %w", n, err)
 			}
-			out[n] = &fstest.MapFile{Data: b}
+			if err := write(n, b); err != nil {
+				return "", fmt.Errorf("copy %s: %w", n, err)
+			}
 		}
 	}
 	for n, b := range files {
-		out[n] = &fstest.MapFile{Data: b}
+		if err := write(n, b); err != nil {
+			return "", fmt.Errorf("write %s: %w", n, err)
+		}
 	}
-	return out, nil
+	return dir, nil
 }
 
 // writeFileAtomic writes beside the target and renames, so a failure never
