@@ -463,7 +463,7 @@ func (b *Bot) preseal(j *job) error {
 	}
 	// What may go before the commit is sealed in the transaction if it does not.
 	first := 0
-	if !b.firstOff.Load() && b.out.live() {
+	if !b.firstOff.Load() {
 		first = j.firstable()
 	}
 	j.sealed.reqs = make([][]byte, len(j.reqs))

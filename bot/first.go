@@ -2,7 +2,6 @@ package bot
 
 import (
 	"context"
-	"runtime"
 	"sync"
 	"time"
 )
@@ -64,6 +63,7 @@ func (b *Bot) sendFirst(ctx context.Context, jobs []*job) []string {
 	}
 	var lanes []firstLane
 	var asked []*job
+	var counts []int
 	for _, j := range jobs {
 		n := j.firstable()
 		if n == 0 {
@@ -77,40 +77,35 @@ func (b *Bot) sendFirst(ctx context.Context, jobs []*job) []string {
 		}
 		lanes = append(lanes, firstLane{key: string(j.key), paced: paced})
 		asked = append(asked, j)
+		counts = append(counts, n)
 	}
 	if len(lanes) == 0 {
 		return nil
 	}
+	// The outbox lends no more lanes than InFlight allows: each may have a goroutine.
 	given := b.out.claim(lanes)
 	var held []string
-	var send []*job
-	for i, j := range asked {
-		if given[i] {
-			held = append(held, lanes[i].key)
-			send = append(send, j)
-		}
-	}
-	if len(send) == 1 {
-		b.sendJob(ctx, send[0])
-		return held
-	}
 	var wg sync.WaitGroup
-	sem := make(chan struct{}, 4*runtime.GOMAXPROCS(0))
-	for _, j := range send {
-		sem <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-sem }()
-			b.sendJob(ctx, j)
-		})
+	for i, j := range asked {
+		if !given[i] {
+			continue
+		}
+		held = append(held, lanes[i].key)
+		if len(held) == 1 && i == len(asked)-1 {
+			// At a real rate a batch is one person's update: no goroutine for it.
+			b.sendJob(ctx, j, counts[i])
+			continue
+		}
+		wg.Go(func() { b.sendJob(ctx, j, counts[i]) })
 	}
 	wg.Wait()
 	return held
 }
 
-// sendJob sends a job's firstable requests and seals its chat id if a message it sent is to
-// be tracked.
-func (b *Bot) sendJob(ctx context.Context, j *job) {
-	j.sent = b.out.sendNow(ctx, j.reqs[:j.firstable()])
+// sendJob sends a job's first n requests and seals its chat id if a message it sent is to be
+// tracked.
+func (b *Bot) sendJob(ctx context.Context, j *job, n int) {
+	j.sent = b.out.sendNow(ctx, j.reqs[:n])
 	for i, id := range j.sent {
 		if j.reqs[i].Track && id != 0 && j.sealed.chat == nil {
 			j.sealed.chat = b.keys.Seal(chatBytes(j.chat), j.key)
@@ -142,13 +137,6 @@ func (b *Bot) undoFirst(jobs []*job, held []string) {
 	b.out.enqueue(committedWork{release: held, items: items})
 }
 
-// live says whether the outbox is running, so lanes may be claimed.
-func (o *outbox) live() bool {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	return o.sched != nil
-}
-
 // claim says which lanes may send at once; none while the outbox is not running. A lane is
 // free only if nothing is queued for it: what was committed before is in the queues already
 // (enqueue), and what the committer has answered is taken in first.
@@ -159,22 +147,10 @@ func (o *outbox) claim(lanes []firstLane) []bool {
 	if s == nil {
 		return make([]bool, len(lanes))
 	}
-	o.erasedMu.Lock()
-	waiting := len(o.erased) > 0 || len(o.more) > 0 || len(o.made) > 0
-	o.erasedMu.Unlock()
-	if waiting {
-		o.handOver(s)
+	if o.handOver(s) {
 		o.wake()
 	}
 	return s.claim(o.now(), lanes)
-}
-
-// wake has run's goroutine look again at what may go.
-func (o *outbox) wake() {
-	select {
-	case o.kick <- struct{}{}:
-	default:
-	}
 }
 
 // sendNow sends a claimed lane's requests in order from the caller's goroutine. It returns
@@ -232,17 +208,14 @@ func (s *scheduler) claim(now time.Time, lanes []firstLane) []bool {
 	return given
 }
 
-// release gives lanes back, and says whether something queued for them meanwhile may go.
-func (s *scheduler) release(keys []string) bool {
-	waiting := false
+// release gives lanes back: what was queued for them meanwhile may go.
+func (s *scheduler) release(keys []string) {
 	for _, k := range keys {
 		s.held--
 		// A busy queue is never swept, so it is there.
 		if q, ok := s.queues[k]; ok {
 			q.busy = false
 			s.schedule(q)
-			waiting = waiting || len(q.items) > 0
 		}
 	}
-	return waiting
 }

@@ -177,3 +177,32 @@ func TestClaimLane(t *testing.T) {
 		})
 	}
 }
+
+// Ensure a lane given back wakes the outbox when another chat's request was waiting only for
+// room on the wire, and not when nothing waits.
+func TestReleaseMakesRoom(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	lim := Limits{InFlight: 1}
+	o := &outbox{lim: lim, now: func() time.Time { return now }, log: slog.New(slog.NewTextHandler(io.Discard, nil)), m: metrics.New()}
+	s := &scheduler{o: o, queues: map[string]*chatQueue{}, overall: newBucket(lim.Overall, now)}
+	if got := s.claim(now, []firstLane{{key: "a", paced: 1}}); !got[0] {
+		t.Fatal("an idle lane was not lent")
+	}
+	if s.take(committedWork{release: []string{"a"}}) {
+		t.Error("giving a lane back with nothing waiting asks for a wake")
+	}
+	s.claim(now, []firstLane{{key: "a", paced: 1}})
+	work := make(chan *outboxItem, 1)
+	s.insert([]*outboxItem{{key: "b", req: request{Kind: kindSend, Chat: 2, Text: "waits"}}})
+	s.dispatch(now, work)
+	if len(work) != 0 {
+		t.Fatal("a request went while the only slot on the wire was lent")
+	}
+	if !s.take(committedWork{release: []string{"a"}}) {
+		t.Error("giving the lane back did not ask for a wake, with a request waiting for room")
+	}
+	s.dispatch(now, work)
+	if len(work) != 1 {
+		t.Error("the waiting request did not go once the lane was given back")
+	}
+}

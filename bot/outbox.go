@@ -94,7 +94,7 @@ type outbox struct {
 	linger                time.Duration // commitLinger; longer in a test that must see none
 
 	results chan *outboxItem
-	kick    chan struct{} // signalled (capacity 1) when enqueue or release changed what may go
+	kick    chan struct{} // signalled (capacity 1, wake) when something may go that could not before
 	done    chan struct{} // closed when run has returned
 
 	// mu guards sched, the queues run's goroutine works on between its waits. Those who
@@ -113,7 +113,6 @@ type outbox struct {
 	erased   []erasedChat
 	more     []*outboxItem
 	made     []topicRecorded
-	erasedC  chan struct{} // signalled (capacity 1) when erased, more or made grows
 
 	// caseFailed is called in the committer's transaction when Telegram refused to make a
 	// case's topic (kindTopic) or to carry a shared username (kindTopicSend): it closes the
@@ -123,7 +122,7 @@ type outbox struct {
 
 func newOutbox(db *store.DB, keys *store.Keys, a *api, lim Limits, log *slog.Logger, now func() time.Time, m *metrics.Metrics) *outbox {
 	return &outbox{db: db.WithClock(now), keys: keys, api: a, lim: lim, log: log, now: now, m: m, linger: commitLinger,
-		results: make(chan *outboxItem), kick: make(chan struct{}, 1), done: make(chan struct{}), erasedC: make(chan struct{}, 1)}
+		results: make(chan *outboxItem), kick: make(chan struct{}, 1), done: make(chan struct{})}
 }
 
 // load reads the rows left by an earlier run. A row that no longer opens (the secret
@@ -202,6 +201,14 @@ func (o *outbox) enqueue(a committedWork) {
 	}
 }
 
+// wake has run's goroutine look again at what may go.
+func (o *outbox) wake() {
+	select {
+	case o.kick <- struct{}{}:
+	default:
+	}
+}
+
 // run sends until ctx ends. Requests already on the wire then finish and their results are
 // recorded, so a stop does not send anything twice; nothing else is drained.
 func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
@@ -248,11 +255,11 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 			o.mu.Lock()
 			s.result(it)
 			o.mu.Unlock()
-		case <-o.erasedC:
+		case <-o.kick:
+			// What the committer answered comes with a kick too.
 			o.mu.Lock()
 			o.handOver(s)
 			o.mu.Unlock()
-		case <-o.kick:
 		case <-timer.C:
 		case <-ctx.Done():
 			o.mu.Lock()
@@ -270,19 +277,20 @@ func (o *outbox) run(ctx context.Context, pending []*outboxItem) {
 }
 
 // take applies work committed elsewhere: lanes given back, chats forgotten, new items. It
-// says whether something may go that could not before.
+// says whether something may go that could not before: a new item, or anything ready once
+// a lane given back frees room on the wire.
 func (s *scheduler) take(a committedWork) bool {
-	waiting := s.release(a.release)
+	s.release(a.release)
 	for _, k := range a.forget {
 		s.forget(k)
 	}
 	s.insert(a.items)
-	return waiting || len(a.items) > 0
+	return len(a.items) > 0 || (len(a.release) > 0 && s.ready.Len() > 0)
 }
 
 // handOver applies what the committer has answered: erase requests' deletions, topics made,
-// and the requests its completions queued.
-func (o *outbox) handOver(s *scheduler) {
+// and the requests its completions queued. It says whether there was any.
+func (o *outbox) handOver(s *scheduler) bool {
 	o.erasedMu.Lock()
 	es, more, made := o.erased, o.more, o.made
 	o.erased, o.more, o.made = nil, nil, nil
@@ -294,6 +302,7 @@ func (o *outbox) handOver(s *scheduler) {
 		s.topicRecorded(t)
 	}
 	s.insert(more)
+	return len(es) > 0 || len(more) > 0 || len(made) > 0
 }
 
 // commit records results in batches: one transaction for everything that finished while
@@ -358,10 +367,7 @@ func (o *outbox) commit(ctx context.Context, in <-chan sendResult) {
 			o.more = append(o.more, more...)
 			o.made = append(o.made, made...)
 			o.erasedMu.Unlock()
-			select {
-			case o.erasedC <- struct{}{}:
-			default:
-			}
+			o.wake()
 		}
 	}
 }
