@@ -118,43 +118,48 @@ func (a *api) post(ctx context.Context, method string, params, result any) error
 	}
 	// Result holds result, so the answer is decoded in one pass.
 	r := struct {
-		OK         bool `json:"ok"`
-		Result     any  `json:"result"`
-		ErrorCode  int  `json:"error_code"`
-		Parameters struct {
-			RetryAfter      int `json:"retry_after"`
-			MigrateToChatID int `json:"migrate_to_chat_id"`
-		} `json:"parameters"`
+		answer
+		Result any `json:"result"`
 	}{Result: result}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return fmt.Errorf("%s: unreadable answer (HTTP %d)", method, resp.StatusCode)
 	}
-	if !r.OK {
-		switch r.ErrorCode {
-		case http.StatusForbidden:
-			return fmt.Errorf("%s: %w", method, tg.ErrorForbidden)
-		case http.StatusBadRequest:
-			if r.Parameters.MigrateToChatID != 0 {
-				return &tg.MigrateError{Message: method + ": " + tg.ErrorBadRequest.Error(), MigrateToChatID: r.Parameters.MigrateToChatID}
-			}
-			return fmt.Errorf("%s: %w", method, tg.ErrorBadRequest)
-		case http.StatusTooManyRequests:
-			return &tg.TooManyRequestsError{Message: method + ": " + tg.ErrorTooManyRequests.Error(), RetryAfter: r.Parameters.RetryAfter}
-		}
-		return fmt.Errorf("%s: Telegram answered %d", method, r.ErrorCode)
+	return r.err(method)
+}
+
+// answer is what every Bot API answer says besides its result.
+type answer struct {
+	OK         bool `json:"ok"`
+	ErrorCode  int  `json:"error_code"`
+	Parameters struct {
+		RetryAfter      int `json:"retry_after"`
+		MigrateToChatID int `json:"migrate_to_chat_id"`
+	} `json:"parameters"`
+}
+
+// err is the answer's failure as go-telegram/bot's error values (classify and backoff read
+// them), nil when it succeeded. Telegram's description is left out: it can quote a chat or a
+// text.
+func (a *answer) err(method string) error {
+	if a.OK {
+		return nil
 	}
-	return nil
+	switch a.ErrorCode {
+	case http.StatusForbidden:
+		return fmt.Errorf("%s: %w", method, tg.ErrorForbidden)
+	case http.StatusBadRequest:
+		if a.Parameters.MigrateToChatID != 0 {
+			return &tg.MigrateError{Message: method + ": " + tg.ErrorBadRequest.Error(), MigrateToChatID: a.Parameters.MigrateToChatID}
+		}
+		return fmt.Errorf("%s: %w", method, tg.ErrorBadRequest)
+	case http.StatusTooManyRequests:
+		return &tg.TooManyRequestsError{Message: method + ": " + tg.ErrorTooManyRequests.Error(), RetryAfter: a.Parameters.RetryAfter}
+	}
+	return fmt.Errorf("%s: Telegram answered %d", method, a.ErrorCode)
 }
 
 // callTimeout bounds a call to post whose context has no deadline.
 const callTimeout = 30 * time.Second
-
-// errRetryAfter is Telegram asking to wait (429); errors.As finds it.
-type errRetryAfter struct{ seconds int }
-
-func (e *errRetryAfter) Error() string {
-	return fmt.Sprintf("too many requests: retry after %ds", e.seconds)
-}
 
 // getUpdates fetches the updates after offset (all unconfirmed ones when offset is 0), waiting
 // up to the poll timeout for one to arrive.
@@ -186,22 +191,14 @@ func (a *api) getUpdates(ctx context.Context, offset int64) ([]models.Update, er
 		return nil, fmt.Errorf("getUpdates: unreadable answer (HTTP %d)", resp.StatusCode)
 	}
 	var r struct {
-		OK          bool            `json:"ok"`
-		Result      []models.Update `json:"result"`
-		ErrorCode   int             `json:"error_code"`
-		Description string          `json:"description"`
-		Parameters  struct {
-			RetryAfter int `json:"retry_after"`
-		} `json:"parameters"`
+		answer
+		Result []models.Update `json:"result"`
 	}
 	if err := json.Unmarshal(raw, &r); err != nil {
 		return ids(raw, resp.StatusCode)
 	}
-	if !r.OK {
-		if r.ErrorCode == http.StatusTooManyRequests {
-			return nil, &errRetryAfter{seconds: r.Parameters.RetryAfter}
-		}
-		return nil, fmt.Errorf("getUpdates: Telegram answered %d", r.ErrorCode)
+	if err := r.err("getUpdates"); err != nil {
+		return nil, err
 	}
 	return r.Result, nil
 }

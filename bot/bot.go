@@ -249,9 +249,8 @@ func (b *Bot) poll(ctx context.Context) {
 
 // backoff is the wait before trying again after err: Telegram's retry_after, else doubling.
 func (b *Bot) backoff(prev time.Duration, err error) time.Duration {
-	var ra *errRetryAfter
-	if errors.As(err, &ra) {
-		return time.Duration(max(1, ra.seconds)) * b.cfg.Limits.RetryUnit
+	if out, after := classify(err); out == outcomeWait {
+		return time.Duration(max(1, after)) * b.cfg.Limits.RetryUnit
 	}
 	return min(max(2*prev, b.cfg.Limits.BackoffMin), b.cfg.Limits.BackoffMax)
 }
